@@ -1,0 +1,34 @@
+import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { Network } from './network';
+import { NetworkProps } from './network-props';
+
+/** Props of {@link NetworkStack}. */
+export interface NetworkStackProps extends StackProps {
+  /**
+   * Props of the network.
+   * @default the Network defaults
+   */
+  readonly network?: NetworkProps;
+}
+
+/** Deploys a {@link Network} and outputs its VPC id and subnet ids per tier. */
+export class NetworkStack extends Stack {
+  readonly network: Network;
+
+  constructor(scope: Construct, id: string, props: NetworkStackProps = {}) {
+    super(scope, id, props);
+    this.network = new Network(this, 'Network', props.network);
+    const { vpc } = this.network;
+    new CfnOutput(this, 'VpcId', { value: vpc.vpcId, description: 'VPC id' });
+    outputSubnets(this, 'PublicSubnetIds', vpc.publicSubnets);
+    outputSubnets(this, 'PrivateSubnetIds', vpc.privateSubnets);
+    outputSubnets(this, 'IsolatedSubnetIds', vpc.isolatedSubnets);
+  }
+}
+
+function outputSubnets(scope: Construct, id: string, subnets: ec2.ISubnet[]): void {
+  if (subnets.length === 0) return;
+  new CfnOutput(scope, id, { value: Fn.join(',', subnets.map((s) => s.subnetId)), description: `${id}, comma-separated` });
+}

@@ -1,0 +1,29 @@
+import { Stage, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { NetworkStack } from './network/network-stack';
+import { recordAcknowledgements } from './shared/compliance';
+import { StageConfig } from './shared/stage-config';
+
+/** Value of the `project` tag on every resource. */
+export const PROJECT_TAG = 'aws-reference-architectures';
+
+/**
+ * One environment: every architecture as a stack named after it, so stacks
+ * are `Sandbox-Network`, ... and `cdk deploy 'Sandbox/*'` deploys the stage.
+ */
+export class ReferenceStage extends Stage {
+  readonly network: NetworkStack;
+
+  constructor(scope: Construct, readonly config: StageConfig) {
+    super(scope, config.name, { env: { account: config.account, region: config.region } });
+    Tags.of(this).add('project', PROJECT_TAG);
+    Tags.of(this).add('stage', config.name);
+    recordAcknowledgements(this);
+    const common = { terminationProtection: config.terminationProtection };
+    this.network = new NetworkStack(this, 'Network', {
+      ...common,
+      description: 'Network: VPC with public, private and isolated subnets, NAT, flow logs and endpoints',
+      network: { ...config.network, removalPolicy: config.removalPolicy, flowLogRetention: config.logRetention },
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { NetworkProps } from '../network/network-props';
+import { Validator } from './validation';
+
+/** Names of the stage profiles the app knows. */
+export type StageName = 'Sandbox' | 'Production';
+
+/** Everything that differs between one environment and another. */
+export interface StageConfig {
+  /** Stage name; prefixes every stack name (`Sandbox-Network`). */
+  readonly name: StageName;
+  /** AWS account to deploy to; undefined keeps the stage environment-agnostic. */
+  readonly account?: string;
+  /** AWS region to deploy to; undefined keeps the stage environment-agnostic. */
+  readonly region?: string;
+  /** What happens to stateful resources (buckets, queues, tables, log groups, keys) on destroy. */
+  readonly removalPolicy: RemovalPolicy;
+  /** Retention of every log group in the stage. */
+  readonly logRetention: logs.RetentionDays;
+  /** Deletion protection on resources that offer it (load balancers, tables). */
+  readonly deletionProtection: boolean;
+  /** CloudFormation termination protection on every stack of the stage. */
+  readonly terminationProtection: boolean;
+  /** Network architecture props. */
+  readonly network: NetworkProps;
+}
+
+/** The built-in profiles. The sandbox is cheap and disposable; production is resilient and keeps its data. */
+export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
+  Sandbox: {
+    name: 'Sandbox',
+    removalPolicy: RemovalPolicy.DESTROY,
+    logRetention: logs.RetentionDays.ONE_WEEK,
+    deletionProtection: false,
+    terminationProtection: false,
+    network: { azCount: 2, natMode: 'single' },
+  },
+  Production: {
+    name: 'Production',
+    removalPolicy: RemovalPolicy.RETAIN,
+    logRetention: logs.RetentionDays.ONE_YEAR,
+    deletionProtection: true,
+    terminationProtection: true,
+    network: { azCount: 3, natMode: 'perAz' },
+  },
+};
+
+/** What selects and places a stage: context values or environment variables. */
+export interface StageSelection {
+  /** Profile name. @default 'Sandbox' */
+  readonly stage?: string;
+  /** 12-digit AWS account id. @default none (environment-agnostic) */
+  readonly account?: string;
+  /** AWS region, e.g. `eu-west-1`. @default none (environment-agnostic) */
+  readonly region?: string;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+
+/** Returns the validated profile for a selection, with account and region applied when given. */
+export function stageConfig(selection: StageSelection = {}): StageConfig {
+  const name = selection.stage ?? 'Sandbox';
+  const v = new Validator('stage config');
+  const names = Object.keys(STAGE_PROFILES) as StageName[];
+  v.oneOf('stage', name as StageName, names);
+  if (selection.account !== undefined) v.check(ACCOUNT.test(selection.account), 'account', selection.account, 'expected a 12-digit AWS account id');
+  if (selection.region !== undefined) v.check(REGION.test(selection.region), 'region', selection.region, 'expected an AWS region name such as "eu-west-1"');
+  v.throwIfInvalid();
+  return { ...STAGE_PROFILES[name as StageName], account: selection.account, region: selection.region };
+}

@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
+import { ReferenceStage } from '../lib/reference-stage';
+import { Finding, formatFindings, nagPacks } from '../lib/shared/compliance';
+import { StageName, stageConfig } from '../lib/shared/stage-config';
+
+const ROOT = path.join(__dirname, '..');
+
+/** The feature flags of cdk.json, so tests synthesize what the app synthesizes. */
+export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+
+/**
+ * An App with the project's feature flags. The built-in CloudFormation schema
+ * validation (about 3 s per process) is left to `cdk synth` and the app test.
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...CDK_CONTEXT, ...context }, builtinCloudFormationValidation: false });
+}
+
+/** A stack in a stage of its own, for testing one construct. */
+export function testStack(id = 'Test'): Stack {
+  const stage = new Stage(testApp(), 'Unit');
+  return new Stack(stage, id);
+}
+
+/** A stage profile as the app builds it. */
+export function referenceStage(name: StageName, selection: { account?: string; region?: string } = {}): ReferenceStage {
+  return new ReferenceStage(testApp(), stageConfig({ stage: name, ...selection }));
+}
+
+/**
+ * Every unacknowledged finding of the five packs under `scope`. Synthesizes
+ * first (a no-op when already done), so aspects have run as in the app.
+ */
+export function nagFindings(scope: IConstruct): Finding[] {
+  (Stage.of(scope) as Stage).synth();
+  return nagPacks().flatMap((pack) => pack.validateScope(scope).violations.flatMap((v) =>
+    v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '?', severity: v.severity ?? 'error' }))));
+}
+
+/** Fails with a readable list of rule and construct path when any pack finds anything. */
+export function expectNoFindings(scope: IConstruct): void {
+  expect(formatFindings(nagFindings(scope))).toBe('');
+}
+
+/**
+ * Acknowledged cdk-nag rules written into a template's metadata, as `ruleId`
+ * to reason (CDK's own acknowledgements of its schema checks left out).
+ */
+export function acknowledgedRules(template: Template): Map<string, string> {
+  const rules = new Map<string, string>();
+  for (const resource of Object.values(template.toJSON().Resources ?? {}) as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }[]) {
+    for (const r of resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) {
+      if (!r.id.startsWith('CloudFormation-Validate::')) rules.set(r.id, r.reason);
+    }
+  }
+  return rules;
+}
+
+const ASSET_HASH = /[0-9a-f]{64}/g;
+
+/**
+ * A template for snapshots: asset hashes (which change with the machine,
+ * Node version and bundler) replaced by a placeholder.
+ */
+export function normalised(template: Template): unknown {
+  return JSON.parse(JSON.stringify(template.toJSON()).replace(ASSET_HASH, '<asset-hash>'));
+}
+
+/** The resources of one type in a template, by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, any>; [k: string]: any }> {
+  return template.findResources(type) as Record<string, { Properties: Record<string, any> }>;
+}

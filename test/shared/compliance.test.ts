@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { acknowledge, findingsIn, formatFindings, nagPacks } from '../../lib/shared/compliance';
+import { nagFindings, testStack } from '../harness';
+
+describe('nag packs', () => {
+  test('are the five the project is held to', () => {
+    expect(nagPacks().map((p) => p.readPackName)).toEqual(
+      ['AwsSolutions', 'Serverless', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']);
+  });
+
+  test('find what is wrong with a careless resource, and acknowledging one rule hides only that rule', () => {
+    const stack: Stack = testStack();
+    const queue = new sqs.Queue(stack, 'Careless', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    const before = nagFindings(stack).map((f) => f.rule);
+    expect(before).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+    acknowledge(queue, 'AwsSolutions-SQS3', 'Test acknowledgement.');
+    const after = nagFindings(stack).map((f) => f.rule);
+    expect(after).not.toContain('AwsSolutions-SQS3');
+    expect(after).toContain('AwsSolutions-SQS4');
+  });
+});
+
+describe('findings in a synthesized assembly', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
+
+  test('an assembly without a report has no findings', () => {
+    expect(findingsIn(dir)).toEqual([]);
+  });
+
+  test('every violating construct of every plugin is a finding', () => {
+    fs.writeFileSync(path.join(dir, 'validation-report.json'), JSON.stringify({
+      pluginReports: [
+        { violations: [{ ruleName: 'AwsSolutions-S1', severity: 'error', violatingConstructs: [{ constructPath: 'A/B' }, { constructPath: 'A/C' }] }] },
+        { violations: [{ ruleName: 'HIPAA.Security-X', severity: 'warning', violatingConstructs: [{ constructPath: 'A/D' }] }] },
+      ],
+    }));
+    const findings = findingsIn(dir);
+    expect(formatFindings(findings)).toBe(
+      '  ERROR AwsSolutions-S1 at A/B\n  ERROR AwsSolutions-S1 at A/C\n  WARNING HIPAA.Security-X at A/D');
+  });
+});
