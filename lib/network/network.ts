@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../shared/compliance';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
 import { NetworkProps, ResolvedNetworkProps, resolveNetworkProps } from './network-props';
 import { isolatedTierRules, privateTierRules, publicTierRules, TierAcl } from './tier-acls';
@@ -64,20 +65,12 @@ export class Network extends Construct {
       retention: props.flowLogRetention,
       removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
     });
-    // A managed policy rather than the inline one CDK would attach: the NIST,
-    // HIPAA and PCI packs forbid inline policies.
-    const role = new iam.Role(this, 'FlowLogRole', {
+    const role = new ManagedPolicyRole(this, 'FlowLogRole', {
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
       description: 'Delivers the VPC flow log to its log group',
     });
-    role.addManagedPolicy(new iam.ManagedPolicy(this, 'FlowLogDelivery', {
-      statements: [new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [logGroup.logGroupArn],
-      })],
-    }));
     this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup, role.withoutPolicyUpdates()),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup, role),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
     return logGroup;

@@ -18,8 +18,9 @@ export interface EncryptedLogGroupProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Key to encrypt the log events with. Its policy must let CloudWatch Logs use it.
-   * @default a new customer-managed key with rotation, scoped to this account's log groups
+   * Key to encrypt the log events with. A `kms.Key` of the same stack gets the
+   * key-policy statement CloudWatch Logs needs; an imported key must have it already.
+   * @default a new customer-managed key with rotation
    */
   readonly encryptionKey?: kms.IKey;
 }
@@ -38,37 +39,45 @@ export class EncryptedLogGroup extends Construct {
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
-    this.key = props.encryptionKey ?? this.createKey(removalPolicy);
+    this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the log group ${this.node.path}`,
+      enableKeyRotation: true,
+      ...keyRemoval(removalPolicy),
+    });
+    if (this.key instanceof kms.Key) allowCloudWatchLogs(this.key);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.retention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: this.key,
       removalPolicy,
     });
   }
+}
 
-  private createKey(removalPolicy: RemovalPolicy): kms.Key {
-    const key = new kms.Key(this, 'Key', {
-      description: `Encrypts the log group ${this.node.path}`,
-      enableKeyRotation: true,
-      ...keyRemoval(removalPolicy),
-    });
-    const stack = Stack.of(this);
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs',
-            resource: 'log-group',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
+const keysAllowingLogs = new WeakSet<kms.Key>();
+
+/**
+ * Lets the regional CloudWatch Logs service use `key` for this account's log
+ * groups only; without it, creating an encrypted log group fails at deploy time.
+ * Idempotent per key.
+ */
+export function allowCloudWatchLogs(key: kms.Key): void {
+  if (keysAllowingLogs.has(key)) return;
+  keysAllowingLogs.add(key);
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogsOfThisAccount',
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       },
-    }));
-    return key;
-  }
+    },
+  }));
 }
