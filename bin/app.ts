@@ -12,6 +12,7 @@ new ReferenceStage(app, stageConfig({
   stage: context('stage'),
   account: context('account') ?? process.env.CDK_DEPLOY_ACCOUNT,
   region: context('region') ?? process.env.CDK_DEPLOY_REGION,
+  alarmEmail: context('alarmEmail') ?? process.env.ALARM_EMAIL,
 }));
 const assembly = app.synth();
 

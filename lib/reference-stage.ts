@@ -1,5 +1,6 @@
 import { Stage, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { FanOutStack } from './fan-out/fan-out-stack';
 import { NetworkStack } from './network/network-stack';
 import { recordAcknowledgements } from './shared/compliance';
 import { StageConfig } from './shared/stage-config';
@@ -13,6 +14,7 @@ export const PROJECT_TAG = 'aws-reference-architectures';
  */
 export class ReferenceStage extends Stage {
   readonly network: NetworkStack;
+  readonly fanOut: FanOutStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -24,6 +26,11 @@ export class ReferenceStage extends Stage {
       ...common,
       description: 'Network: VPC with public, private and isolated subnets, NAT, flow logs and endpoints',
       network: { ...config.network, removalPolicy: config.removalPolicy, flowLogRetention: config.logRetention },
+    });
+    this.fanOut = new FanOutStack(this, 'FanOut', {
+      ...common,
+      description: 'Fan-out: SNS topic to filtered SQS queues with dead-letter queues, alarms and a Lambda consumer',
+      fanOut: { ...config.fanOut, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
     });
   }
 }

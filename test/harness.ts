@@ -4,7 +4,7 @@ import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { ReferenceStage } from '../lib/reference-stage';
-import { Finding, formatFindings, nagPacks } from '../lib/shared/compliance';
+import { Finding, formatFindings, nagPacks, recordAcknowledgements } from '../lib/shared/compliance';
 import { StageName, stageConfig } from '../lib/shared/stage-config';
 
 const ROOT = path.join(__dirname, '..');
@@ -14,15 +14,20 @@ export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(p
 
 /**
  * An App with the project's feature flags. The built-in CloudFormation schema
- * validation (about 3 s per process) is left to `cdk synth` and the app test.
+ * validation (about 3 s per process) and Lambda bundling are left to
+ * `cdk synth` and the app test: templates do not depend on either.
  */
 export function testApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...CDK_CONTEXT, ...context }, builtinCloudFormationValidation: false });
+  return new App({
+    context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: false,
+  });
 }
 
-/** A stack in a stage of its own, for testing one construct. */
+/** A stack in a stage of its own, for testing one construct; acknowledgements are recorded as in the app. */
 export function testStack(id = 'Test'): Stack {
   const stage = new Stage(testApp(), 'Unit');
+  recordAcknowledgements(stage);
   return new Stack(stage, id);
 }
 

@@ -8,16 +8,16 @@ import { Construct } from 'constructs';
  */
 export class ManagedPolicyRole extends iam.Role {
   /** The policy every grant to this role is written into. */
-  readonly grants: iam.ManagedPolicy;
+  readonly grantsPolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: iam.RoleProps) {
     super(scope, id, props);
-    this.grants = new iam.ManagedPolicy(this, 'Grants', { description: `Grants of ${this.node.path}` });
-    this.addManagedPolicy(this.grants);
+    this.grantsPolicy = new iam.ManagedPolicy(this, 'Grants', { description: `Grants of ${this.node.path}` });
+    this.addManagedPolicy(this.grantsPolicy);
   }
 
   override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    this.grants.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.grants };
+    this.grantsPolicy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.grantsPolicy };
   }
 }

@@ -1,5 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { FanOutProps, SubscriberProps } from '../fan-out/fan-out-props';
 import type { NetworkProps } from '../network/network-props';
 import { Validator } from './validation';
 
@@ -22,9 +23,23 @@ export interface StageConfig {
   readonly deletionProtection: boolean;
   /** CloudFormation termination protection on every stack of the stage. */
   readonly terminationProtection: boolean;
+  /** Where alarms are e-mailed; undefined leaves the alarm topics without subscribers. */
+  readonly alarmEmail?: string;
   /** Network architecture props. */
   readonly network: NetworkProps;
+  /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
+  readonly fanOut: FanOutProps;
 }
+
+/**
+ * The example the stages deploy: `orders` events fanned out to billing (with a
+ * Lambda consumer), shipping (only placed orders) and audit (everything).
+ */
+export const ORDER_SUBSCRIBERS: SubscriberProps[] = [
+  { name: 'billing', consumer: { timeout: Duration.seconds(20) } },
+  { name: 'shipping', filterPolicy: { eventType: ['OrderPlaced'] }, rawMessageDelivery: true },
+  { name: 'audit', maxMessageAge: Duration.hours(1) },
+];
 
 /** The built-in profiles. The sandbox is cheap and disposable; production is resilient and keeps its data. */
 export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
@@ -35,6 +50,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     deletionProtection: false,
     terminationProtection: false,
     network: { azCount: 2, natMode: 'single' },
+    fanOut: { subscribers: ORDER_SUBSCRIBERS },
   },
   Production: {
     name: 'Production',
@@ -43,6 +59,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     deletionProtection: true,
     terminationProtection: true,
     network: { azCount: 3, natMode: 'perAz' },
+    fanOut: { subscribers: ORDER_SUBSCRIBERS },
   },
 };
 
@@ -54,9 +71,12 @@ export interface StageSelection {
   readonly account?: string;
   /** AWS region, e.g. `eu-west-1`. @default none (environment-agnostic) */
   readonly region?: string;
+  /** E-mail address for alarms. @default none */
+  readonly alarmEmail?: string;
 }
 
 const ACCOUNT = /^\d{12}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
 /** Returns the validated profile for a selection, with account and region applied when given. */
@@ -67,6 +87,7 @@ export function stageConfig(selection: StageSelection = {}): StageConfig {
   v.oneOf('stage', name as StageName, names);
   if (selection.account !== undefined) v.check(ACCOUNT.test(selection.account), 'account', selection.account, 'expected a 12-digit AWS account id');
   if (selection.region !== undefined) v.check(REGION.test(selection.region), 'region', selection.region, 'expected an AWS region name such as "eu-west-1"');
+  if (selection.alarmEmail !== undefined) v.check(EMAIL.test(selection.alarmEmail), 'alarmEmail', selection.alarmEmail, 'expected an e-mail address');
   v.throwIfInvalid();
-  return { ...STAGE_PROFILES[name as StageName], account: selection.account, region: selection.region };
+  return { ...STAGE_PROFILES[name as StageName], account: selection.account, region: selection.region, alarmEmail: selection.alarmEmail };
 }
