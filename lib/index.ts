@@ -16,3 +16,7 @@ export * from './fan-out/subscriber-queue';
 export * from './shared/alarms';
 export * from './shared/hardened-function';
 export * from './shared/managed-policy-role';
+export * from './serverless-api/serverless-api';
+export * from './serverless-api/serverless-api-props';
+export * from './serverless-api/serverless-api-stack';
+export * from './shared/web-acl';

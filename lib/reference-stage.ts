@@ -2,6 +2,7 @@ import { Stage, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FanOutStack } from './fan-out/fan-out-stack';
 import { NetworkStack } from './network/network-stack';
+import { ServerlessApiStack } from './serverless-api/serverless-api-stack';
 import { recordAcknowledgements } from './shared/compliance';
 import { StageConfig } from './shared/stage-config';
 
@@ -15,6 +16,7 @@ export const PROJECT_TAG = 'aws-reference-architectures';
 export class ReferenceStage extends Stage {
   readonly network: NetworkStack;
   readonly fanOut: FanOutStack;
+  readonly serverlessApi: ServerlessApiStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -31,6 +33,17 @@ export class ReferenceStage extends Stage {
       ...common,
       description: 'Fan-out: SNS topic to filtered SQS queues with dead-letter queues, alarms and a Lambda consumer',
       fanOut: { ...config.fanOut, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
+    });
+    this.serverlessApi = new ServerlessApiStack(this, 'ServerlessApi', {
+      ...common,
+      description: 'Serverless API: Lambda behind API Gateway with a DynamoDB table',
+      api: {
+        ...config.serverlessApi,
+        removalPolicy: config.removalPolicy,
+        logRetention: config.logRetention,
+        deletionProtection: config.deletionProtection,
+        alarmEmail: config.alarmEmail,
+      },
     });
   }
 }

@@ -24,7 +24,7 @@ describe('the app', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'assembly-Sandbox', 'manifest.json'), 'utf8'));
     const stacks = Object.values(manifest.artifacts as Record<string, { type: string; properties?: { stackName?: string } }>)
       .filter((a) => a.type === 'aws:cloudformation:stack').map((a) => a.properties?.stackName);
-    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-FanOut']);
+    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-FanOut', 'Sandbox-ServerlessApi']);
   });
 
   test('fails clearly on an unknown stage', () => {

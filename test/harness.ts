@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { ReferenceStage } from '../lib/reference-stage';
 import { Finding, formatFindings, nagPacks, recordAcknowledgements } from '../lib/shared/compliance';
-import { StageName, stageConfig } from '../lib/shared/stage-config';
+import { StageName, StageSelection, stageConfig } from '../lib/shared/stage-config';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -32,7 +32,7 @@ export function testStack(id = 'Test'): Stack {
 }
 
 /** A stage profile as the app builds it. */
-export function referenceStage(name: StageName, selection: { account?: string; region?: string } = {}): ReferenceStage {
+export function referenceStage(name: StageName, selection: Omit<StageSelection, 'stage'> = {}): ReferenceStage {
   return new ReferenceStage(testApp(), stageConfig({ stage: name, ...selection }));
 }
 

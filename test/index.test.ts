@@ -3,7 +3,8 @@ import * as api from '../lib';
 test('the package entry exports every construct, stack and helper a user composes with', () => {
   for (const name of ['Network', 'NetworkStack', 'ReferenceStage', 'stageConfig', 'STAGE_PROFILES',
     'enforceCompliance', 'acknowledge', 'EncryptedLogGroup', 'ConfigError', 'resolveNetworkProps',
-    'FanOut', 'FanOutStack', 'validateFanOutProps', 'HardenedFunction', 'ManagedPolicyRole', 'AlarmTopic']) {
+    'FanOut', 'FanOutStack', 'validateFanOutProps', 'HardenedFunction', 'ManagedPolicyRole', 'AlarmTopic',
+    'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl']) {
     expect(api).toHaveProperty(name);
   }
   expect(typeof api.Network).toBe('function');

@@ -13,6 +13,11 @@ export interface EncryptedLogGroupProps {
    */
   readonly retention?: logs.RetentionDays;
   /**
+   * Name of the log group.
+   * @default a name CloudFormation generates
+   */
+  readonly logGroupName?: string;
+  /**
    * What happens to the log group and its key on stack deletion.
    * @default RemovalPolicy.RETAIN
    */
@@ -46,6 +51,7 @@ export class EncryptedLogGroup extends Construct {
     });
     if (this.key instanceof kms.Key) allowCloudWatchLogs(this.key);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: props.logGroupName,
       retention: props.retention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: this.key,
       removalPolicy,

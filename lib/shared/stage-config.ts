@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { FanOutProps, SubscriberProps } from '../fan-out/fan-out-props';
 import type { NetworkProps } from '../network/network-props';
+import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
 import { Validator } from './validation';
 
 /** Names of the stage profiles the app knows. */
@@ -29,6 +30,8 @@ export interface StageConfig {
   readonly network: NetworkProps;
   /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
   readonly fanOut: FanOutProps;
+  /** Serverless API props (removal policy, log retention and deletion protection come from the stage). */
+  readonly serverlessApi: ServerlessApiProps;
 }
 
 /**
@@ -51,6 +54,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     terminationProtection: false,
     network: { azCount: 2, natMode: 'single' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
+    serverlessApi: { authorization: 'iam' },
   },
   Production: {
     name: 'Production',
@@ -60,6 +64,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     terminationProtection: true,
     network: { azCount: 3, natMode: 'perAz' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
+    serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
   },
 };
 
