@@ -20,3 +20,6 @@ export * from './serverless-api/serverless-api';
 export * from './serverless-api/serverless-api-props';
 export * from './serverless-api/serverless-api-stack';
 export * from './shared/web-acl';
+export * from './static-site/static-site';
+export * from './static-site/static-site-props';
+export * from './static-site/static-site-stack';

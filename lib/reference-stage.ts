@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { FanOutStack } from './fan-out/fan-out-stack';
 import { NetworkStack } from './network/network-stack';
 import { ServerlessApiStack } from './serverless-api/serverless-api-stack';
+import { StaticSiteStack } from './static-site/static-site-stack';
 import { recordAcknowledgements } from './shared/compliance';
 import { StageConfig } from './shared/stage-config';
 
@@ -15,6 +16,7 @@ export const PROJECT_TAG = 'aws-reference-architectures';
  */
 export class ReferenceStage extends Stage {
   readonly network: NetworkStack;
+  readonly staticSite: StaticSiteStack;
   readonly fanOut: FanOutStack;
   readonly serverlessApi: ServerlessApiStack;
 
@@ -28,6 +30,11 @@ export class ReferenceStage extends Stage {
       ...common,
       description: 'Network: VPC with public, private and isolated subnets, NAT, flow logs and endpoints',
       network: { ...config.network, removalPolicy: config.removalPolicy, flowLogRetention: config.logRetention },
+    });
+    this.staticSite = new StaticSiteStack(this, 'StaticSite', {
+      ...common,
+      description: 'Static site: CloudFront with an origin access identity to a private S3 bucket',
+      site: { ...config.staticSite, removalPolicy: config.removalPolicy },
     });
     this.fanOut = new FanOutStack(this, 'FanOut', {
       ...common,

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -12,13 +13,29 @@ const ROOT = path.join(__dirname, '..');
 /** The feature flags of cdk.json, so tests synthesize what the app synthesizes. */
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
 
+const outdirs: string[] = [];
+
+/** A temporary directory for a cloud assembly, removed when the test file ends. */
+export function tempOutdir(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-'));
+  outdirs.push(outdir);
+  return outdir;
+}
+
+/** Removes the assemblies this test file synthesized (test/setup.ts runs it after each file). */
+export function removeTestOutdirs(): void {
+  for (const dir of outdirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /**
  * An App with the project's feature flags. The built-in CloudFormation schema
  * validation (about 3 s per process) and Lambda bundling are left to
  * `cdk synth` and the app test: templates do not depend on either.
  */
 export function testApp(context: Record<string, unknown> = {}): App {
+  const outdir = tempOutdir();
   return new App({
+    outdir,
     context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
     builtinCloudFormationValidation: false,
   });

@@ -4,7 +4,8 @@ test('the package entry exports every construct, stack and helper a user compose
   for (const name of ['Network', 'NetworkStack', 'ReferenceStage', 'stageConfig', 'STAGE_PROFILES',
     'enforceCompliance', 'acknowledge', 'EncryptedLogGroup', 'ConfigError', 'resolveNetworkProps',
     'FanOut', 'FanOutStack', 'validateFanOutProps', 'HardenedFunction', 'ManagedPolicyRole', 'AlarmTopic',
-    'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl']) {
+    'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl',
+    'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps']) {
     expect(api).toHaveProperty(name);
   }
   expect(typeof api.Network).toBe('function');

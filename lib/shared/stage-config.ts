@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { FanOutProps, SubscriberProps } from '../fan-out/fan-out-props';
 import type { NetworkProps } from '../network/network-props';
 import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
+import type { StaticSiteProps } from '../static-site/static-site-props';
 import { Validator } from './validation';
 
 /** Names of the stage profiles the app knows. */
@@ -30,6 +31,8 @@ export interface StageConfig {
   readonly network: NetworkProps;
   /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
   readonly fanOut: FanOutProps;
+  /** Static site props (removal policy comes from the stage). */
+  readonly staticSite: StaticSiteProps;
   /** Serverless API props (removal policy, log retention and deletion protection come from the stage). */
   readonly serverlessApi: ServerlessApiProps;
 }
@@ -54,6 +57,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     terminationProtection: false,
     network: { azCount: 2, natMode: 'single' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
+    staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
     serverlessApi: { authorization: 'iam' },
   },
   Production: {
@@ -64,6 +68,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     terminationProtection: true,
     network: { azCount: 3, natMode: 'perAz' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
+    staticSite: { originAccess: 'oai', priceClass: 'PriceClass_All' },
     serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
   },
 };

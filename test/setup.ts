@@ -1,0 +1,3 @@
+import { removeTestOutdirs } from './harness';
+
+afterAll(removeTestOutdirs);

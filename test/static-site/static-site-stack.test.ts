@@ -1,0 +1,125 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { formatFindings } from '../../lib/shared/compliance';
+import { DEFAULT_CONTENT_SECURITY_POLICY } from '../../lib/static-site/static-site';
+import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
+
+const sandbox = referenceStage('Sandbox');
+const production = referenceStage('Production');
+const sandboxTemplate = Template.fromStack(sandbox.staticSite);
+const productionTemplate = Template.fromStack(production.staticSite);
+
+const buckets = (t: Template) => resourcesOf(t, 'AWS::S3::Bucket');
+const contentBucketId = (t: Template) => Object.keys(buckets(t)).find((id) => id.startsWith('StaticSiteContent'))!;
+const logBucketId = (t: Template) => Object.keys(buckets(t)).find((id) => id.startsWith('StaticSiteLogs'))!;
+const contentPolicy = (t: Template) => Object.values(resourcesOf(t, 'AWS::S3::BucketPolicy'))
+  .find((p) => p.Properties.Bucket.Ref === contentBucketId(t))!.Properties.PolicyDocument.Statement as any[];
+
+describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]])('StaticSite stack, %s profile', (_n, template) => {
+  test('the content bucket is private: all public access blocked, owner-enforced, SSE-S3, versioned, logged', () => {
+    expect(buckets(template)[contentBucketId(template)].Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logBucketId(template) }, LogFilePrefix: 'content-access/' },
+    });
+  });
+
+  test('only the origin access identity may read the content: no other principal', () => {
+    const statements = contentPolicy(template);
+    const readers = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => a === 's3:GetObject' || a === 's3:*' || a === 's3:GetObject*'));
+    expect(readers).toEqual([expect.objectContaining({
+      Principal: { CanonicalUser: { 'Fn::GetAtt': [expect.stringMatching(/OriginAccessIdentity/), 'S3CanonicalUserId'] } },
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [contentBucketId(template), 'Arn'] }, '/*']] },
+    })]);
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    for (const s of allows.filter((x) => x !== readers[0])) {
+      // The only other allow is the sandbox's auto-delete helper, which may list and delete, never read.
+      expect(s.Principal).toEqual({ AWS: { 'Fn::GetAtt': [expect.stringMatching(/AutoDeleteObjects/), 'Arn'] } });
+      expect([s.Action].flat().every((a: string) => /^s3:(List|Delete|GetBucket|PutBucketPolicy)/.test(a))).toBe(true);
+    }
+  });
+
+  test('requests without TLS are denied on both buckets', () => {
+    for (const policy of Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy'))) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+        Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })]));
+    }
+  });
+
+  test('the distribution: HTTPS only, compressed, HTTP/2 and 3, managed caching-optimized policy, index.html', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({
+      DefaultRootObject: 'index.html',
+      HttpVersion: 'http2and3',
+      Enabled: true,
+      DefaultCacheBehavior: Match.objectLike({
+        ViewerProtocolPolicy: 'redirect-to-https', Compress: true,
+        CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+        AllowedMethods: ['GET', 'HEAD'],
+        ResponseHeadersPolicyId: { Ref: Match.stringLikeRegexp('SecurityHeaders') },
+      }),
+      Origins: [Match.objectLike({ S3OriginConfig: { OriginAccessIdentity: Match.anyValue() } })],
+      Logging: { Bucket: { 'Fn::GetAtt': [logBucketId(template), 'RegionalDomainName'] }, Prefix: 'cloudfront/' },
+      CustomErrorResponses: [{ ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 }],
+    }) });
+  });
+
+  test('security headers: HSTS, nosniff, frame options, referrer policy and the default CSP', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', { ResponseHeadersPolicyConfig: Match.objectLike({
+      SecurityHeadersConfig: {
+        StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: false, Override: true },
+        ContentTypeOptions: { Override: true },
+        FrameOptions: { FrameOption: 'DENY', Override: true },
+        ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+        ContentSecurityPolicy: { ContentSecurityPolicy: DEFAULT_CONTENT_SECURITY_POLICY, Override: true },
+      },
+    }) });
+  });
+
+  test('the content is deployed from the repository, with a cache invalidation', () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DestinationBucketName: { Ref: contentBucketId(template) },
+      DistributionId: { Ref: Match.stringLikeRegexp('Distribution') },
+      DistributionPaths: ['/*'],
+    });
+  });
+
+  test('outputs the site URL and the bucket name', () => {
+    template.hasOutput('SiteUrl', { Value: Match.anyValue() });
+    template.hasOutput('BucketName', { Value: { Ref: contentBucketId(template) } });
+  });
+});
+
+describe('stage differences', () => {
+  test('price class: the cheapest in the sandbox, every edge in production', () => {
+    sandboxTemplate.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ PriceClass: 'PriceClass_100' }) });
+    productionTemplate.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ PriceClass: 'PriceClass_All' }) });
+  });
+
+  test('the sandbox empties and deletes its buckets on destroy; production retains them', () => {
+    for (const b of Object.values(buckets(sandboxTemplate))) expect(b.DeletionPolicy).toBe('Delete');
+    sandboxTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+    for (const b of Object.values(buckets(productionTemplate))) expect(b.DeletionPolicy).toBe('Retain');
+    productionTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+});
+
+describe('compliance', () => {
+  test.each([['Sandbox', sandbox.staticSite], ['Production', production.staticSite]])('%s: the five packs report nothing unacknowledged', (_n, stack) => {
+    expect(formatFindings(nagFindings(stack))).toBe('');
+  });
+
+  test('in OAI mode the OAC rule is acknowledged on the distribution with its reason', () => {
+    const distribution = Object.values(resourcesOf(sandboxTemplate, 'AWS::CloudFront::Distribution'))[0];
+    const rules = distribution.Metadata.cdk_nag.rules_to_suppress.map((r: { id: string }) => r.id);
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-CFR7', 'AwsSolutions-CFR4']));
+    expect(acknowledgedRules(sandboxTemplate).get('AwsSolutions-CFR7')).toMatch(/one prop/);
+  });
+});
+
+describe('snapshots (drift only; the assertions above are the specification)', () => {
+  test('Sandbox', () => expect(normalised(sandboxTemplate)).toMatchSnapshot());
+  test('Production', () => expect(normalised(productionTemplate)).toMatchSnapshot());
+});
