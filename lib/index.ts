@@ -23,3 +23,6 @@ export * from './shared/web-acl';
 export * from './static-site/static-site';
 export * from './static-site/static-site-props';
 export * from './static-site/static-site-stack';
+export * from './web-tier/web-tier';
+export * from './web-tier/web-tier-props';
+export * from './web-tier/web-tier-stack';

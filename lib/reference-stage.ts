@@ -4,6 +4,7 @@ import { FanOutStack } from './fan-out/fan-out-stack';
 import { NetworkStack } from './network/network-stack';
 import { ServerlessApiStack } from './serverless-api/serverless-api-stack';
 import { StaticSiteStack } from './static-site/static-site-stack';
+import { WebTierStack } from './web-tier/web-tier-stack';
 import { recordAcknowledgements } from './shared/compliance';
 import { StageConfig } from './shared/stage-config';
 
@@ -16,6 +17,7 @@ export const PROJECT_TAG = 'aws-reference-architectures';
  */
 export class ReferenceStage extends Stage {
   readonly network: NetworkStack;
+  readonly webTier: WebTierStack;
   readonly staticSite: StaticSiteStack;
   readonly fanOut: FanOutStack;
   readonly serverlessApi: ServerlessApiStack;
@@ -30,6 +32,17 @@ export class ReferenceStage extends Stage {
       ...common,
       description: 'Network: VPC with public, private and isolated subnets, NAT, flow logs and endpoints',
       network: { ...config.network, removalPolicy: config.removalPolicy, flowLogRetention: config.logRetention },
+    });
+    this.webTier = new WebTierStack(this, 'WebTier', {
+      ...common,
+      description: 'Web tier: Application Load Balancer in front of an EC2 Auto Scaling group',
+      webTier: {
+        ...config.webTier,
+        vpc: this.network.network.vpc,
+        removalPolicy: config.removalPolicy,
+        deletionProtection: config.deletionProtection,
+        alarmEmail: config.alarmEmail,
+      },
     });
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
       ...common,

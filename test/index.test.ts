@@ -5,7 +5,7 @@ test('the package entry exports every construct, stack and helper a user compose
     'enforceCompliance', 'acknowledge', 'EncryptedLogGroup', 'ConfigError', 'resolveNetworkProps',
     'FanOut', 'FanOutStack', 'validateFanOutProps', 'HardenedFunction', 'ManagedPolicyRole', 'AlarmTopic',
     'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl',
-    'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps']) {
+    'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps', 'WebTier', 'WebTierStack', 'validateWebTierProps']) {
     expect(api).toHaveProperty(name);
   }
   expect(typeof api.Network).toBe('function');

@@ -1,5 +1,4 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 
 /**
  * An IAM role whose grants land in one customer-managed policy instead of the
@@ -7,17 +6,19 @@ import { Construct } from 'constructs';
  * inline policies). `queue.grantConsumeMessages(role)` and friends work as usual.
  */
 export class ManagedPolicyRole extends iam.Role {
-  /** The policy every grant to this role is written into. */
-  readonly grantsPolicy: iam.ManagedPolicy;
+  private grantsTarget?: iam.ManagedPolicy;
 
-  constructor(scope: Construct, id: string, props: iam.RoleProps) {
-    super(scope, id, props);
-    this.grantsPolicy = new iam.ManagedPolicy(this, 'Grants', { description: `Grants of ${this.node.path}` });
-    this.addManagedPolicy(this.grantsPolicy);
+  /** The policy every grant to this role is written into; created with the first grant. */
+  get grantsPolicy(): iam.ManagedPolicy | undefined {
+    return this.grantsTarget;
   }
 
   override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    this.grantsPolicy.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.grantsPolicy };
+    if (!this.grantsTarget) {
+      this.grantsTarget = new iam.ManagedPolicy(this, 'Grants', { description: `Grants of ${this.node.path}` });
+      this.addManagedPolicy(this.grantsTarget);
+    }
+    this.grantsTarget.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.grantsTarget };
   }
 }

@@ -4,6 +4,8 @@ import type { FanOutProps, SubscriberProps } from '../fan-out/fan-out-props';
 import type { NetworkProps } from '../network/network-props';
 import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
 import type { StaticSiteProps } from '../static-site/static-site-props';
+import type { WebTierProps } from '../web-tier/web-tier-props';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Validator } from './validation';
 
 /** Names of the stage profiles the app knows. */
@@ -31,11 +33,19 @@ export interface StageConfig {
   readonly network: NetworkProps;
   /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
   readonly fanOut: FanOutProps;
+  /** Web tier props (the VPC, removal policy, deletion protection and alarm e-mail come from the stage). */
+  readonly webTier: Omit<WebTierProps, 'vpc'>;
   /** Static site props (removal policy comes from the stage). */
   readonly staticSite: StaticSiteProps;
   /** Serverless API props (removal policy, log retention and deletion protection come from the stage). */
   readonly serverlessApi: ServerlessApiProps;
 }
+
+/** The notes' schedule: peak at 14:00, low at 02:00 (the notes' time zone). */
+export const NOTES_SCHEDULE = [
+  { name: 'afternoon-peak', cron: '0 14 * * *', desired: 3 },
+  { name: 'night-low', cron: '0 2 * * *', desired: 2 },
+];
 
 /**
  * The example the stages deploy: `orders` events fanned out to billing (with a
@@ -57,6 +67,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     terminationProtection: false,
     network: { azCount: 2, natMode: 'single' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
+    webTier: { capacity: { min: 2, max: 4 }, cpuTarget: 50, schedules: NOTES_SCHEDULE, timeZone: 'Asia/Seoul' },
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
     serverlessApi: { authorization: 'iam' },
   },
@@ -68,6 +79,15 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     terminationProtection: true,
     network: { azCount: 3, natMode: 'perAz' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
+    webTier: {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
+      capacity: { min: 3, max: 12 },
+      cpuTarget: 50,
+      requestsPerTargetPerMinute: 1000,
+      webAcl: true,
+      schedules: [{ name: 'afternoon-peak', cron: '0 14 * * *', min: 6 }, { name: 'night-low', cron: '0 2 * * *', min: 3 }],
+      timeZone: 'Asia/Seoul',
+    },
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_All' },
     serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
   },

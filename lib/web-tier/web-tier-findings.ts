@@ -1,0 +1,66 @@
+import { Annotations } from 'aws-cdk-lib';
+import { acknowledge } from '../shared/compliance';
+import type { WebTier } from './web-tier';
+import { WebTierProps } from './web-tier-props';
+
+const PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+
+/**
+ * Findings that are the architecture's chosen trade-offs, each acknowledged on
+ * its one resource with the reason; what can be fixed is fixed in the construct.
+ */
+export function acknowledgeWebTierFindings(tier: WebTier, props: WebTierProps): void {
+  acknowledgeListeners(tier, props);
+  acknowledgeAccessLogBucket(tier);
+  const role = tier.node.tryFindChild('InstanceRole');
+  if (role) {
+    acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      'AmazonSSMManagedInstanceCore is the AWS-maintained policy for Session Manager, the only way into the instances (no SSH, no open ports).');
+  }
+  const albSecurityGroup = tier.node.tryFindChild('LoadBalancerSecurityGroup');
+  if (albSecurityGroup && (props.allowedCidrs ?? ['0.0.0.0/0']).includes('0.0.0.0/0')) {
+    acknowledge(albSecurityGroup, 'AwsSolutions-EC23', 'An internet-facing load balancer admits ports 80 and 443 from anywhere by design; allowedCidrs narrows it. Nothing else is open.');
+  }
+  if (!props.webAcl) {
+    for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321']) {
+      acknowledge(tier.loadBalancer, `${pack}-ALBWAFEnabled`, 'No web ACL by choice of the deployer: it costs about $9 a month idle. webAcl: true adds one (the production profile does).');
+    }
+  }
+  if (props.capacity?.desired !== undefined) {
+    Annotations.of(tier.autoScalingGroup).acknowledgeWarning('@aws-cdk/aws-autoscaling:desiredCapacitySet',
+      'The deployer set capacity.desired explicitly, accepting that each deploy resets the group to it.');
+  }
+  if (props.deletionProtection === false) {
+    for (const pack of PACKS) {
+      acknowledge(tier.loadBalancer, `${pack}-ELBDeletionProtectionEnabled`, 'Deletion protection is off so that the sandbox tears down with cdk destroy; production turns it on.');
+    }
+  }
+}
+
+function acknowledgeListeners(tier: WebTier, props: WebTierProps): void {
+  const http = tier.loadBalancer.node.tryFindChild('Http');
+  if (http) {
+    const reason = 'No certificate was given, so the load balancer serves plain HTTP (the sandbox default, stated in the README); certificateArn switches to HTTPS with HTTP redirected.';
+    for (const pack of PACKS) {
+      acknowledge(http, `${pack}-ELBv2ACMCertificateRequired`, reason);
+      acknowledge(http, `${pack}-ALBHttpToHttpsRedirection`, reason);
+    }
+  }
+  const redirect = tier.loadBalancer.node.tryFindChild('Redirect80To443');
+  if (redirect && props.certificateArn) {
+    for (const pack of PACKS) {
+      acknowledge(redirect, `${pack}-ELBv2ACMCertificateRequired`, 'This port-80 listener serves nothing: it only redirects to the HTTPS listener, which has the certificate.');
+    }
+  }
+}
+
+function acknowledgeAccessLogBucket(tier: WebTier): void {
+  const bucket = tier.accessLogs;
+  const selfLogging = 'This bucket receives the access logs; logging its own access into itself would loop.';
+  acknowledge(bucket, 'AwsSolutions-S1', selfLogging);
+  for (const pack of PACKS) {
+    acknowledge(bucket, `${pack}-S3BucketLoggingEnabled`, selfLogging);
+    acknowledge(bucket, `${pack}-S3DefaultEncryptionKMS`, 'Load balancer log delivery supports SSE-S3 only; a KMS default encryption makes every delivery fail.');
+    acknowledge(bucket, `${pack}-S3BucketReplicationEnabled`, 'Access logs for troubleshooting, expired after 90 days; cross-region replication would double their cost for no recovery need.');
+  }
+}

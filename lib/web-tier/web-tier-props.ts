@@ -1,0 +1,234 @@
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Validator } from '../shared/validation';
+
+/** Instance counts of the Auto Scaling group. */
+export interface CapacityProps {
+  /** Fewest instances. @default 2 */
+  readonly min?: number;
+  /** Instances to start with, between min and max. @default min */
+  readonly desired?: number;
+  /** Most instances. @default 4 */
+  readonly max?: number;
+}
+
+/** The target group's health check. */
+export interface HealthCheckProps {
+  /** Path answered 200 by a healthy instance. @default '/health' */
+  readonly path?: string;
+  /** Time between checks, 5 to 300 s. @default Duration.seconds(15) */
+  readonly interval?: Duration;
+  /** Consecutive successes to become healthy, 2 to 10. @default 2 */
+  readonly healthyThreshold?: number;
+  /** Consecutive failures to become unhealthy, 2 to 10. @default 3 */
+  readonly unhealthyThreshold?: number;
+}
+
+/** Step scaling on average CPU (the notes' example: +2 above 70 %, -1 below 30 %). */
+export interface StepScalingProps {
+  /** Add instances when CPU is above this percentage. @default 70 */
+  readonly scaleOutAbove?: number;
+  /** Instances to add. @default 2 */
+  readonly scaleOutBy?: number;
+  /** Remove instances when CPU is below this percentage. @default 30 */
+  readonly scaleInBelow?: number;
+  /** Instances to remove. @default 1 */
+  readonly scaleInBy?: number;
+}
+
+/** A scheduled change of capacity (the notes' peak at 14:00, low at 02:00). */
+export interface ScheduleProps {
+  /** Name of the action, e.g. `afternoon-peak`. */
+  readonly name: string;
+  /** Cron expression of five fields: minute hour day-of-month month day-of-week. */
+  readonly cron: string;
+  /** New minimum. @default unchanged */
+  readonly min?: number;
+  /** New desired capacity. @default unchanged */
+  readonly desired?: number;
+  /** New maximum. @default unchanged */
+  readonly max?: number;
+}
+
+/** Props of the {@link WebTier} construct. */
+export interface WebTierProps {
+  /** The VPC: the load balancer goes in its public subnets, the instances in its private ones. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * CIDRs allowed to reach the load balancer on ports 80 and 443.
+   * @default ['0.0.0.0/0'] (anywhere)
+   */
+  readonly allowedCidrs?: string[];
+  /**
+   * ACM certificate ARN (same region): HTTPS with a TLS 1.3 policy, HTTP redirected to it.
+   * @default none: plain HTTP
+   */
+  readonly certificateArn?: string;
+  /**
+   * Deletion protection on the load balancer.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /** The target group's health check. @default see {@link HealthCheckProps} */
+  readonly healthCheck?: HealthCheckProps;
+  /**
+   * How long a deregistering instance keeps serving in-flight requests, 0 to 3600 s.
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+  /**
+   * Sticky sessions (load-balancer cookie) for this long, 1 s to 7 days.
+   * @default none
+   */
+  readonly stickySessions?: Duration;
+  /**
+   * Protect the load balancer with a WAF web ACL (AWS managed common, known-bad-inputs and
+   * IP-reputation rules, a per-IP rate limit); about $9 a month.
+   * @default false
+   */
+  readonly webAcl?: boolean;
+  /**
+   * Instance type; Graviton types get an arm64 image, others x86_64.
+   * @default t4g.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /** Instance counts. @default { min: 2, desired: 2, max: 4 } */
+  readonly capacity?: CapacityProps;
+  /**
+   * Time a new instance has before ELB health checks count, 0 to 7200 s.
+   * @default Duration.seconds(180)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+  /**
+   * Target tracking: keep average CPU near this percentage, 1 to 100.
+   * @default 50
+   */
+  readonly cpuTarget?: number;
+  /**
+   * Target tracking: keep requests per instance per minute near this.
+   * @default none
+   */
+  readonly requestsPerTargetPerMinute?: number;
+  /**
+   * Step scaling on CPU.
+   * @default none
+   */
+  readonly stepScaling?: StepScalingProps;
+  /**
+   * Scheduled capacity changes.
+   * @default none
+   */
+  readonly schedules?: ScheduleProps[];
+  /**
+   * IANA time zone of the schedules, e.g. `Asia/Seoul`.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+  /**
+   * E-mail address for scaling notifications and alarms.
+   * @default none
+   */
+  readonly alarmEmail?: string;
+  /**
+   * What happens to the access-log bucket and the key on stack deletion.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+const CRON_FIELD = /^(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?(,(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?)*$/;
+const SCHEDULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const CRON_RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
+
+/** Checks every rule, throwing one ConfigError listing all problems. */
+export function validateWebTierProps(props: WebTierProps): void {
+  const v = new Validator('WebTier props');
+  props.allowedCidrs?.forEach((c, i) => v.cidr(`allowedCidrs[${i}]`, c, 0, 32));
+  v.check(props.allowedCidrs === undefined || props.allowedCidrs.length > 0, 'allowedCidrs', props.allowedCidrs, 'expected at least one CIDR, or leave it out for anywhere');
+  if (props.certificateArn !== undefined && !Token.isUnresolved(props.certificateArn)) {
+    v.check(CERTIFICATE_ARN.test(props.certificateArn), 'certificateArn', props.certificateArn,
+      'expected an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"');
+  }
+  checkHealthCheck(v, props.healthCheck);
+  v.intRange('deregistrationDelay', props.deregistrationDelay?.toSeconds(), 0, 3600, ' seconds');
+  v.intRange('stickySessions', props.stickySessions?.toSeconds(), 1, 604800, ' seconds');
+  v.intRange('healthCheckGracePeriod', props.healthCheckGracePeriod?.toSeconds(), 0, 7200, ' seconds');
+  checkCapacity(v, 'capacity', props.capacity ?? {}, true);
+  v.intRange('cpuTarget', props.cpuTarget, 1, 100, ' %');
+  v.intRange('requestsPerTargetPerMinute', props.requestsPerTargetPerMinute, 1, 1_000_000);
+  checkSteps(v, props.stepScaling);
+  checkSchedules(v, props);
+  v.throwIfInvalid();
+}
+
+/** Capacity with defaults applied. */
+export function capacityOf(props: WebTierProps): Required<CapacityProps> {
+  const min = props.capacity?.min ?? 2;
+  return { min, desired: props.capacity?.desired ?? min, max: props.capacity?.max ?? Math.max(4, min) };
+}
+
+function checkCapacity(v: Validator, prop: string, c: CapacityProps, required: boolean): void {
+  v.intRange(`${prop}.min`, c.min, 0, 1000);
+  v.intRange(`${prop}.max`, c.max, required ? 1 : 0, 1000);
+  v.intRange(`${prop}.desired`, c.desired, 0, 1000);
+  const min = c.min ?? (required ? 2 : undefined);
+  const max = c.max ?? (required ? Math.max(4, min ?? 0) : undefined);
+  if (min !== undefined && max !== undefined) v.check(min <= max, `${prop}.min`, min, `expected at most ${prop}.max (${max})`);
+  if (c.desired !== undefined) {
+    v.check((min === undefined || c.desired >= min) && (max === undefined || c.desired <= max), `${prop}.desired`, c.desired,
+      `expected a count between ${prop}.min (${min ?? 'unchanged'}) and ${prop}.max (${max ?? 'unchanged'})`);
+  }
+}
+
+function checkHealthCheck(v: Validator, h: HealthCheckProps | undefined): void {
+  if (!h) return;
+  if (h.path !== undefined) v.check(/^\/[\x21-\x7e]*$/.test(h.path) && h.path.length <= 1024, 'healthCheck.path', h.path, 'expected a path starting with "/", e.g. "/health"');
+  v.intRange('healthCheck.interval', h.interval?.toSeconds(), 5, 300, ' seconds');
+  v.intRange('healthCheck.healthyThreshold', h.healthyThreshold, 2, 10);
+  v.intRange('healthCheck.unhealthyThreshold', h.unhealthyThreshold, 2, 10);
+}
+
+function checkSteps(v: Validator, s: StepScalingProps | undefined): void {
+  if (!s) return;
+  const out = s.scaleOutAbove ?? 70;
+  const inn = s.scaleInBelow ?? 30;
+  v.intRange('stepScaling.scaleOutAbove', s.scaleOutAbove, 1, 99, ' %');
+  v.intRange('stepScaling.scaleInBelow', s.scaleInBelow, 1, 99, ' %');
+  v.intRange('stepScaling.scaleOutBy', s.scaleOutBy, 1, 100);
+  v.intRange('stepScaling.scaleInBy', s.scaleInBy, 1, 100);
+  v.check(inn < out, 'stepScaling', { scaleInBelow: inn, scaleOutAbove: out },
+    'expected scaleInBelow under scaleOutAbove: overlapping thresholds would scale in and out at once');
+}
+
+function checkSchedules(v: Validator, props: WebTierProps): void {
+  const names = new Set<string>();
+  props.schedules?.forEach((s, i) => {
+    const at = `schedules[${i}]`;
+    v.check(SCHEDULE_NAME.test(s.name) && !names.has(s.name), `${at}.name`, s.name, 'expected a unique name of 1 to 64 letters, digits, "-" or "_"');
+    names.add(s.name);
+    v.check(isCron(s.cron), `${at}.cron`, s.cron, 'expected five cron fields "minute hour day month weekday", e.g. "0 14 * * *"');
+    v.check(s.min !== undefined || s.desired !== undefined || s.max !== undefined, at, s.name, 'expected at least one of min, desired, max');
+    checkCapacity(v, at, s, false);
+  });
+  if (props.timeZone !== undefined) {
+    v.check(TIME_ZONES.has(props.timeZone), 'timeZone', props.timeZone, 'expected an IANA time zone such as "UTC" or "Asia/Seoul"');
+  }
+}
+
+const TIME_ZONES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC']);
+
+/** True for a five-field cron expression with values in range. */
+export function isCron(expression: string): boolean {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) return false;
+  return fields.every((field, i) => {
+    if (!CRON_FIELD.test(field)) return false;
+    const [lo, hi] = CRON_RANGES[i];
+    return (field.match(/\d+/g) ?? []).every((n, j, all) => {
+      // The number after "/" is a step, not a value.
+      const isStep = field.includes('/') && j === all.length - 1 && field.endsWith(`/${n}`);
+      return isStep ? Number(n) > 0 : Number(n) >= lo && Number(n) <= hi;
+    });
+  });
+}
