@@ -26,3 +26,7 @@ export * from './static-site/static-site-stack';
 export * from './web-tier/web-tier';
 export * from './web-tier/web-tier-props';
 export * from './web-tier/web-tier-stack';
+export { estimateStack, loadPrices, pricedRegions, natModeCosts } from './docs/cost';
+export type { CostLine, PriceData, StackEstimate, UsagePrice } from './docs/cost';
+export { mermaidDiagram } from './docs/diagram';
+export { architectureDoc } from './docs/architecture-doc';

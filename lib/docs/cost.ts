@@ -1,0 +1,235 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnResource, CfnTemplate, refsIn, resourcesOf } from './template';
+
+/** A price and the page it was taken from. */
+interface Priced<T = number> {
+  readonly price: T;
+  readonly source: string;
+}
+
+/** A usage-priced item: charged per use, not for standing still. */
+export interface UsagePrice {
+  readonly item: string;
+  readonly unit: string;
+  readonly price: number;
+  readonly source: string;
+}
+
+/** The price data of one region (lib/docs/prices/<region>.json). */
+export interface PriceData {
+  readonly region: string;
+  readonly takenOn: string;
+  readonly note: string;
+  readonly hoursPerMonth: number;
+  readonly idle: {
+    readonly natGatewayHour: Priced;
+    readonly publicIpv4Hour: Priced;
+    readonly interfaceEndpointAzHour: Priced;
+    readonly applicationLoadBalancerHour: Priced;
+    readonly gp3GbMonth: Priced;
+    readonly kmsKeyMonth: Priced;
+    readonly wafWebAclMonth: Priced;
+    readonly wafRuleMonth: Priced;
+    readonly alarmMetricMonth: Priced;
+    readonly apiGatewayCacheHour: Priced<Record<string, number>>;
+    readonly lambdaProvisionedArmGbSecond: Priced;
+    readonly lambdaProvisionedX86GbSecond: Priced;
+  };
+  readonly ec2Hour: { readonly source: string; readonly price: Record<string, number> };
+  readonly usage: Record<string, UsagePrice>;
+}
+
+const PRICES_DIR = path.join(__dirname, 'prices');
+
+/** Regions that have price data. */
+export function pricedRegions(): string[] {
+  return fs.readdirSync(PRICES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+/** The price data of a region; a clear error naming the regions that have data otherwise. */
+export function loadPrices(region = 'us-east-1'): PriceData {
+  const regions = pricedRegions();
+  if (!regions.includes(region)) {
+    throw new Error(`No price data for region "${region}"; prices exist for: ${regions.join(', ')}. Add lib/docs/prices/${region}.json to estimate there.`);
+  }
+  return JSON.parse(fs.readFileSync(path.join(PRICES_DIR, `${region}.json`), 'utf8'));
+}
+
+/** One resource's idle cost. */
+export interface CostLine {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly what: string;
+  readonly monthly: number;
+}
+
+/** A stack's estimate. */
+export interface StackEstimate {
+  /** Resources that cost money standing still. */
+  readonly lines: CostLine[];
+  /** Resources that cost nothing idle (free, or charged only per use). */
+  readonly idleFree: { readonly logicalId: string; readonly type: string }[];
+  /** Resources of types the estimator does not know: never silently dropped. */
+  readonly notPriced: { readonly logicalId: string; readonly type: string }[];
+  /** Per-use prices that apply to the stack's resources. */
+  readonly usage: UsagePrice[];
+  /** Sum of the lines, per month. */
+  readonly total: number;
+}
+
+type Resources = Record<string, CfnResource>;
+type IdleRule = (id: string, r: CfnResource, all: Resources, p: PriceData) => CostLine[];
+
+const perMonth = (hourly: number, p: PriceData) => hourly * p.hoursPerMonth;
+const line = (logicalId: string, type: string, what: string, monthly: number): CostLine => ({ logicalId, type, what, monthly });
+
+/** Types that cost money standing still, and how much. */
+const IDLE_RULES: Record<string, IdleRule> = {
+  'AWS::EC2::NatGateway': (id, r, _a, p) => [line(id, r.Type, 'NAT gateway hours', perMonth(p.idle.natGatewayHour.price, p))],
+  'AWS::EC2::EIP': (id, r, _a, p) => [line(id, r.Type, 'Public IPv4 address hours', perMonth(p.idle.publicIpv4Hour.price, p))],
+  'AWS::EC2::Instance': (id, r, _a, p) => instanceLines(id, r, r.Properties?.InstanceType, r.Properties?.BlockDeviceMappings, 1, p, publicIpOf(r)),
+  'AWS::AutoScaling::AutoScalingGroup': autoScalingLines,
+  'AWS::EC2::VPCEndpoint': (id, r, _a, p) => r.Properties?.VpcEndpointType === 'Interface'
+    ? [line(id, r.Type, `Interface endpoint hours x ${(r.Properties.SubnetIds ?? []).length} AZ`, perMonth(p.idle.interfaceEndpointAzHour.price, p) * (r.Properties.SubnetIds ?? []).length)]
+    : [],
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': (id, r, _a, p) => (r.Properties?.Type ?? 'application') === 'application'
+    ? [line(id, r.Type, 'Application Load Balancer hours', perMonth(p.idle.applicationLoadBalancerHour.price, p))]
+    : [],
+  'AWS::KMS::Key': (id, r, _a, p) => [line(id, r.Type, 'KMS key', p.idle.kmsKeyMonth.price)],
+  'AWS::WAFv2::WebACL': (id, r, _a, p) => {
+    const rules = (r.Properties?.Rules ?? []).length;
+    return [line(id, r.Type, `WAF web ACL and ${rules} rules`, p.idle.wafWebAclMonth.price + rules * p.idle.wafRuleMonth.price)];
+  },
+  'AWS::CloudWatch::Alarm': (id, r, _a, p) => {
+    const metrics = r.Properties?.Metrics ? r.Properties.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).length : 1;
+    return [line(id, r.Type, `Alarm on ${metrics} metric${metrics > 1 ? 's' : ''}`, metrics * p.idle.alarmMetricMonth.price)];
+  },
+  'AWS::ApiGateway::Stage': (id, r, _a, p) => {
+    if (!r.Properties?.CacheClusterEnabled) return [];
+    const size = String(r.Properties.CacheClusterSize ?? '0.5');
+    return [line(id, r.Type, `API cache ${size} GB hours`, perMonth(p.idle.apiGatewayCacheHour.price[size] ?? NaN, p))];
+  },
+  'AWS::Lambda::Alias': provisionedConcurrencyLines,
+};
+
+/** Types that cost nothing standing still: free, or priced per use (the keys name the usage prices). */
+const IDLE_FREE: Record<string, string[]> = {
+  'AWS::EC2::VPC': [], 'AWS::EC2::Subnet': [], 'AWS::EC2::RouteTable': [], 'AWS::EC2::Route': [],
+  'AWS::EC2::SubnetRouteTableAssociation': [], 'AWS::EC2::InternetGateway': ['dataOutGb'], 'AWS::EC2::VPCGatewayAttachment': [],
+  'AWS::EC2::NetworkAcl': [], 'AWS::EC2::NetworkAclEntry': [], 'AWS::EC2::SubnetNetworkAclAssociation': [],
+  'AWS::EC2::SecurityGroup': [], 'AWS::EC2::SecurityGroupIngress': [], 'AWS::EC2::SecurityGroupEgress': [],
+  'AWS::EC2::FlowLog': ['logsIngestGb'], 'AWS::EC2::LaunchTemplate': [],
+  'AWS::IAM::Role': [], 'AWS::IAM::Policy': [], 'AWS::IAM::ManagedPolicy': [], 'AWS::IAM::InstanceProfile': [],
+  'AWS::Logs::LogGroup': ['logsIngestGb', 'logsStorageGbMonth'],
+  'AWS::SNS::Topic': ['snsPublishes'], 'AWS::SNS::TopicPolicy': [], 'AWS::SNS::Subscription': [],
+  'AWS::SQS::Queue': ['sqsRequests'], 'AWS::SQS::QueuePolicy': [],
+  'AWS::Lambda::Function': ['lambdaRequests', 'lambdaArmGbSecond'], 'AWS::Lambda::EventSourceMapping': [],
+  'AWS::Lambda::Permission': [], 'AWS::Lambda::Version': [],
+  'AWS::DynamoDB::Table': ['dynamoDbWrites', 'dynamoDbReads', 'dynamoDbStorageGbMonth', 'dynamoDbPitrGbMonth'],
+  'AWS::ApiGateway::RestApi': ['apiGatewayRequests'], 'AWS::ApiGateway::Resource': [], 'AWS::ApiGateway::Method': [],
+  'AWS::ApiGateway::Deployment': [], 'AWS::ApiGateway::Account': [], 'AWS::ApiGateway::Model': [],
+  'AWS::ApiGateway::RequestValidator': [], 'AWS::ApiGateway::ClientCertificate': [], 'AWS::ApiGateway::Authorizer': [],
+  'AWS::ApiGateway::UsagePlan': [], 'AWS::ApiGateway::UsagePlanKey': [], 'AWS::ApiGateway::ApiKey': [],
+  'AWS::Cognito::UserPool': ['cognitoMau'], 'AWS::Cognito::UserPoolClient': [],
+  'AWS::S3::Bucket': ['s3StorageGbMonth', 's3Puts', 's3Gets'], 'AWS::S3::BucketPolicy': [],
+  'AWS::CloudFront::Distribution': ['cloudFrontGb', 'cloudFrontHttpsRequests'], 'AWS::CloudFront::CloudFrontOriginAccessIdentity': [],
+  'AWS::CloudFront::OriginAccessControl': [], 'AWS::CloudFront::ResponseHeadersPolicy': [],
+  'AWS::ElasticLoadBalancingV2::Listener': ['albLcuHour'], 'AWS::ElasticLoadBalancingV2::TargetGroup': [],
+  'AWS::ElasticLoadBalancingV2::ListenerRule': [],
+  'AWS::AutoScaling::ScalingPolicy': [], 'AWS::AutoScaling::ScheduledAction': [],
+  'AWS::WAFv2::WebACLAssociation': ['wafRequests'], 'AWS::WAFv2::LoggingConfiguration': [],
+  'AWS::KMS::Alias': [], 'AWS::CDK::Metadata': [], 'AWS::Lambda::LayerVersion': [],
+};
+
+/** NAT gateways also charge per GB; interface endpoints too. */
+const USAGE_OF_IDLE_TYPES: Record<string, string[]> = {
+  'AWS::EC2::NatGateway': ['natGatewayGb'],
+  'AWS::EC2::VPCEndpoint': ['interfaceEndpointGb'],
+  'AWS::KMS::Key': ['kmsRequests'],
+  'AWS::WAFv2::WebACL': ['wafRequests'],
+};
+
+/** Estimates what a synthesized stack costs per month standing idle. */
+export function estimateStack(template: CfnTemplate, prices: PriceData): StackEstimate {
+  const all = template.Resources ?? {};
+  const lines: CostLine[] = [];
+  const idleFree: StackEstimate['idleFree'] = [];
+  const notPriced: StackEstimate['notPriced'] = [];
+  const usageKeys = new Set<string>();
+  for (const [id, r] of resourcesOf(template)) {
+    const rule = IDLE_RULES[r.Type];
+    const free = IDLE_FREE[r.Type] ?? (r.Type.startsWith('Custom::') ? [] : undefined);
+    if (rule) {
+      const priced = rule(id, r, all, prices);
+      if (priced.length === 0) idleFree.push({ logicalId: id, type: r.Type });
+      lines.push(...priced);
+      (USAGE_OF_IDLE_TYPES[r.Type] ?? []).forEach((k) => usageKeys.add(k));
+    } else if (free) {
+      idleFree.push({ logicalId: id, type: r.Type });
+      free.forEach((k) => usageKeys.add(k));
+    } else {
+      notPriced.push({ logicalId: id, type: r.Type });
+    }
+  }
+  const usage = [...usageKeys].sort().map((k) => prices.usage[k]);
+  return { lines, idleFree, notPriced, usage, total: round(lines.reduce((sum, l) => sum + l.monthly, 0)) };
+}
+
+/** Rounds to cents. */
+export function round(amount: number): number {
+  return Math.round(amount * 100) / 100;
+}
+
+function instanceLines(id: string, r: CfnResource, instanceType: string | undefined, blockDevices: any[] | undefined,
+  count: number, p: PriceData, publicIp: boolean): CostLine[] {
+  const hourly = instanceType ? p.ec2Hour.price[instanceType] : undefined;
+  const lines = [line(id, r.Type, `${count} x ${instanceType ?? 'unknown type'} instance hours${hourly === undefined ? ' (type not in the price data)' : ''}`,
+    hourly === undefined ? NaN : count * perMonth(hourly, p))];
+  // Without an explicit size, Amazon Linux 2023's 8 GB root volume is assumed.
+  const gb = (blockDevices ?? []).reduce((sum: number, d: any) => sum + (d.Ebs?.VolumeSize ?? 0), 0) || 8;
+  lines.push(line(id, r.Type, `${count} x ${gb} GB gp3 volume`, count * gb * p.idle.gp3GbMonth.price));
+  if (publicIp) lines.push(line(id, r.Type, `${count} x public IPv4 address hours`, count * perMonth(p.idle.publicIpv4Hour.price, p)));
+  return lines;
+}
+
+function publicIpOf(r: CfnResource): boolean {
+  return (r.Properties?.NetworkInterfaces ?? []).some((n: { AssociatePublicIpAddress?: boolean }) => n.AssociatePublicIpAddress);
+}
+
+/** Idle instances of a group: its desired count, else its minimum. */
+function autoScalingLines(id: string, r: CfnResource, all: Resources, p: PriceData): CostLine[] {
+  const props = r.Properties ?? {};
+  const count = Number(props.DesiredCapacity ?? props.MinSize ?? 0);
+  const [templateId] = refsIn(props.LaunchTemplate);
+  const data = all[templateId]?.Properties?.LaunchTemplateData ?? {};
+  if (count === 0) return [];
+  return instanceLines(id, r, data.InstanceType, data.BlockDeviceMappings, count, p, false);
+}
+
+/** Provisioned concurrency bills every second it is configured. */
+function provisionedConcurrencyLines(id: string, r: CfnResource, all: Resources, p: PriceData): CostLine[] {
+  const count = r.Properties?.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions;
+  if (!count) return [];
+  const [fnId] = refsIn(r.Properties?.FunctionName);
+  const fn = all[fnId]?.Properties ?? {};
+  const gb = (fn.MemorySize ?? 128) / 1024;
+  const arm = (fn.Architectures ?? ['x86_64']).includes('arm64');
+  const perGbSecond = arm ? p.idle.lambdaProvisionedArmGbSecond.price : p.idle.lambdaProvisionedX86GbSecond.price;
+  return [line(id, r.Type, `Provisioned concurrency ${count} x ${fn.MemorySize ?? 128} MB`, count * gb * perGbSecond * p.hoursPerMonth * 3600)];
+}
+
+/** Idle monthly cost of each NAT mode (the Network section's table), from the price data. */
+export function natModeCosts(p: PriceData, azs = 3): { mode: string; monthly: number; what: string }[] {
+  const nat = perMonth(p.idle.natGatewayHour.price, p);
+  const ip = perMonth(p.idle.publicIpv4Hour.price, p);
+  const nano = perMonth(p.ec2Hour.price['t4g.nano'], p);
+  const volume = 8 * p.idle.gp3GbMonth.price;
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  return [
+    { mode: `perAz (${azs} AZs)`, monthly: round(azs * (nat + ip)), what: `${azs} NAT gateways x ${usd(nat)}, ${azs} public IPv4 x ${usd(ip)}` },
+    { mode: 'single', monthly: round(nat + ip), what: `1 NAT gateway ${usd(nat)}, 1 public IPv4 ${usd(ip)}` },
+    { mode: 'instance', monthly: round(nano + volume + ip), what: `t4g.nano ${usd(nano)}, 8 GB gp3 ${usd(volume)}, 1 public IPv4 ${usd(ip)}` },
+    { mode: 'none', monthly: 0, what: 'nothing' },
+  ];
+}

@@ -1,0 +1,21 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { generateDocs } from '../../lib/docs/generate';
+
+// A change to a construct that changes the architecture must come with its
+// updated picture: run `npm run docs` and commit the result.
+const generated = generateDocs();
+
+describe('committed docs match what `npm run docs` generates now', () => {
+  test('every architecture of the default stage has a page', () => {
+    expect([...generated.keys()].filter((f) => f.startsWith('docs/')).sort()).toEqual([
+      'docs/architectures/FanOut.md', 'docs/architectures/Network.md', 'docs/architectures/ServerlessApi.md',
+      'docs/architectures/StaticSite.md', 'docs/architectures/WebTier.md',
+    ]);
+  });
+
+  test.each([...generated.keys()])('%s is current (run npm run docs)', (file) => {
+    const committed = fs.readFileSync(path.join(__dirname, '..', '..', file), 'utf8');
+    expect(committed).toBe(generated.get(file));
+  });
+});
