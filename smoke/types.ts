@@ -1,0 +1,53 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { HttpClient } from './http';
+import { RequestSigner } from './signer';
+
+/** How one check ended, and why, in words a person acts on. */
+export interface Outcome {
+  readonly status: 'pass' | 'fail' | 'skip';
+  readonly detail: string;
+}
+
+export const pass = (detail: string): Outcome => ({ status: 'pass', detail });
+export const fail = (detail: string): Outcome => ({ status: 'fail', detail });
+export const skip = (detail: string): Outcome => ({ status: 'skip', detail });
+
+/** The AWS clients the checks use, each with a request timeout. */
+export interface Clients {
+  readonly cloudFormation: CloudFormationClient;
+  readonly ec2: EC2Client;
+  readonly autoScaling: AutoScalingClient;
+  readonly sns: SNSClient;
+  readonly sqs: SQSClient;
+  readonly lambda: LambdaClient;
+}
+
+/** Everything a check needs; tests build it with mocked clients and a local HTTP server. */
+export interface SmokeContext {
+  readonly stage: string;
+  readonly region: string;
+  readonly clients: Clients;
+  readonly http: HttpClient;
+  /** A unique id of this run, put on everything the checks create. */
+  readonly runId: string;
+  /** The direct S3 URL of an object, which must be refused. */
+  readonly s3ObjectUrl: (bucket: string, key: string) => string;
+  /** How long to wait for an asynchronous effect (a message arriving), in ms. */
+  readonly waitMs: number;
+  /** A SigV4 signer for an AWS service (`execute-api`, `apigateway`) with the caller's credentials. */
+  readonly signer: (service: string) => RequestSigner;
+}
+
+/** One check of one deployed architecture. */
+export interface SmokeCheck {
+  /** The architecture (stack id inside the stage), e.g. `WebTier`. */
+  readonly architecture: string;
+  /** What the check proves, e.g. `answers 200 from more than one instance`. */
+  readonly name: string;
+  run(ctx: SmokeContext, outputs: Record<string, string>): Promise<Outcome>;
+}

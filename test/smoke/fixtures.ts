@@ -1,0 +1,44 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { httpClient } from '../../smoke/http';
+import { SmokeContext } from '../../smoke/types';
+
+/** A server on 127.0.0.1 answering with `handler`; close it after the tests. */
+export async function localServer(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** A smoke context with real client objects (their sends are mocked by aws-sdk-client-mock) and a fast clock. */
+export function testContext(overrides: Partial<SmokeContext> = {}): SmokeContext {
+  const config = { region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } };
+  return {
+    stage: 'Sandbox',
+    region: 'us-east-1',
+    runId: 'run-1',
+    waitMs: 2_000,
+    http: httpClient(2_000),
+    s3ObjectUrl: (bucket, key) => `http://127.0.0.1:9/${bucket}/${key}`,
+    signer: (service) => async (_url, init) => ({ ...init, headers: { ...init.headers, authorization: `AWS4-HMAC-SHA256 test-${service}` } }),
+    clients: {
+      cloudFormation: new CloudFormationClient(config),
+      ec2: new EC2Client(config),
+      autoScaling: new AutoScalingClient(config),
+      sns: new SNSClient(config),
+      sqs: new SQSClient(config),
+      lambda: new LambdaClient(config),
+    },
+    ...overrides,
+  };
+}
