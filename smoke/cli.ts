@@ -1,14 +1,9 @@
 // npm run smoke -- --stage Sandbox [--region eu-west-1] [--only WebTier,FanOut]
 // Checks, with your AWS credentials, that each deployed stack of the stage does its job.
 import { randomUUID } from 'crypto';
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { stageConfig } from '../lib/shared/stage-config';
+import { awsClients } from './clients';
 import { httpClient } from './http';
 import { ALL_CHECKS, formatResult, runSmoke, summarize } from './run';
 import { sigV4Signer } from './signer';
@@ -38,14 +33,7 @@ async function main(): Promise<number> {
     http: httpClient(REQUEST_TIMEOUT_MS),
     s3ObjectUrl: (bucket, key) => `https://${bucket}.s3.${region}.amazonaws.com/${key}`,
     signer: (service) => sigV4Signer(credentials, region, service),
-    clients: {
-      cloudFormation: new CloudFormationClient(config),
-      ec2: new EC2Client(config),
-      autoScaling: new AutoScalingClient(config),
-      sns: new SNSClient(config),
-      sqs: new SQSClient(config),
-      lambda: new LambdaClient(config),
-    },
+    clients: awsClients(config),
   };
   const only = option('only')?.split(',');
   const checks = ALL_CHECKS.filter((c) => !only || only.includes(c.architecture));

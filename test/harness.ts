@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { ReferenceStage } from '../lib/reference-stage';
 import { Finding, formatFindings, nagPacks, recordAcknowledgements } from '../lib/shared/compliance';
 import { StageName, StageSelection, stageConfig } from '../lib/shared/stage-config';
+import { ConfigError } from '../lib/shared/validation';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -95,4 +96,15 @@ export function normalised(template: Template): unknown {
 /** The resources of one type in a template, by logical id. */
 export function resourcesOf(template: Template, type: string): Record<string, { Properties: Record<string, any>; [k: string]: any }> {
   return template.findResources(type) as Record<string, { Properties: Record<string, any> }>;
+}
+
+/** The problems a validation function reports for `props` (none when it accepts them). */
+export function problemsOf<P>(validate: (props: P) => unknown, props: P): string[] {
+  try {
+    validate(props);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  return [];
 }

@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
+import { LogBucket } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { bucketRemoval, DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
 import { acknowledgeSiteFindings } from './site-findings';
@@ -44,7 +45,8 @@ export class StaticSite extends Construct {
     validateStaticSiteProps(props);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     this.originAccess = props.originAccess ?? 'oai';
-    this.logBucket = this.newLogBucket(removalPolicy);
+    // CloudFront's standard logs are written with ACLs, which bucket-owner-enforced forbids.
+    this.logBucket = new LogBucket(this, 'Logs', { removalPolicy, objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED });
     this.bucket = this.newContentBucket(props, removalPolicy);
     const origin = this.newOrigin();
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -109,19 +111,6 @@ export class StaticSite extends Construct {
       memoryLimit: 256,
       role,
       logGroup,
-    });
-  }
-
-  private newLogBucket(removalPolicy: RemovalPolicy): s3.Bucket {
-    return new s3.Bucket(this, 'Logs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // CloudFront's standard logs are written with ACLs, which bucket-owner-enforced forbids.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) }],
-      ...bucketRemoval(removalPolicy),
     });
   }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,8 +9,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmTopic, alarmAbove } from '../shared/alarms';
+import { LogBucket } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
-import { bucketRemoval, DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
+import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
 import { RegionalWebAcl } from '../shared/web-acl';
 import { logAccessLogs } from './access-logs';
 import { HEALTH_PATH, webServerUserData } from './user-data';
@@ -40,7 +41,8 @@ export class WebTier extends Construct {
     const key = new kms.Key(this, 'Key', { description: `Encrypts the notification topic of ${this.node.path}`, enableKeyRotation: true, ...keyRemoval(removalPolicy) });
     this.notificationTopic = new AlarmTopic(this, 'Notifications', { key, email: props.alarmEmail, removalPolicy }).topic;
     allowAutoScalingToPublish(key);
-    this.accessLogs = this.newAccessLogBucket(removalPolicy);
+    // ALB log delivery writes with SSE-S3 only: a KMS default here is the other classic "Access Denied".
+    this.accessLogs = new LogBucket(this, 'AccessLogs', { removalPolicy });
     this.loadBalancer = this.newLoadBalancer(props);
     this.autoScalingGroup = this.newAutoScalingGroup(props);
     this.targetGroup = this.addListeners(props);
@@ -52,19 +54,6 @@ export class WebTier extends Construct {
     const scheme = props.certificateArn ? 'https' : 'http';
     this.url = `${scheme}://${this.loadBalancer.loadBalancerDnsName}/`;
     acknowledgeWebTierFindings(this, props);
-  }
-
-  private newAccessLogBucket(removalPolicy: RemovalPolicy): s3.Bucket {
-    // ALB log delivery writes with SSE-S3 only: a KMS default here is the other classic "Access Denied".
-    return new s3.Bucket(this, 'AccessLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) }],
-      ...bucketRemoval(removalPolicy),
-    });
   }
 
   private newLoadBalancer(props: WebTierProps): elbv2.ApplicationLoadBalancer {

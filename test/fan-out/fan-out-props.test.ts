@@ -1,18 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { FanOutProps, SubscriberProps, validateFanOutProps, visibilityTimeoutOf } from '../../lib/fan-out/fan-out-props';
-import { ConfigError } from '../../lib/shared/validation';
-import { testStack } from '../harness';
+import { problemsOf as problemsFor, testStack } from '../harness';
 
-function problemsOf(props: Partial<FanOutProps>): string[] {
-  try {
-    validateFanOutProps({ subscribers: [{ name: 'billing' }], ...props });
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (props: Partial<FanOutProps>) => problemsFor(validateFanOutProps, { subscribers: [{ name: 'billing' }], ...props });
 const one = (s: Partial<SubscriberProps>) => problemsOf({ subscribers: [{ name: 'billing', ...s }] });
 
 describe('FanOut props: bad input fails at synth with a clear message', () => {

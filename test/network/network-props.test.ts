@@ -1,18 +1,9 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Network } from '../../lib/network/network';
 import { NetworkProps, resolveNetworkProps } from '../../lib/network/network-props';
-import { ConfigError } from '../../lib/shared/validation';
-import { testStack } from '../harness';
+import { testStack, problemsOf as problemsFor } from '../harness';
 
-function problemsOf(props: NetworkProps): string[] {
-  try {
-    resolveNetworkProps(props);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (props: NetworkProps) => problemsFor(resolveNetworkProps, props);
 
 describe('Network props: defaults', () => {
   test('a /16 over 2 AZs with three tiers and a single NAT gateway', () => {

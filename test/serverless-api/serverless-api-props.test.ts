@@ -1,16 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { ServerlessApiProps, validateServerlessApiProps } from '../../lib/serverless-api/serverless-api-props';
-import { ConfigError } from '../../lib/shared/validation';
+import { problemsOf as problemsFor } from '../harness';
 
-function problemsOf(props: ServerlessApiProps): string[] {
-  try {
-    validateServerlessApiProps(props);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (props: ServerlessApiProps) => problemsFor(validateServerlessApiProps, props);
 
 describe('ServerlessApi props: bad input fails at synth with a clear message', () => {
   test('the defaults are valid', () => expect(problemsOf({})).toEqual([]));

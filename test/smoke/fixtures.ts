@@ -1,11 +1,6 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClients } from '../../smoke/clients';
 import { httpClient } from '../../smoke/http';
 import { SmokeContext } from '../../smoke/types';
 
@@ -31,14 +26,7 @@ export function testContext(overrides: Partial<SmokeContext> = {}): SmokeContext
     http: httpClient(2_000),
     s3ObjectUrl: (bucket, key) => `http://127.0.0.1:9/${bucket}/${key}`,
     signer: (service) => async (_url, init) => ({ ...init, headers: { ...init.headers, authorization: `AWS4-HMAC-SHA256 test-${service}` } }),
-    clients: {
-      cloudFormation: new CloudFormationClient(config),
-      ec2: new EC2Client(config),
-      autoScaling: new AutoScalingClient(config),
-      sns: new SNSClient(config),
-      sqs: new SQSClient(config),
-      lambda: new LambdaClient(config),
-    },
+    clients: awsClients(config),
     ...overrides,
   };
 }

@@ -1,15 +1,7 @@
 import { StaticSiteProps, validateStaticSiteProps } from '../../lib/static-site/static-site-props';
-import { ConfigError } from '../../lib/shared/validation';
+import { problemsOf as problemsFor } from '../harness';
 
-function problemsOf(props: StaticSiteProps): string[] {
-  try {
-    validateStaticSiteProps(props);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (props: StaticSiteProps) => problemsFor(validateStaticSiteProps, props);
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e';
 
 describe('StaticSite props: bad input fails at synth with a clear message', () => {

@@ -1,18 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ConfigError } from '../../lib/shared/validation';
+import { problemsOf as problemsFor } from '../harness';
 import { isCron, validateWebTierProps, WebTierProps } from '../../lib/web-tier/web-tier-props';
 
 const vpc = {} as ec2.IVpc;
-function problemsOf(props: Partial<WebTierProps>): string[] {
-  try {
-    validateWebTierProps({ vpc, ...props });
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (props: Partial<WebTierProps>) => problemsFor(validateWebTierProps, { vpc, ...props });
 
 describe('WebTier props: bad input fails at synth with a clear message', () => {
   test('the defaults are valid', () => expect(problemsOf({})).toEqual([]));

@@ -1,0 +1,28 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
+import { Clients } from './types';
+
+/** Configuration shared by every client: region, credentials, retries and timeouts. */
+export interface ClientConfig {
+  readonly region: string;
+  readonly credentials: SQSClientConfig['credentials'];
+  readonly maxAttempts?: number;
+  readonly requestHandler?: { readonly requestTimeout: number; readonly connectionTimeout: number };
+}
+
+/** The clients the checks use, all with the same configuration. */
+export function awsClients(clientConfig: ClientConfig): Clients {
+  const config = { ...clientConfig };
+  return {
+    cloudFormation: new CloudFormationClient(config),
+    ec2: new EC2Client(config),
+    autoScaling: new AutoScalingClient(config),
+    sns: new SNSClient(config),
+    sqs: new SQSClient(config),
+    lambda: new LambdaClient(config),
+  };
+}
