@@ -30,3 +30,4 @@ export { estimateStack, loadPrices, pricedRegions, natModeCosts } from './docs/c
 export type { CostLine, PriceData, StackEstimate, UsagePrice } from './docs/cost';
 export { mermaidDiagram } from './docs/diagram';
 export { architectureDoc } from './docs/architecture-doc';
+export * from './shared/log-bucket';

@@ -20,7 +20,10 @@ export type ContentEncryption = 'S3_MANAGED' | 'KMS';
 export interface DynamicContentProps {
   /** Path pattern, e.g. `/api/*`. */
   readonly pathPattern: string;
-  /** Domain name of the HTTPS origin, e.g. `api.example.com`. */
+  /**
+   * Domain name of the HTTPS origin, e.g. `api.example.com`; required (validated) with a path pattern.
+   * @default none
+   */
   readonly originDomainName?: string;
 }
 
