@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { alarmAbove } from '../shared/alarms';
-import { acknowledge } from '../shared/compliance';
+import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import { HardenedFunction } from '../shared/hardened-function';
 import { SubscriberProps, visibilityTimeoutOf } from './fan-out-props';
 import { attributeFilters, bodyFilters } from './filter-policy';
@@ -130,7 +130,7 @@ export class SubscriberQueue extends Construct {
 
   private acknowledgeConsumer(consumer: HardenedFunction, boundedBy?: number): void {
     const fn = consumer.function;
-    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+    for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(fn, `${pack}-LambdaDLQ`, 'The function is invoked synchronously by its SQS event source; failed messages go to the queue\'s dead-letter queue, not to a function DLQ.');
       acknowledge(fn, `${pack}-LambdaInsideVPC`, 'The consumer reaches only regional AWS endpoints (SQS, KMS, CloudWatch) and no VPC resource; a VPC would add NAT cost and nothing else.');
       if (boundedBy !== undefined) {

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge } from '../shared/compliance';
+import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
@@ -168,7 +168,7 @@ function hardenNatInstances(vpc: ec2.Vpc): void {
     cfn.monitoring = true;
     cfn.blockDeviceMappings = [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } }];
     const natReason = 'A NAT instance forwards the private tier to the internet: it needs a public IP and sits in a public subnet by design.';
-    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+    for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(instance, `${pack}-EC2InstanceNoPublicIp`, natReason);
       acknowledge(instance, `${pack}-EC2InstancesInVPC`, 'The NAT instance is in the VPC: it is placed through a network interface in a public subnet, which this rule does not read.');
     }

@@ -1,10 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { acknowledge } from '../shared/compliance';
+import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import type { ServerlessApi } from './serverless-api';
 import { ServerlessApiProps } from './serverless-api-props';
-
-const PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
 
 /**
  * Findings that are the architecture's chosen trade-offs, each acknowledged
@@ -32,10 +30,10 @@ export function acknowledgeApiFindings(api: ServerlessApi, props: ServerlessApiP
 }
 
 function acknowledgeFunction(fn: IConstruct): void {
-  for (const pack of [...PACKS, 'Serverless']) {
+  for (const pack of [...CONFIG_RULE_PACKS, 'Serverless']) {
     acknowledge(fn, `${pack}-LambdaDLQ`, 'API Gateway invokes the function synchronously and returns its errors to the caller; a dead-letter queue applies only to asynchronous invocations.');
   }
-  for (const pack of PACKS) {
+  for (const pack of CONFIG_RULE_PACKS) {
     acknowledge(fn, `${pack}-LambdaInsideVPC`, 'The handler reaches only DynamoDB and other regional AWS endpoints and no VPC resource; a VPC would add NAT or endpoint cost and nothing else.');
   }
 }
@@ -47,7 +45,7 @@ function acknowledgeStage(stage: IConstruct, props: ServerlessApiProps): void {
     for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321']) acknowledge(stage, `${pack}-APIGWAssociatedWithWAF`, reason);
   }
   if (!props.cacheTtl) {
-    for (const pack of PACKS) {
+    for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(stage, `${pack}-APIGWCacheEnabledAndEncrypted`, 'Response caching is off by default: a cache costs from $14 a month and items change on every write. Set cacheTtl to turn on an encrypted cache.');
     }
   }

@@ -1,11 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { acknowledge } from '../shared/compliance';
+import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import type { StaticSite } from './static-site';
 import { StaticSiteProps } from './static-site-props';
-
-const PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
 
 /**
  * Findings that are the architecture's chosen trade-offs, each acknowledged on
@@ -35,7 +33,7 @@ function acknowledgeDistribution(site: StaticSite, props: StaticSiteProps): void
 
 function acknowledgeBuckets(site: StaticSite, props: StaticSiteProps): void {
   const buckets: [s3.Bucket, string][] = [[site.logBucket, 'logs'], [site.bucket, 'content']];
-  for (const pack of PACKS) {
+  for (const pack of CONFIG_RULE_PACKS) {
     acknowledge(site.logBucket, `${pack}-S3DefaultEncryptionKMS`, 'CloudFront standard logs are delivered with bucket ACLs by the log-delivery account, which cannot use a customer-managed key here; the bucket uses SSE-S3.');
     if (props.encryption !== 'KMS') {
       acknowledge(site.bucket, `${pack}-S3DefaultEncryptionKMS`, site.originAccess === 'oai'
@@ -77,7 +75,7 @@ function acknowledgeDeployFunction(fn: IConstruct): void {
   for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
     acknowledge(fn, `${pack}-LambdaConcurrency`, 'One invocation per deployment; reserving concurrency for it would only take capacity from the account.');
   }
-  for (const pack of PACKS) {
+  for (const pack of CONFIG_RULE_PACKS) {
     acknowledge(fn, `${pack}-LambdaInsideVPC`, 'The function talks only to S3 and CloudFront endpoints; a VPC would add NAT cost and nothing else.');
   }
 }

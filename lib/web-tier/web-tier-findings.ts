@@ -1,9 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
-import { acknowledge } from '../shared/compliance';
+import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import type { WebTier } from './web-tier';
 import { WebTierProps } from './web-tier-props';
-
-const PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
 
 /**
  * Findings that are the architecture's chosen trade-offs, each acknowledged on
@@ -31,7 +29,7 @@ export function acknowledgeWebTierFindings(tier: WebTier, props: WebTierProps): 
       'The deployer set capacity.desired explicitly, accepting that each deploy resets the group to it.');
   }
   if (props.deletionProtection === false) {
-    for (const pack of PACKS) {
+    for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(tier.loadBalancer, `${pack}-ELBDeletionProtectionEnabled`, 'Deletion protection is off so that the sandbox tears down with cdk destroy; production turns it on.');
     }
   }
@@ -41,14 +39,14 @@ function acknowledgeListeners(tier: WebTier, props: WebTierProps): void {
   const http = tier.loadBalancer.node.tryFindChild('Http');
   if (http) {
     const reason = 'No certificate was given, so the load balancer serves plain HTTP (the sandbox default, stated in the README); certificateArn switches to HTTPS with HTTP redirected.';
-    for (const pack of PACKS) {
+    for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(http, `${pack}-ELBv2ACMCertificateRequired`, reason);
       acknowledge(http, `${pack}-ALBHttpToHttpsRedirection`, reason);
     }
   }
   const redirect = tier.loadBalancer.node.tryFindChild('Redirect80To443');
   if (redirect && props.certificateArn) {
-    for (const pack of PACKS) {
+    for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(redirect, `${pack}-ELBv2ACMCertificateRequired`, 'This port-80 listener serves nothing: it only redirects to the HTTPS listener, which has the certificate.');
     }
   }
@@ -58,7 +56,7 @@ function acknowledgeAccessLogBucket(tier: WebTier): void {
   const bucket = tier.accessLogs;
   const selfLogging = 'This bucket receives the access logs; logging its own access into itself would loop.';
   acknowledge(bucket, 'AwsSolutions-S1', selfLogging);
-  for (const pack of PACKS) {
+  for (const pack of CONFIG_RULE_PACKS) {
     acknowledge(bucket, `${pack}-S3BucketLoggingEnabled`, selfLogging);
     acknowledge(bucket, `${pack}-S3DefaultEncryptionKMS`, 'Load balancer log delivery supports SSE-S3 only; a KMS default encryption makes every delivery fail.');
     acknowledge(bucket, `${pack}-S3BucketReplicationEnabled`, 'Access logs for troubleshooting, expired after 90 days; cross-region replication would double their cost for no recovery need.');
