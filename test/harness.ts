@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
+import { acknowledgementsIn } from '../lib/docs/template';
 import { ReferenceStage } from '../lib/reference-stage';
 import { Finding, formatFindings, nagPacks, recordAcknowledgements } from '../lib/shared/compliance';
 import { StageName, StageSelection, stageConfig } from '../lib/shared/stage-config';
@@ -74,13 +75,7 @@ export function expectNoFindings(scope: IConstruct): void {
  * to reason (CDK's own acknowledgements of its schema checks left out).
  */
 export function acknowledgedRules(template: Template): Map<string, string> {
-  const rules = new Map<string, string>();
-  for (const resource of Object.values(template.toJSON().Resources ?? {}) as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }[]) {
-    for (const r of resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) {
-      if (!r.id.startsWith('CloudFormation-Validate::')) rules.set(r.id, r.reason);
-    }
-  }
-  return rules;
+  return new Map(acknowledgementsIn(template.toJSON()).map((a) => [a.ruleId, a.reason]));
 }
 
 const ASSET_HASH = /[0-9a-f]{64}/g;

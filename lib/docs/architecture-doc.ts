@@ -1,6 +1,6 @@
 import { estimateStack, PriceData, StackEstimate } from './cost';
 import { mermaidDiagram } from './diagram';
-import { CfnTemplate, resourcesOf } from './template';
+import { acknowledgementsIn, CfnTemplate, resourcesOf } from './template';
 
 /** One stack to document. */
 export interface DocumentedStack {
@@ -65,13 +65,10 @@ function outputTable(template: CfnTemplate): string {
 
 function acknowledgementTable(template: CfnTemplate): string {
   const rules = new Map<string, { reason: string; resources: Set<string> }>();
-  for (const [id, r] of resourcesOf(template)) {
-    for (const rule of (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[]) {
-      if (rule.id.startsWith('CloudFormation-Validate::')) continue;
-      const entry = rules.get(rule.id) ?? { reason: rule.reason, resources: new Set<string>() };
-      entry.resources.add(id.replace(/[0-9A-F]{8}$/, ''));
-      rules.set(rule.id, entry);
-    }
+  for (const { logicalId, ruleId, reason } of acknowledgementsIn(template)) {
+    const entry = rules.get(ruleId) ?? { reason, resources: new Set<string>() };
+    entry.resources.add(logicalId.replace(/[0-9A-F]{8}$/, ''));
+    rules.set(ruleId, entry);
   }
   if (rules.size === 0) return 'None: every rule of the five packs passes.';
   const rows = [...rules].sort(([a], [b]) => a.localeCompare(b))

@@ -53,3 +53,22 @@ export function importsIn(value: unknown): string[] {
 export function resourcesOf(template: CfnTemplate): [string, CfnResource][] {
   return Object.entries(template.Resources ?? {});
 }
+
+/** One cdk-nag acknowledgement written into a template's metadata. */
+export interface Acknowledgement {
+  readonly logicalId: string;
+  readonly ruleId: string;
+  readonly reason: string;
+}
+
+/**
+ * The cdk-nag acknowledgements in a template, resource by resource. CDK's own
+ * acknowledgements of its schema checks (`CloudFormation-Validate::*`), which
+ * the same metadata carries, are left out.
+ */
+export function acknowledgementsIn(template: CfnTemplate): Acknowledgement[] {
+  return resourcesOf(template).flatMap(([logicalId, r]) =>
+    ((r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[])
+      .filter((rule) => !rule.id.startsWith('CloudFormation-Validate::'))
+      .map((rule) => ({ logicalId, ruleId: rule.id, reason: rule.reason })));
+}
