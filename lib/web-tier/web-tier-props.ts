@@ -154,7 +154,7 @@ export function validateWebTierProps(props: WebTierProps): void {
   v.intRange('deregistrationDelay', props.deregistrationDelay?.toSeconds(), 0, 3600, ' seconds');
   v.intRange('stickySessions', props.stickySessions?.toSeconds(), 1, 604800, ' seconds');
   v.intRange('healthCheckGracePeriod', props.healthCheckGracePeriod?.toSeconds(), 0, 7200, ' seconds');
-  checkCapacity(v, 'capacity', props.capacity ?? {}, true);
+  checkCapacity(v, 'capacity', props.capacity ?? {}, capacityOf(props));
   v.intRange('cpuTarget', props.cpuTarget, 1, 100, ' %');
   v.intRange('requestsPerTargetPerMinute', props.requestsPerTargetPerMinute, 1, 1_000_000);
   checkSteps(v, props.stepScaling);
@@ -168,12 +168,17 @@ export function capacityOf(props: WebTierProps): Required<CapacityProps> {
   return { min, desired: props.capacity?.desired ?? min, max: props.capacity?.max ?? Math.max(4, min) };
 }
 
-function checkCapacity(v: Validator, prop: string, c: CapacityProps, required: boolean): void {
+/**
+ * Checks the counts given in `c` against the bounds in force: the group's own
+ * (defaults applied, and it must be able to run an instance) or, for a
+ * schedule, only the bounds the schedule itself sets.
+ */
+function checkCapacity(v: Validator, prop: string, c: CapacityProps, group?: Required<CapacityProps>): void {
   v.intRange(`${prop}.min`, c.min, 0, 1000);
-  v.intRange(`${prop}.max`, c.max, required ? 1 : 0, 1000);
+  v.intRange(`${prop}.max`, c.max, group ? 1 : 0, 1000);
   v.intRange(`${prop}.desired`, c.desired, 0, 1000);
-  const min = c.min ?? (required ? 2 : undefined);
-  const max = c.max ?? (required ? Math.max(4, min ?? 0) : undefined);
+  const min = group?.min ?? c.min;
+  const max = group?.max ?? c.max;
   if (min !== undefined && max !== undefined) v.check(min <= max, `${prop}.min`, min, `expected at most ${prop}.max (${max})`);
   if (c.desired !== undefined) {
     v.check((min === undefined || c.desired >= min) && (max === undefined || c.desired <= max), `${prop}.desired`, c.desired,
@@ -209,7 +214,7 @@ function checkSchedules(v: Validator, props: WebTierProps): void {
     names.add(s.name);
     v.check(isCron(s.cron), `${at}.cron`, s.cron, 'expected five cron fields "minute hour day month weekday", e.g. "0 14 * * *"');
     v.check(s.min !== undefined || s.desired !== undefined || s.max !== undefined, at, s.name, 'expected at least one of min, desired, max');
-    checkCapacity(v, at, s, false);
+    checkCapacity(v, at, s);
   });
   if (props.timeZone !== undefined) {
     v.check(TIME_ZONES.has(props.timeZone), 'timeZone', props.timeZone, 'expected an IANA time zone such as "UTC" or "Asia/Seoul"');
