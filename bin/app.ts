@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
-import { ReferenceStage } from '../lib/reference-stage';
+import { ReferenceStage } from '../lib/stages/reference-stage';
 import { enforceCompliance, findingsIn, formatFindings } from '../lib/shared/compliance';
-import { stageConfig } from '../lib/shared/stage-config';
+import { stageConfig } from '../lib/stages/stage-config';
 
 // Stage by context (-c stage=Production); account and region by context or
 // CDK_DEPLOY_ACCOUNT / CDK_DEPLOY_REGION, else the stage is environment-agnostic.

@@ -2,7 +2,7 @@
 // Checks, with your AWS credentials, that each deployed stack of the stage does its job.
 import { randomUUID } from 'crypto';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { stageConfig } from '../lib/shared/stage-config';
+import { stageConfig } from '../lib/stages/stage-config';
 import { awsClients } from './clients';
 import { httpClient } from './http';
 import { ALL_CHECKS, formatResult, runSmoke, summarize } from './run';

@@ -5,9 +5,9 @@ import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { acknowledgementsIn } from '../lib/docs/template';
-import { ReferenceStage } from '../lib/reference-stage';
+import { ReferenceStage } from '../lib/stages/reference-stage';
 import { Finding, formatFindings, nagPacks, recordAcknowledgements } from '../lib/shared/compliance';
-import { StageName, StageSelection, stageConfig } from '../lib/shared/stage-config';
+import { StageName, StageSelection, stageConfig } from '../lib/stages/stage-config';
 import { ConfigError } from '../lib/shared/validation';
 
 const ROOT = path.join(__dirname, '..');

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { ReferenceStage } from '../reference-stage';
-import { stageConfig, StageName } from '../shared/stage-config';
+import { ReferenceStage } from '../stages/reference-stage';
+import { stageConfig, StageName } from '../stages/stage-config';
 import { architectureDoc } from './architecture-doc';
 import { estimateStack, loadPrices, natModeCosts, PriceData } from './cost';
 import { mermaidDiagram } from './diagram';
@@ -31,7 +31,7 @@ export function synthesizeStages(names: StageName[] = ['Sandbox', 'Production'])
       for (const stack of stage.node.children.filter(Stack.isStack)) {
         templates.set(stack.node.id, { stackName: stack.stackName, description: stack.templateOptions.description, template: assembly.getStackArtifact(stack.artifactId).template });
       }
-      result.set(stage.config.name, templates);
+      result.set(stage.config.name as StageName, templates);
     }
     return result;
   } finally {

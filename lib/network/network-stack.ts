@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, Fn, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { Network } from './network';
@@ -21,6 +21,12 @@ export class NetworkStack extends Stack {
     super(scope, id, props);
     this.network = new Network(this, 'Network', props.network);
     const { vpc } = this.network;
+    // Tiers in other stacks stand on this VPC and its subnets: strong references
+    // (Export/ImportValue) stop this stack from being deleted, or a subnet
+    // replaced, while a consumer still uses them. Other references stay weak.
+    for (const resource of [vpc, ...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) {
+      CrossStackReferences.of(resource).produce(ReferenceStrength.STRONG);
+    }
     new CfnOutput(this, 'VpcId', { value: vpc.vpcId, description: 'VPC id' });
     outputSubnets(this, 'PublicSubnetIds', vpc.publicSubnets);
     outputSubnets(this, 'PrivateSubnetIds', vpc.privateSubnets);

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PROJECT_TAG } from '../../lib/reference-stage';
+import { PROJECT_TAG } from '../../lib/stages/reference-stage';
 import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
 import { formatFindings } from '../../lib/shared/compliance';
 

@@ -16,7 +16,7 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
   test('an internet-facing ALB in the public subnets of the stage network', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internet-facing', Type: 'application',
-      Subnets: Match.arrayWith([{ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('PublicSubnet1') }) }]),
+      Subnets: Match.arrayWith([{ 'Fn::ImportValue': Match.stringLikeRegexp('PublicSubnet1') }]),
     });
   });
 
@@ -97,7 +97,7 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
 
   test('Auto Scaling group in the private subnets with ELB health checks, termination policies, notifications', () => {
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      VPCZoneIdentifier: Match.arrayWith([{ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('PrivateSubnet1') }) }]),
+      VPCZoneIdentifier: Match.arrayWith([{ 'Fn::ImportValue': Match.stringLikeRegexp('PrivateSubnet1') }]),
       HealthCheckType: 'ELB', HealthCheckGracePeriod: 180,
       TerminationPolicies: ['OldestInstance', 'Default'],
       DesiredCapacity: Match.absent(),

@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { STAGE_PROFILES, stageConfig } from '../../lib/shared/stage-config';
+import { STAGE_PROFILES, stageConfig } from '../../lib/stages/stage-config';
 
 describe('stage config', () => {
   test('defaults to the Sandbox profile, environment-agnostic', () => {

@@ -1,12 +1,12 @@
 import { Stage, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { FanOutStack } from './fan-out/fan-out-stack';
-import { NetworkStack } from './network/network-stack';
-import { ServerlessApiStack } from './serverless-api/serverless-api-stack';
-import { StaticSiteStack } from './static-site/static-site-stack';
-import { WebTierStack } from './web-tier/web-tier-stack';
-import { recordAcknowledgements } from './shared/compliance';
-import { StageConfig } from './shared/stage-config';
+import { FanOutStack } from '../fan-out/fan-out-stack';
+import { NetworkStack } from '../network/network-stack';
+import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
+import { StaticSiteStack } from '../static-site/static-site-stack';
+import { WebTierStack } from '../web-tier/web-tier-stack';
+import { recordAcknowledgements } from '../shared/compliance';
+import { StageConfig } from './stage-config';
 
 /** Value of the `project` tag on every resource. */
 export const PROJECT_TAG = 'aws-reference-architectures';

@@ -6,15 +6,15 @@ import type { ServerlessApiProps } from '../serverless-api/serverless-api-props'
 import type { StaticSiteProps } from '../static-site/static-site-props';
 import type { WebTierProps } from '../web-tier/web-tier-props';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Validator } from './validation';
+import { Validator } from '../shared/validation';
 
-/** Names of the stage profiles the app knows. */
+/** Names of the built-in stage profiles. */
 export type StageName = 'Sandbox' | 'Production';
 
 /** Everything that differs between one environment and another. */
 export interface StageConfig {
-  /** Stage name; prefixes every stack name (`Sandbox-Network`). */
-  readonly name: StageName;
+  /** Stage name; prefixes every stack name (`Sandbox-Network`). A user's own profile may use any name. */
+  readonly name: string;
   /** AWS account to deploy to; undefined keeps the stage environment-agnostic. */
   readonly account?: string;
   /** AWS region to deploy to; undefined keeps the stage environment-agnostic. */
@@ -109,15 +109,21 @@ const ACCOUNT = /^\d{12}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
-/** Returns the validated profile for a selection, with account and region applied when given. */
-export function stageConfig(selection: StageSelection = {}): StageConfig {
+/**
+ * Returns the validated profile for a selection, with account and region
+ * applied when given. Pass `profiles` to offer your own (e.g. a `Staging`
+ * built from `{ ...STAGE_PROFILES.Sandbox, name: 'Staging' }`) without editing ours.
+ */
+export function stageConfig(
+  selection: StageSelection = {},
+  profiles: Readonly<Record<string, StageConfig>> = STAGE_PROFILES,
+): StageConfig {
   const name = selection.stage ?? 'Sandbox';
   const v = new Validator('stage config');
-  const names = Object.keys(STAGE_PROFILES) as StageName[];
-  v.oneOf('stage', name as StageName, names);
+  v.oneOf('stage', name, Object.keys(profiles));
   if (selection.account !== undefined) v.check(ACCOUNT.test(selection.account), 'account', selection.account, 'expected a 12-digit AWS account id');
   if (selection.region !== undefined) v.check(REGION.test(selection.region), 'region', selection.region, 'expected an AWS region name such as "eu-west-1"');
   if (selection.alarmEmail !== undefined) v.check(EMAIL.test(selection.alarmEmail), 'alarmEmail', selection.alarmEmail, 'expected an e-mail address');
   v.throwIfInvalid();
-  return { ...STAGE_PROFILES[name as StageName], account: selection.account, region: selection.region, alarmEmail: selection.alarmEmail };
+  return { ...profiles[name], account: selection.account, region: selection.region, alarmEmail: selection.alarmEmail };
 }
