@@ -4,11 +4,14 @@ import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { acknowledgementsIn } from '../lib/docs/template';
+import type { StageTemplates } from '../lib/docs/generate';
+import { acknowledgementsIn, CfnTemplate } from '../lib/docs/template';
 import { ReferenceStage } from '../lib/stages/reference-stage';
 import { Finding, formatFindings, nagPacks, recordAcknowledgements } from '../lib/shared/compliance';
 import { StageName, StageSelection, stageConfig } from '../lib/stages/stage-config';
 import { ConfigError } from '../lib/shared/validation';
+import { SynthesizedStack, SynthesizedStage } from './synth/synthesized';
+import { VariantName } from './synth/variants';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -53,6 +56,54 @@ export function testStack(id = 'Test'): Stack {
 /** A stage profile as the app builds it. */
 export function referenceStage(name: StageName, selection: Omit<StageSelection, 'stage'> = {}): ReferenceStage {
   return new ReferenceStage(testApp(), stageConfig({ stage: name, ...selection }));
+}
+
+const stageCache = new Map<VariantName, SynthesizedStage>();
+const templateCache = new Map<string, Template>();
+
+function cacheDir(variant: VariantName): string {
+  const dir = process.env.STAGE_CACHE_DIR;
+  if (!dir) throw new Error('STAGE_CACHE_DIR is not set: run the tests through jest (test/setup/global-setup.js synthesizes the stages)');
+  return path.join(dir, variant.replace(/\s+/g, '-'));
+}
+
+/**
+ * A stage variant of test/synth/variants.ts as synthesized once for the whole
+ * run: its stacks' names, environments, findings and annotations.
+ */
+export function synthesizedStage(variant: VariantName): SynthesizedStage {
+  let stage = stageCache.get(variant);
+  if (!stage) {
+    stage = JSON.parse(fs.readFileSync(path.join(cacheDir(variant), 'stage.json'), 'utf8')) as SynthesizedStage;
+    stageCache.set(variant, stage);
+  }
+  return stage;
+}
+
+/** One stack (by architecture name, e.g. `Network`) of a synthesized variant. */
+export function synthesizedStack(variant: VariantName, stackId: string): SynthesizedStack {
+  const stack = synthesizedStage(variant).stacks.find((s) => s.id === stackId);
+  if (!stack) throw new Error(`no stack ${stackId} in variant ${variant}`);
+  return stack;
+}
+
+/** The template of one stack of a synthesized variant, shared by every test that reads it. */
+export function stackTemplate(variant: VariantName, stackId: string): Template {
+  const key = `${variant}/${stackId}`;
+  let template = templateCache.get(key);
+  if (!template) {
+    const file = path.join(cacheDir(variant), synthesizedStack(variant, stackId).templateFile);
+    template = Template.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+    templateCache.set(key, template);
+  }
+  return template;
+}
+
+/** A variant's stacks in the shape the doc generator reads (lib/docs/generate.ts). */
+export function stageTemplates(variant: VariantName): StageTemplates {
+  return new Map(synthesizedStage(variant).stacks.map((s) => [s.id, {
+    stackName: s.stackName, description: s.description, template: stackTemplate(variant, s.id).toJSON() as CfnTemplate,
+  }]));
 }
 
 /**

@@ -40,8 +40,7 @@ export function synthesizeStages(names: StageName[] = ['Sandbox', 'Production'])
 }
 
 /** The generated files, by path relative to the repository root, with their content. */
-export function generateDocs(prices: PriceData = loadPrices()): Map<string, string> {
-  const stages = synthesizeStages();
+export function generateDocs(prices: PriceData = loadPrices(), stages: Map<StageName, StageTemplates> = synthesizeStages()): Map<string, string> {
   const sandbox = stages.get('Sandbox')!;
   const production = stages.get('Production')!;
   const files = new Map<string, string>();

@@ -1,14 +1,13 @@
-import { Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PROJECT_TAG } from '../../lib/stages/reference-stage';
-import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
+import { acknowledgedRules, normalised, resourcesOf, stackTemplate, synthesizedStack } from '../harness';
 import { formatFindings } from '../../lib/shared/compliance';
 
-// Each profile is synthesized once and shared by every test of this file.
-const sandbox = referenceStage('Sandbox');
-const production = referenceStage('Production');
-const sandboxTemplate = Template.fromStack(sandbox.network);
-const productionTemplate = Template.fromStack(production.network);
+// Each stage variant is synthesized once per run (test/setup/global-setup.js).
+const sandbox = synthesizedStack('Sandbox', 'Network');
+const production = synthesizedStack('Production', 'Network');
+const sandboxTemplate = stackTemplate('Sandbox', 'Network');
+const productionTemplate = stackTemplate('Production', 'Network');
 
 const routesTo = (template: Template, target: string) =>
   Object.values(resourcesOf(template, 'AWS::EC2::Route')).filter((r) => target in r.Properties);
@@ -148,19 +147,16 @@ describe.each([
 
 describe('stage differences', () => {
   test('stacks are named after the stage and the architecture', () => {
-    expect(sandbox.network.stackName).toBe('Sandbox-Network');
-    expect(production.network.stackName).toBe('Production-Network');
+    expect(sandbox.stackName).toBe('Sandbox-Network');
+    expect(production.stackName).toBe('Production-Network');
   });
 
   test('stages are environment-agnostic by default', () => {
-    expect(Token.isUnresolved(sandbox.network.account)).toBe(true);
-    expect(Token.isUnresolved(sandbox.network.region)).toBe(true);
-    expect(sandbox.network.environment).toBe('aws://unknown-account/unknown-region');
+    expect(sandbox.environment).toBe('aws://unknown-account/unknown-region');
   });
 
   test('an account and region given in config are honoured', () => {
-    const placed = referenceStage('Sandbox', { account: '123456789012', region: 'eu-west-1' });
-    expect(placed.network.environment).toBe('aws://123456789012/eu-west-1');
+    expect(synthesizedStack('Sandbox pinned', 'Network').environment).toBe('aws://123456789012/eu-west-1');
   });
 
   test('the sandbox deletes the flow logs and key on destroy; production retains them', () => {
@@ -176,8 +172,8 @@ describe('stage differences', () => {
   });
 
   test('production stacks are termination-protected; sandbox stacks are not', () => {
-    expect(production.network.terminationProtection).toBe(true);
-    expect(sandbox.network.terminationProtection).toBe(false);
+    expect(production.terminationProtection).toBe(true);
+    expect(sandbox.terminationProtection).toBe(false);
   });
 
   test('everything is tagged with the project and the stage', () => {
@@ -193,8 +189,8 @@ describe('stage differences', () => {
 });
 
 describe('compliance', () => {
-  test.each([['Sandbox', sandbox], ['Production', production]])('%s: the five packs report nothing unacknowledged', (_n, stage) => {
-    expect(formatFindings(nagFindings(stage))).toBe('');
+  test.each([['Sandbox', sandbox], ['Production', production]])('%s: the five packs report nothing unacknowledged', (_n, stack) => {
+    expect(formatFindings(stack.findings)).toBe('');
   });
 
   test('acknowledgements are written into the template with their reasons', () => {

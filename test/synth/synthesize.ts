@@ -1,0 +1,50 @@
+// Synthesizes stage variants into a cache directory, one JSON template per
+// stack plus what tests ask of the construct tree (findings, annotations,
+// stack properties). Run by test/setup/global-setup.js in child processes:
+//   node -r sucrase/register test/synth/synthesize.ts <outdir> <shard> <shards>
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { nagPacks } from '../../lib/shared/compliance';
+import { ReferenceStage } from '../../lib/stages/reference-stage';
+import { stageConfig } from '../../lib/stages/stage-config';
+import { SynthesizedStack, SynthesizedStage } from './synthesized';
+import { STAGE_VARIANTS, VARIANT_NAMES, VariantName } from './variants';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CDK_CONTEXT = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+
+function synthesizeVariant(variant: VariantName, outdir: string): void {
+  const dir = path.join(outdir, variant.replace(/\s+/g, '-'));
+  fs.mkdirSync(dir, { recursive: true });
+  // Bundling and the built-in schema validation are left to `cdk synth`: templates do not depend on them.
+  const app = new App({
+    outdir: path.join(dir, 'cdk.out'),
+    context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
+  const stage = new ReferenceStage(app, stageConfig(STAGE_VARIANTS[variant]));
+  const assembly = stage.synth();
+  const stacks: SynthesizedStack[] = stage.node.children.filter(Stack.isStack).map((stack) => {
+    const artifact = assembly.getStackArtifact(stack.artifactId);
+    const templateFile = `${stack.node.id}.template.json`;
+    fs.writeFileSync(path.join(dir, templateFile), JSON.stringify(artifact.template));
+    return {
+      id: stack.node.id,
+      stackName: stack.stackName,
+      description: stack.templateOptions.description,
+      environment: stack.environment,
+      terminationProtection: stack.terminationProtection,
+      findings: nagPacks().flatMap((pack) => pack.validateScope(stack).violations.flatMap((v) =>
+        v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '?', severity: v.severity ?? 'error' })))),
+      messages: artifact.messages.map((m) => ({ level: m.level, path: m.id, text: String(m.entry.data) })),
+      templateFile,
+    };
+  });
+  fs.rmSync(path.join(dir, 'cdk.out'), { recursive: true, force: true });
+  const stageInfo: SynthesizedStage = { variant, stage: stage.config.name, stacks };
+  fs.writeFileSync(path.join(dir, 'stage.json'), JSON.stringify(stageInfo));
+}
+
+const [outdir, shard, shards] = process.argv.slice(2);
+VARIANT_NAMES.filter((_v, i) => i % Number(shards) === Number(shard)).forEach((v) => synthesizeVariant(v, outdir));

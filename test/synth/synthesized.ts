@@ -1,0 +1,26 @@
+import type { Finding } from '../../lib/shared/compliance';
+
+/** One stack of a synthesized variant, as the cache holds it. */
+export interface SynthesizedStack {
+  /** Construct id in the stage: the architecture name (`Network`). */
+  readonly id: string;
+  readonly stackName: string;
+  readonly description?: string;
+  /** `aws://account/region`, with `unknown-account` / `unknown-region` when agnostic. */
+  readonly environment: string;
+  readonly terminationProtection: boolean;
+  /** Unacknowledged findings of the five packs, run on the construct tree as the app runs them. */
+  readonly findings: Finding[];
+  /** Warnings and errors CDK attached to constructs of this stack (`Annotations`). */
+  readonly messages: { level: string; path: string; text: string }[];
+  /** File name of the template, relative to the variant's directory. */
+  readonly templateFile: string;
+}
+
+/** What the cache holds for one variant. */
+export interface SynthesizedStage {
+  readonly variant: string;
+  /** The stage name (`Sandbox`). */
+  readonly stage: string;
+  readonly stacks: SynthesizedStack[];
+}

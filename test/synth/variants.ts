@@ -1,0 +1,22 @@
+import type { StageSelection } from '../../lib/stages/stage-config';
+
+/**
+ * The stage variants the suite synthesizes once per run (test/setup/global-setup.js)
+ * and every test reads from the cache: both stages as `cdk synth` builds them
+ * by default (environment-agnostic, as the docs show them), and both pinned to
+ * an account and region the way a user deploys them. Production is pinned to a
+ * region opened after 2022, where the newest-region rules (OAC only, ALB log
+ * delivery by service principal) apply.
+ */
+export const STAGE_VARIANTS = {
+  'Sandbox': { stage: 'Sandbox' },
+  'Production': { stage: 'Production' },
+  'Sandbox pinned': { stage: 'Sandbox', account: '123456789012', region: 'eu-west-1', alarmEmail: 'ops@example.com' },
+  'Production pinned': { stage: 'Production', account: '123456789012', region: 'ap-southeast-7', alarmEmail: 'ops@example.com' },
+} satisfies Record<string, StageSelection>;
+
+/** Name of a synthesized stage variant. */
+export type VariantName = keyof typeof STAGE_VARIANTS;
+
+/** Every variant name, in a stable order. */
+export const VARIANT_NAMES = Object.keys(STAGE_VARIANTS) as VariantName[];
