@@ -13,6 +13,8 @@ export interface CfnResource {
 export interface CfnTemplate {
   readonly Resources?: Record<string, CfnResource>;
   readonly Outputs?: Record<string, { readonly Value: unknown; readonly Description?: string }>;
+  readonly Mappings?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly Conditions?: Record<string, unknown>;
 }
 
 /** Logical ids referenced anywhere in `value` by Ref or Fn::GetAtt. */
