@@ -12,7 +12,8 @@ export const LIB = path.join(ROOT, 'lib');
  * The constructs' Lambda handlers, relative to lib/. Each ships as a prebuilt
  * bundle beside where its source sits (`items.ts` → `items.bundle/index.js`,
  * see prebuiltBundleDir), not as compiled modules: the installed package has
- * neither the TypeScript sources nor esbuild to bundle them.
+ * neither the TypeScript sources nor esbuild to bundle them. A handler missing
+ * here fails test/package.test.ts with "no prebuilt bundle at ...".
  */
 export const HANDLERS = ['serverless-api/handler/items.ts', 'fan-out/consumer/handler.ts'];
 
