@@ -8,6 +8,8 @@ import * as path from 'path';
 import { ROOT } from '../scripts/package-layout';
 import { buildPackageDir, installInto, pack, Packed } from './package/pack';
 
+const MY_SITE = '<!doctype html><title>My app</title>';
+
 let tmp: string;
 let packed: Packed;
 let installed: string;
@@ -23,14 +25,18 @@ beforeAll(() => {
   installed = installInto(appDir, packed.tarball);
   const siteDir = path.join(appDir, 'site');
   fs.mkdirSync(siteDir);
-  fs.writeFileSync(path.join(siteDir, 'index.html'), '<!doctype html><title>My app</title>');
+  fs.writeFileSync(path.join(siteDir, 'index.html'), MY_SITE);
   fs.copyFileSync(path.join(__dirname, 'package', 'user-app.js'), path.join(appDir, 'app.js'));
   outdir = path.join(appDir, 'cdk.out');
   // A larger young generation: the synthesis allocates much and lives briefly.
   const child = spawnSync(process.execPath, ['--max-semi-space-size=64', 'app.js', outdir, siteDir], {
     cwd: appDir,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, CDK_NAG_PATH: fs.realpathSync(path.join(ROOT, 'node_modules', 'cdk-nag')) },
+    // Only what a shell gives: no NODE_PATH that could reach this repository, no CDK_* of the test run.
+    env: {
+      ...Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]])),
+      CDK_NAG_PATH: fs.realpathSync(path.join(ROOT, 'node_modules', 'cdk-nag')),
+    },
   });
   if (child.status !== 0) throw new Error(`The user app failed:\n${child.stderr}`);
   result = JSON.parse(child.stdout.trim().split('\n').pop()!);
@@ -76,7 +82,7 @@ describe('a user app of the installed package', () => {
     expect(stacks).toEqual(['Defaults.template.json', 'DefaultsPinned.template.json', 'Options.template.json', 'OptionsPinned.template.json']);
   });
 
-  test('deploys the handlers from the prebuilt bundles and the default site content', () => {
+  test('deploys the handlers from the prebuilt bundles, the default site content and a site of its own', () => {
     const assets = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.')).map((f) => path.join(outdir, f));
     const holding = (file: string, content: Buffer) => assets.filter((a) => {
       const candidate = path.join(a, file);
@@ -86,6 +92,7 @@ describe('a user app of the installed package', () => {
       expect(holding('index.js', fs.readFileSync(path.join(installed, 'dist', bundle)))).toHaveLength(1);
     }
     expect(holding('index.html', fs.readFileSync(path.join(ROOT, 'lib', 'static-site', 'site', 'index.html')))).toHaveLength(1);
+    expect(holding('index.html', Buffer.from(MY_SITE))).toHaveLength(1);
   });
 
   test('estimates costs from the price data in the package', () => {
