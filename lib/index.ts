@@ -15,6 +15,7 @@ export * from './fan-out/filter-policy';
 export * from './fan-out/subscriber-queue';
 export * from './shared/alarms';
 export * from './shared/hardened-function';
+export * from './shared/handler-bundle';
 export * from './shared/managed-policy-role';
 export * from './serverless-api/serverless-api';
 export * from './serverless-api/serverless-api-props';

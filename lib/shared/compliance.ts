@@ -1,15 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Aspects, Validations } from 'aws-cdk-lib';
-import {
-  AwsSolutionsChecks,
-  HIPAASecurityChecks,
-  NagPack,
-  NIST80053R5Checks,
-  PCIDSS321Checks,
-  ServerlessChecks,
-  WriteNagSuppressionsToCloudFormationAspect,
-} from 'cdk-nag';
+import type { NagPack } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 
 /**
@@ -18,8 +10,23 @@ import { IConstruct } from 'constructs';
  */
 export const CONFIG_RULE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'] as const;
 
+/**
+ * cdk-nag, loaded when a helper below is called: it is an optional peer of the
+ * package. The constructs acknowledge findings through aws-cdk-lib's
+ * `Validations` alone, so an app that does not check them needs no cdk-nag.
+ */
+function cdkNag(): typeof import('cdk-nag') {
+  try {
+    return require('cdk-nag');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error('The compliance helpers (nagPacks, enforceCompliance, recordAcknowledgements, ReferenceStage) need cdk-nag 3: npm install --save-dev cdk-nag');
+  }
+}
+
 /** The five cdk-nag packs every architecture is held to. */
 export function nagPacks(): NagPack[] {
+  const { AwsSolutionsChecks, ServerlessChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks } = cdkNag();
   return [
     new AwsSolutionsChecks(),
     new ServerlessChecks(),
@@ -36,7 +43,7 @@ export function nagPacks(): NagPack[] {
  * boundaries, so call this on each Stage.
  */
 export function recordAcknowledgements(scope: IConstruct): void {
-  Aspects.of(scope).add(new WriteNagSuppressionsToCloudFormationAspect());
+  Aspects.of(scope).add(new (cdkNag().WriteNagSuppressionsToCloudFormationAspect)());
 }
 
 /**

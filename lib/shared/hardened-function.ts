@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance';
 import { EncryptedLogGroup } from './encrypted-log-group';
+import { bundleHandler, prebuiltBundleDir } from './handler-bundle';
 import { ManagedPolicyRole } from './managed-policy-role';
 
 /** The Node.js runtime every function of the project uses. */
@@ -14,7 +16,10 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Props of {@link HardenedFunction}. */
 export interface HardenedFunctionProps {
-  /** Path of the TypeScript handler file; its export `handler` is invoked. */
+  /**
+   * Path of the TypeScript handler file; its export `handler` is invoked.
+   * A prebuilt bundle beside it ({@link prebuiltBundleDir}) is used instead when present.
+   */
   readonly entry: string;
   /** What the function does, for the console. */
   readonly description: string;
@@ -35,32 +40,22 @@ export interface HardenedFunctionProps {
 }
 
 /**
- * Bundles a TypeScript handler into `index.js` with the locally installed
- * esbuild's JavaScript API, in this process: no Docker, and no `npx esbuild`
- * process per function (NodejsFunction's way, about half a second each).
- * The AWS SDK v3 is left out: the Node.js runtime provides it. Not minified
- * and without source maps, so stack traces read as the source does and the
- * bundle (and its asset hash) is the same on every machine.
+ * The code of a handler: its prebuilt bundle when there is one (the installed
+ * package), else the TypeScript source bundled at synth (this repository,
+ * or a handler of your own). Synthesis with the `aws:cdk:bundling-stacks`
+ * context empty skips the bundling, as CDK's own bundling does.
  */
 export function bundledCode(entry: string): lambda.Code {
+  const prebuilt = prebuiltBundleDir(entry);
+  if (fs.existsSync(path.join(prebuilt, 'index.js'))) return lambda.Code.fromAsset(prebuilt);
+  if (!fs.existsSync(entry)) throw new Error(`No handler at ${entry} and no prebuilt bundle at ${prebuilt}.`);
   return lambda.Code.fromAsset(path.dirname(entry), {
     bundling: {
       // Required by the type, never pulled: local bundling either succeeds or throws.
       image: DockerImage.fromRegistry('unused-local-bundling-only'),
       local: {
         tryBundle(outputDir: string): boolean {
-          const esbuild: typeof import('esbuild') = require('esbuild');
-          esbuild.buildSync({
-            entryPoints: [entry],
-            outfile: path.join(outputDir, 'index.js'),
-            bundle: true,
-            platform: 'node',
-            format: 'cjs',
-            target: 'node24',
-            external: ['@aws-sdk/*'],
-            keepNames: true,
-            logLevel: 'error',
-          });
+          bundleHandler(entry, outputDir);
           return true;
         },
       },

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
@@ -59,9 +59,20 @@ function acknowledgeContentDeployment(site: StaticSite, kmsEncrypted: boolean): 
   const reason = 'CDK\'s content deployment copies every object of the asset into this stack\'s content bucket and invalidates its distribution; these are the grants it needs, on the asset bucket, the content bucket (and its key) and CloudFront invalidation only.';
   const kmsFindings = kmsEncrypted ? ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'] : [];
   for (const finding of [...kmsFindings, 'Action::s3:List*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*',
-    'Resource::*', `Resource::<${contentBucket}.Arn>/*`, `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*`]) {
+    'Resource::*', `Resource::<${contentBucket}.Arn>/*`, `Resource::arn:<AWS::Partition>:s3:::${assetBucketName(stack)}/*`]) {
     acknowledge(grants, `AwsSolutions-IAM5[${finding}]`, reason);
   }
+}
+
+/**
+ * The bootstrap asset bucket as cdk-nag names it: the account and region are
+ * literal in a stack that pins them, pseudo parameters in one that does not.
+ */
+function assetBucketName(stack: Stack): string {
+  const qualifier = stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  return `cdk-${qualifier}-assets-${account}-${region}`;
 }
 
 function acknowledgeDeployFunction(fn: IConstruct): void {

@@ -1,0 +1,101 @@
+// The published package, as a user receives it: built and laid out as
+// `npm run build` does, packed by npm, installed into a temporary CDK app, and
+// every construct synthesized from there with the five cdk-nag packs.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ROOT } from '../scripts/package-layout';
+import { buildPackageDir, installInto, pack, Packed } from './package/pack';
+
+const MY_SITE = '<!doctype html><title>My app</title>';
+
+let tmp: string;
+let packed: Packed;
+let installed: string;
+let outdir: string;
+let result: { error?: string; findings: string[]; idleMonthly: number; resolvesFromLibrary: Record<string, boolean> };
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'package-test-'));
+  const pkgDir = path.join(tmp, 'package');
+  const appDir = path.join(tmp, 'app');
+  buildPackageDir(pkgDir);
+  packed = pack(pkgDir, tmp);
+  installed = installInto(appDir, packed.tarball);
+  const siteDir = path.join(appDir, 'site');
+  fs.mkdirSync(siteDir);
+  fs.writeFileSync(path.join(siteDir, 'index.html'), MY_SITE);
+  fs.copyFileSync(path.join(__dirname, 'package', 'user-app.js'), path.join(appDir, 'app.js'));
+  outdir = path.join(appDir, 'cdk.out');
+  // A larger young generation: the synthesis allocates much and lives briefly.
+  const child = spawnSync(process.execPath, ['--max-semi-space-size=64', 'app.js', outdir, siteDir], {
+    cwd: appDir,
+    encoding: 'utf8',
+    // Only what a shell gives: no NODE_PATH that could reach this repository, no CDK_* of the test run.
+    env: {
+      ...Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]])),
+      CDK_NAG_PATH: fs.realpathSync(path.join(ROOT, 'node_modules', 'cdk-nag')),
+    },
+  });
+  if (child.status !== 0) throw new Error(`The user app failed:\n${child.stderr}`);
+  result = JSON.parse(child.stdout.trim().split('\n').pop()!);
+});
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('the tarball', () => {
+  test('holds the compiled library, the prebuilt handlers, the default site and the price data', () => {
+    expect(packed.files).toEqual(expect.arrayContaining([
+      'package.json', 'README.md', 'dist/index.js',
+      'dist/serverless-api/handler/items.bundle/index.js', 'dist/fan-out/consumer/handler.bundle/index.js',
+      'dist/static-site/site/index.html', 'dist/static-site/site/404.html', 'dist/docs/prices/us-east-1.json',
+    ]));
+  });
+
+  test('holds no TypeScript sources, unbundled handlers or repository tooling', () => {
+    const outsideDist = packed.files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md');
+    expect(outsideDist).toEqual([]);
+    expect(packed.files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(packed.files.filter((f) => /^dist\/docs\/generate\.|^dist\/serverless-api\/handler\/items\.js|^dist\/fan-out\/consumer\/handler\.js/.test(f))).toEqual([]);
+  });
+
+  test('has no dependencies: aws-cdk-lib and constructs are peers, cdk-nag and esbuild optional peers', () => {
+    const { dependencies, peerDependencies, peerDependenciesMeta, devDependencies } = packed.manifest;
+    expect(dependencies).toBeUndefined();
+    expect(Object.keys(peerDependencies).sort()).toEqual(['aws-cdk-lib', 'cdk-nag', 'constructs', 'esbuild']);
+    expect(peerDependenciesMeta).toEqual({ 'cdk-nag': { optional: true }, 'esbuild': { optional: true } });
+    // This repository builds and tests against the peers it declares.
+    for (const peer of Object.keys(peerDependencies)) expect(devDependencies[peer]).toBeDefined();
+  });
+});
+
+describe('a user app of the installed package', () => {
+  test('cannot reach cdk-nag or esbuild from the library, so the library is shown to run without them', () => {
+    expect(result.resolvesFromLibrary).toEqual({ 'cdk-nag': false, 'esbuild': false });
+  });
+
+  test('synthesizes every construct, with defaults and main options, env-agnostic and pinned, with no unacknowledged finding', () => {
+    expect(result.findings).toEqual([]);
+    expect(result.error).toBeUndefined();
+    const stacks = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).sort();
+    expect(stacks).toEqual(['Defaults.template.json', 'DefaultsPinned.template.json', 'Options.template.json', 'OptionsPinned.template.json']);
+  });
+
+  test('deploys the handlers from the prebuilt bundles, the default site content and a site of its own', () => {
+    const assets = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.')).map((f) => path.join(outdir, f));
+    const holding = (file: string, content: Buffer) => assets.filter((a) => {
+      const candidate = path.join(a, file);
+      return fs.existsSync(candidate) && fs.readFileSync(candidate).equals(content);
+    });
+    for (const bundle of ['serverless-api/handler/items.bundle/index.js', 'fan-out/consumer/handler.bundle/index.js']) {
+      expect(holding('index.js', fs.readFileSync(path.join(installed, 'dist', bundle)))).toHaveLength(1);
+    }
+    expect(holding('index.html', fs.readFileSync(path.join(ROOT, 'lib', 'static-site', 'site', 'index.html')))).toHaveLength(1);
+    expect(holding('index.html', Buffer.from(MY_SITE))).toHaveLength(1);
+  });
+
+  test('estimates costs from the price data in the package', () => {
+    expect(result.idleMonthly).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,95 @@
+// A CDK app as a user writes it against the installed package: the five
+// constructs with their defaults and main options, the five cdk-nag packs
+// registered the standard way, and nothing else of the library (no stages,
+// no compliance helpers). Run by test/package.test.ts inside a temporary app
+// whose node_modules holds the unpacked tarball; prints one JSON line.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { App, Duration, RemovalPolicy, Stack, Validations } = require('aws-cdk-lib');
+const ec2 = require('aws-cdk-lib/aws-ec2');
+// cdk-nag is the app's, loaded by path so that the library, which must work
+// without it, cannot resolve it from its own place in node_modules.
+const nag = require(process.env.CDK_NAG_PATH);
+const lib = require('aws-reference-architectures');
+
+const [outdir, siteDir] = process.argv.slice(2);
+const PINNED = { account: '123456789012', region: 'eu-west-1' };
+const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+const GLOBAL_CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+
+/** Every construct with its defaults (FanOut needs its subscribers). */
+function defaults(stack) {
+  const network = new lib.Network(stack, 'Network');
+  new lib.WebTier(stack, 'WebTier', { vpc: network.vpc });
+  new lib.StaticSite(stack, 'StaticSite');
+  new lib.FanOut(stack, 'FanOut', { subscribers: [{ name: 'orders', consumer: {} }] });
+  new lib.ServerlessApi(stack, 'Api');
+}
+
+/** Every construct with its main options, those that add or change resources. */
+function options(stack) {
+  const network = new lib.Network(stack, 'Network', {
+    azCount: 3, natMode: 'instance', blockedCidrs: ['203.0.113.0/24'], removalPolicy: RemovalPolicy.RETAIN,
+  });
+  new lib.Network(stack, 'IsolatedNetwork', { natMode: 'none', subnetSizes: { private: false } });
+  new lib.WebTier(stack, 'WebTier', {
+    vpc: network.vpc, certificateArn: CERTIFICATE, allowedCidrs: ['198.51.100.0/24'], webAcl: true,
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL), capacity: { min: 3, max: 12 },
+    requestsPerTargetPerMinute: 1000, stepScaling: {}, stickySessions: Duration.hours(1),
+    schedules: [{ name: 'peak', cron: '0 14 * * *', min: 6 }], timeZone: 'Asia/Seoul',
+    alarmEmail: 'ops@example.com', deletionProtection: true, removalPolicy: RemovalPolicy.RETAIN,
+  });
+  new lib.StaticSite(stack, 'StaticSite', {
+    originAccess: 'oac', encryption: 'KMS', spa: true, contentPath: siteDir,
+    domainNames: ['www.example.com'], certificateArn: GLOBAL_CERTIFICATE, allowCountries: ['KR', 'JP'],
+    dynamicContent: { pathPattern: '/api/*', originDomainName: 'api.example.com' }, priceClass: 'PriceClass_All',
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  new lib.FanOut(stack, 'FanOut', {
+    fifo: true, contentBasedDeduplication: true, alarmEmail: 'ops@example.com', removalPolicy: RemovalPolicy.RETAIN,
+    subscribers: [
+      { name: 'billing', consumer: { reservedConcurrency: 5, timeout: Duration.seconds(20) } },
+      { name: 'shipping', filterPolicy: { eventType: ['OrderPlaced'] }, filterPolicyScope: 'MessageBody', rawMessageDelivery: true },
+    ],
+  });
+  new lib.ServerlessApi(stack, 'CognitoApi', {
+    authorization: 'cognito', cognito: { createUserPool: true }, webAcl: true, cacheTtl: Duration.minutes(5),
+    corsOrigins: ['https://app.example.com'], reservedConcurrency: 20, provisionedConcurrency: 2, removalPolicy: RemovalPolicy.RETAIN,
+  });
+  new lib.ServerlessApi(stack, 'KeyApi', {
+    authorization: 'apiKey', usagePlan: { rateLimit: 5, burstLimit: 10, quota: { limit: 1000, period: 'DAY' } }, alarmEmail: 'ops@example.com',
+  });
+}
+
+const app = new App({ outdir, builtinCloudFormationValidation: false });
+Validations.of(app).addPlugins(
+  new nag.AwsSolutionsChecks(app), new nag.ServerlessChecks(app), new nag.NIST80053R5Checks(app),
+  new nag.HIPAASecurityChecks(app), new nag.PCIDSS321Checks(app),
+);
+defaults(new Stack(app, 'Defaults'));
+defaults(new Stack(app, 'DefaultsPinned', { env: PINNED }));
+options(new Stack(app, 'Options'));
+options(new Stack(app, 'OptionsPinned', { env: PINNED }));
+
+let error;
+try {
+  app.synth();
+} catch (e) {
+  error = e.message;
+}
+const report = path.join(outdir, 'validation-report.json');
+const findings = !fs.existsSync(report) ? [] : JSON.parse(fs.readFileSync(report, 'utf8')).pluginReports.flatMap((r) =>
+  r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`)));
+const template = JSON.parse(fs.readFileSync(path.join(outdir, 'Defaults.template.json'), 'utf8'));
+const idleMonthly = lib.estimateStack(template, lib.loadPrices()).total;
+const libraryDir = path.dirname(require.resolve('aws-reference-architectures'));
+const resolvesFromLibrary = Object.fromEntries(['cdk-nag', 'esbuild'].map((name) => {
+  try {
+    require.resolve(name, { paths: [libraryDir] });
+    return [name, true];
+  } catch {
+    return [name, false];
+  }
+}));
+console.log(JSON.stringify({ error, findings, idleMonthly, resolvesFromLibrary }));
