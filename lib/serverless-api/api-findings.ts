@@ -13,6 +13,9 @@ export function acknowledgeApiFindings(api: ServerlessApi, props: ServerlessApiP
   // Only the function the construct created: an existing function is its owner's to review.
   if (api.handler) acknowledgeFunction(api.handler.function, props);
   acknowledgeStage(api.api.deploymentStage, props);
+  if (!api.servesItems) {
+    acknowledge(api.api, 'AwsSolutions-APIG2', 'The API passes every path and method to the user\'s own function, whose request bodies it has no schema of: API Gateway validates the path parameter, the function validates the body.');
+  }
   acknowledgeMethods(api);
   if (api.table) {
     for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
