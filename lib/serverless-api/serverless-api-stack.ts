@@ -24,6 +24,7 @@ export class ServerlessApiStack extends Stack {
       : { value: this.api.api.url, description: 'Root of the API' });
     if (this.api.table) new CfnOutput(this, 'TableName', { value: this.api.table.tableName, description: 'DynamoDB table of the API' });
     new CfnOutput(this, 'AuthorizationMode', { value: this.api.authorization, description: 'How to call the API' });
+    if (props.api?.corsOrigins) new CfnOutput(this, 'AllowedOrigins', { value: props.api.corsOrigins.join(','), description: 'Origins allowed by CORS' });
     if (this.api.apiKey) new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId, description: 'aws apigateway get-api-key --include-value --api-key <id>' });
     if (this.api.userPool) new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId, description: 'Cognito user pool of the API' });
   }
