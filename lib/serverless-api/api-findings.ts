@@ -39,9 +39,10 @@ function acknowledgeFunction(fn: IConstruct, props: ServerlessApiProps): void {
   for (const pack of [...CONFIG_RULE_PACKS, 'Serverless']) {
     acknowledge(fn, `${pack}-LambdaDLQ`, 'API Gateway invokes the function synchronously and returns its errors to the caller; a dead-letter queue applies only to asynchronous invocations.');
   }
-  for (const pack of CONFIG_RULE_PACKS) {
-    acknowledge(fn, `${pack}-LambdaInsideVPC`, 'The handler reaches only DynamoDB and other regional AWS endpoints and no VPC resource; a VPC would add NAT or endpoint cost and nothing else.');
-  }
+  const outsideVpc = props.handlerEntry
+    ? 'The construct runs handlerEntry code outside a VPC, like the items handler; code that needs private resources belongs in a function of your VPC passed as existingFunction.'
+    : 'The handler reaches only DynamoDB and other regional AWS endpoints and no VPC resource; a VPC would add NAT or endpoint cost and nothing else.';
+  for (const pack of CONFIG_RULE_PACKS) acknowledge(fn, `${pack}-LambdaInsideVPC`, outsideVpc);
 }
 
 function acknowledgeStage(stage: IConstruct, props: ServerlessApiProps): void {

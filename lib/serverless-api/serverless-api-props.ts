@@ -9,7 +9,7 @@ import { Validator } from '../shared/validation';
 /**
  * Who may call the API:
  * - `iam`: SigV4-signed requests of IAM principals allowed `execute-api:Invoke`.
- * - `cognito`: a Cognito user pool's ID or access token in `Authorization`.
+ * - `cognito`: a Cognito user pool's ID token in `Authorization` (the methods have no OAuth scopes, so access tokens are refused).
  * - `apiKey`: an API key in `x-api-key`, metered by a usage plan (third-party developers).
  * - `unauthenticated`: anyone on the internet; the one explicit opt-in to a public API.
  */
