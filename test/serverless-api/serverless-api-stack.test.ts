@@ -132,6 +132,12 @@ describe('stage differences', () => {
     }
   });
 
+  test('the sandbox retains nothing but API Gateway\'s account logging setting and its role, which other APIs rely on', () => {
+    const retained = Object.values(sandboxTemplate.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>)
+      .filter((r) => r.DeletionPolicy === 'Retain').map((r) => r.Type).sort();
+    expect(retained).toEqual(['AWS::ApiGateway::Account', 'AWS::IAM::Role']);
+  });
+
   test('production retains the table, logs and key and protects the table from deletion', () => {
     productionTemplate.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
     for (const type of ['AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
