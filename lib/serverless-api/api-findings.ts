@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { IConstruct } from 'constructs';
 import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import type { ServerlessApi } from './serverless-api';
@@ -10,32 +10,39 @@ import { ServerlessApiProps } from './serverless-api-props';
  * in the construct instead.
  */
 export function acknowledgeApiFindings(api: ServerlessApi, props: ServerlessApiProps): void {
-  acknowledgeFunction(api.handler.function);
+  // Only the function the construct created: an existing function is its owner's to review.
+  if (api.handler) acknowledgeFunction(api.handler.function, props);
   acknowledgeStage(api.api.deploymentStage, props);
+  if (!api.servesItems) {
+    acknowledge(api.api, 'AwsSolutions-APIG2', 'The API passes every path and method to the user\'s own function, whose request bodies it has no schema of: API Gateway validates the path parameter, the function validates the body.');
+  }
   acknowledgeMethods(api);
-  for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-    acknowledge(api.table, `${pack}-DynamoDBInBackupPlan`, 'Point-in-time recovery keeps 35 days of continuous backups of the table; add it to an AWS Backup plan where longer retention is required.');
+  if (api.table) {
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+      acknowledge(api.table, `${pack}-DynamoDBInBackupPlan`, 'Point-in-time recovery keeps 35 days of continuous backups of the table; add it to an AWS Backup plan where longer retention is required.');
+    }
   }
-  for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-    acknowledge(api.handler.role, `AwsSolutions-IAM5[Action::${action}]`, 'These wildcard actions come with read/write on a table encrypted with a customer-managed key, and are granted on that one key only.');
+  if (api.table && api.handler) {
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      acknowledge(api.handler.role, `AwsSolutions-IAM5[Action::${action}]`, 'These wildcard actions come with read/write on a table encrypted with a customer-managed key, and are granted on that one key only.');
+    }
   }
-  const cloudWatchRole = api.api.node.tryFindChild('CloudWatchRole');
-  if (cloudWatchRole) {
-    acknowledge(cloudWatchRole, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]`,
-      'API Gateway\'s account-wide logging role uses the AWS managed policy AWS documents for it; it can write to CloudWatch Logs only.');
-  }
-  if (api.userPool && !Stack.of(api).resolve(api.userPool.userPoolArn).toString().startsWith('arn:')) {
+  if (api.userPool instanceof UserPool && api.userPool.node.scope === api) {
     acknowledge(api.userPool, 'AwsSolutions-COG8', 'Threat protection needs the Plus feature plan ($0.02 per monthly active user); the Essentials plan keeps a sandbox pool free. Set featurePlan to PLUS where that protection is required.');
   }
 }
 
-function acknowledgeFunction(fn: IConstruct): void {
+function acknowledgeFunction(fn: IConstruct, props: ServerlessApiProps): void {
+  for (const pack of props.reservedConcurrency === undefined ? ['NIST.800.53.R5', 'HIPAA.Security'] : []) {
+    acknowledge(fn, `${pack}-LambdaConcurrency`, 'No reserved concurrency by default: Lambda refuses a reservation that leaves fewer than 10 unreserved executions, and a new account has 10 in all. The stage\'s throttling caps the load; set reservedConcurrency to reserve and cap executions.');
+  }
   for (const pack of [...CONFIG_RULE_PACKS, 'Serverless']) {
     acknowledge(fn, `${pack}-LambdaDLQ`, 'API Gateway invokes the function synchronously and returns its errors to the caller; a dead-letter queue applies only to asynchronous invocations.');
   }
-  for (const pack of CONFIG_RULE_PACKS) {
-    acknowledge(fn, `${pack}-LambdaInsideVPC`, 'The handler reaches only DynamoDB and other regional AWS endpoints and no VPC resource; a VPC would add NAT or endpoint cost and nothing else.');
-  }
+  const outsideVpc = props.handlerEntry
+    ? 'The construct runs handlerEntry code outside a VPC, like the items handler; code that needs private resources belongs in a function of your VPC passed as existingFunction.'
+    : 'The handler reaches only DynamoDB and other regional AWS endpoints and no VPC resource; a VPC would add NAT or endpoint cost and nothing else.';
+  for (const pack of CONFIG_RULE_PACKS) acknowledge(fn, `${pack}-LambdaInsideVPC`, outsideVpc);
 }
 
 function acknowledgeStage(stage: IConstruct, props: ServerlessApiProps): void {

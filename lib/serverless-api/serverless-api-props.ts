@@ -1,11 +1,15 @@
+import * as fs from 'fs';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Validator } from '../shared/validation';
 
 /**
  * Who may call the API:
  * - `iam`: SigV4-signed requests of IAM principals allowed `execute-api:Invoke`.
- * - `cognito`: a Cognito user pool's ID or access token in `Authorization`.
+ * - `cognito`: a Cognito user pool's ID token in `Authorization` (the methods have no OAuth scopes, so access tokens are refused).
  * - `apiKey`: an API key in `x-api-key`, metered by a usage plan (third-party developers).
  * - `unauthenticated`: anyone on the internet; the one explicit opt-in to a public API.
  */
@@ -14,15 +18,26 @@ export type ApiAuthorization = 'iam' | 'cognito' | 'apiKey' | 'unauthenticated';
 /** Every authorization mode. */
 export const API_AUTHORIZATIONS: readonly ApiAuthorization[] = ['iam', 'cognito', 'apiKey', 'unauthenticated'];
 
-/** The Cognito user pool of `authorization: 'cognito'`. */
+/**
+ * The Cognito user pool of `authorization: 'cognito'`: exactly one of
+ * `userPool`, `userPoolArn` and `createUserPool`. Callers send the pool's ID
+ * token in `Authorization`: the methods have no OAuth scopes, and API Gateway
+ * accepts an access token only on a method with scopes.
+ */
 export interface CognitoAuthProps {
   /**
+   * An existing user pool (for instance `cognito.UserPool.fromUserPoolId(...)`).
+   * @default none: set this, `userPoolArn` or `createUserPool`
+   */
+  readonly userPool?: cognito.IUserPool;
+  /**
    * ARN of an existing user pool.
-   * @default none: set this or `createUserPool`
+   * @default none: set this, `userPool` or `createUserPool`
    */
   readonly userPoolArn?: string;
   /**
-   * Create a user pool (admin-created users, strong passwords, TOTP MFA).
+   * Create a user pool (admin-created users, strong passwords, TOTP MFA) and
+   * an app client for it: SRP sign-in, no client secret, no OAuth flows.
    * @default false
    */
   readonly createUserPool?: boolean;
@@ -68,6 +83,51 @@ export interface ServerlessApiProps {
    */
   readonly throttling?: ThrottleProps;
   /**
+   * Your own function behind the API instead of the items example: the API
+   * routes `ANY /` and `ANY /{proxy+}` to it (Lambda proxy integration) with
+   * the same authorization, throttling, logs and WAF. Configure its memory,
+   * timeout (under 29 s) and concurrency on the function itself.
+   * @default the items handler
+   */
+  readonly existingFunction?: lambda.IFunction;
+  /**
+   * Path of your own TypeScript handler file (exporting `handler`), bundled and
+   * hardened like the items handler (arm64, X-Ray, JSON logs to an encrypted log
+   * group, encrypted environment), routed like `existingFunction`.
+   * @default the items handler
+   */
+  readonly handlerEntry?: string;
+  /**
+   * Environment variables of the function the construct creates (`TABLE_NAME`
+   * and `ALLOWED_ORIGINS` are set by the construct).
+   * @default none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Create the DynamoDB table. With the items handler the table is required;
+   * with `handlerEntry` the handler gets read/write on it and its name in
+   * `TABLE_NAME`; with `existingFunction` the function gets read/write on it.
+   * @default true with the items handler, false with your own function or code
+   */
+  readonly createTable?: boolean;
+  /**
+   * Key encrypting the table, logs, alarm topic and environment. An imported key
+   * must already let CloudWatch Logs (`logs.<region>.amazonaws.com`) and
+   * CloudWatch alarms (`cloudwatch.amazonaws.com`) use it.
+   * @default a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Set API Gateway's CloudWatch Logs role for this account and region
+   * (`AWS::ApiGateway::Account`), which execution logging needs. Created once
+   * per stage and environment (shared by every ServerlessApi there) and
+   * retained on destroy, because every REST API of the account and region logs
+   * through it. Set `false` when the account already has the role set (for
+   * instance by a baseline stack); a stage then fails to deploy if it has not.
+   * @default true
+   */
+  readonly accountLoggingRole?: boolean;
+  /**
    * Function memory in MB, 128 to 10240 (CPU scales with it).
    * @default 256
    */
@@ -78,17 +138,25 @@ export interface ServerlessApiProps {
    */
   readonly timeout?: Duration;
   /**
-   * Reserved concurrency of the function (also its ceiling).
-   * @default 10
+   * Reserved concurrency of the function (also its ceiling). Lambda refuses a
+   * reservation that leaves less than 10 unreserved executions in the account,
+   * and a new account has 10 in all: stage throttling caps the load instead.
+   * @default none: the function shares the account's unreserved concurrency
    */
   readonly reservedConcurrency?: number;
   /**
-   * Provisioned concurrency (pre-warmed instances, no cold starts), through a `live` alias.
+   * Provisioned concurrency (pre-warmed instances, no cold starts), through a
+   * `live` alias; at most `reservedConcurrency` when that is set (without it,
+   * Lambda allows up to the account's unreserved concurrency minus 100).
    * @default none
    */
   readonly provisionedConcurrency?: number;
   /**
-   * Origins allowed by CORS, e.g. `['https://app.example.com']`, or `['*']`.
+   * Origins allowed by CORS, e.g. `['https://app.example.com']`, or `['*']`:
+   * preflight answers, the handler's responses (the request's `Origin` echoed
+   * when allowed) and API Gateway's own 4XX/5XX answers carry the headers.
+   * Each origin may be a token (e.g. a CfnParameter's value); the list itself
+   * may not, because the preflight needs to know how many there are.
    * @default none: no CORS headers, no preflight
    */
   readonly corsOrigins?: string[];
@@ -133,59 +201,115 @@ export interface ServerlessApiProps {
 const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:userpool\/[a-z]{2}(-[a-z]+)+-\d+_[A-Za-z0-9]+$/;
 const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:regional\/webacl\/[A-Za-z0-9_-]+\/[0-9a-f-]{36}$/;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** Environment variables the construct sets on the function it creates. */
+export const RESERVED_ENVIRONMENT = ['TABLE_NAME', 'ALLOWED_ORIGINS'];
 /** API Gateway's hard integration timeout. */
 export const INTEGRATION_TIMEOUT_S = 29;
+
+/** A value known at synth: neither undefined nor a token. */
+const known = <T>(value: T | undefined): value is T => value !== undefined && !Token.isUnresolved(value);
 
 /** Checks every rule, throwing one ConfigError listing all problems. */
 export function validateServerlessApiProps(props: ServerlessApiProps): void {
   const v = new Validator('ServerlessApi props');
   const auth = props.authorization ?? 'iam';
   v.oneOf('authorization', auth, API_AUTHORIZATIONS);
+  checkFunctionSource(v, props);
+  checkFunctionSettings(v, props);
+  checkThrottle(v, 'throttling', props.throttling);
+  checkCognito(v, auth, props.cognito);
+  checkUsagePlan(v, auth, props.usagePlan);
+  checkCors(v, props.corsOrigins);
+  v.intRange('cacheTtl', props.cacheTtl?.toSeconds(), 1, 3600, ' seconds');
+  v.check(!(props.webAcl && props.webAclArn), 'webAclArn', props.webAclArn, 'expected webAcl: true or webAclArn, not both');
+  if (known(props.webAclArn)) {
+    v.check(WEB_ACL_ARN.test(props.webAclArn), 'webAclArn', props.webAclArn, 'expected the ARN of a regional WAFv2 web ACL');
+  }
+  if (known(props.alarmEmail)) v.check(EMAIL.test(props.alarmEmail), 'alarmEmail', props.alarmEmail, 'expected an e-mail address');
+  v.throwIfInvalid();
+}
+
+/** The items handler, your code, or your function: one at a time, and the items handler needs its table. */
+function checkFunctionSource(v: Validator, props: ServerlessApiProps): void {
+  v.check(!(props.existingFunction && props.handlerEntry), 'handlerEntry', props.handlerEntry, 'expected existingFunction or handlerEntry, not both');
+  if (known(props.handlerEntry)) {
+    v.check(fs.existsSync(props.handlerEntry) && fs.statSync(props.handlerEntry).isFile(), 'handlerEntry', props.handlerEntry,
+      'expected the path of an existing TypeScript handler file');
+  }
+  const ownCode = props.existingFunction !== undefined || props.handlerEntry !== undefined;
+  v.check(ownCode || props.createTable !== false, 'createTable', props.createTable, 'the items handler needs its table; set existingFunction or handlerEntry to go without');
+}
+
+/** Settings of the function the construct creates; an existing function is configured by its owner. */
+function checkFunctionSettings(v: Validator, props: ServerlessApiProps): void {
+  if (props.existingFunction) {
+    const timeout = props.timeout && (Token.isUnresolved(props.timeout.toSeconds()) ? '<token>' : props.timeout.toHumanString());
+    const settings = { memorySize: props.memorySize, timeout, reservedConcurrency: props.reservedConcurrency,
+      provisionedConcurrency: props.provisionedConcurrency, environment: props.environment };
+    for (const [prop, value] of Object.entries(settings)) {
+      v.check(value === undefined, prop, value, 'applies to the function the construct creates; configure existingFunction itself');
+    }
+  }
   v.intRange('memorySize', props.memorySize, 128, 10240, ' MB');
   v.intRange('timeout', props.timeout?.toSeconds(), 1, INTEGRATION_TIMEOUT_S - 1,
     ` seconds (API Gateway ends every integration at ${INTEGRATION_TIMEOUT_S} s)`);
   v.intRange('reservedConcurrency', props.reservedConcurrency, 1, 1000);
   v.intRange('provisionedConcurrency', props.provisionedConcurrency, 1, 1000);
-  if (props.provisionedConcurrency !== undefined && props.reservedConcurrency !== undefined) {
+  // Checked against the reservation the function will really have: none unless one is set.
+  if (known(props.provisionedConcurrency) && known(props.reservedConcurrency)) {
     v.check(props.provisionedConcurrency <= props.reservedConcurrency, 'provisionedConcurrency', props.provisionedConcurrency,
       `expected at most reservedConcurrency (${props.reservedConcurrency})`);
   }
-  checkThrottle(v, 'throttling', props.throttling);
-  checkCognito(v, auth, props.cognito);
-  checkUsagePlan(v, auth, props.usagePlan);
-  props.corsOrigins?.forEach((o, i) => v.check(o === '*' || ORIGIN.test(o), `corsOrigins[${i}]`, o,
-    'expected "*" or an origin such as "https://app.example.com" (scheme, host, optional port, no path)'));
-  v.check(!(props.corsOrigins?.includes('*') && props.corsOrigins.length > 1), 'corsOrigins', props.corsOrigins, 'expected "*" alone or a list of origins');
-  v.intRange('cacheTtl', props.cacheTtl?.toSeconds(), 1, 3600, ' seconds');
-  v.check(!(props.webAcl && props.webAclArn), 'webAclArn', props.webAclArn, 'expected webAcl: true or webAclArn, not both');
-  if (props.webAclArn !== undefined && !Token.isUnresolved(props.webAclArn)) {
-    v.check(WEB_ACL_ARN.test(props.webAclArn), 'webAclArn', props.webAclArn, 'expected the ARN of a regional WAFv2 web ACL');
+  for (const name of Object.keys(props.environment ?? {}).filter((n) => RESERVED_ENVIRONMENT.includes(n))) {
+    v.fail(`environment.${name}`, props.environment![name], 'is set by the construct');
   }
-  v.throwIfInvalid();
+}
+
+function checkCors(v: Validator, origins: string[] | undefined): void {
+  if (origins === undefined) return;
+  if (Token.isUnresolved(origins)) {
+    v.fail('corsOrigins', '<list token>', 'expected a list of origins, each of which may be a token: the preflight needs to know how many there are');
+    return;
+  }
+  v.check(origins.length > 0, 'corsOrigins', origins, 'expected at least one origin; leave corsOrigins out for no CORS');
+  origins.forEach((o, i) => {
+    if (known(o)) {
+      v.check(o === '*' || ORIGIN.test(o), `corsOrigins[${i}]`, o,
+        'expected "*" or an origin such as "https://app.example.com" (scheme, host, optional port, no path)');
+    }
+  });
+  v.check(!(origins.includes('*') && origins.length > 1), 'corsOrigins', origins, 'expected "*" alone or a list of origins');
 }
 
 function checkThrottle(v: Validator, prop: string, t: ThrottleProps | undefined): void {
   if (!t) return;
   v.intRange(`${prop}.rateLimit`, t.rateLimit, 0, 10000);
   v.intRange(`${prop}.burstLimit`, t.burstLimit, 0, 5000);
-  if (t.rateLimit !== undefined && t.burstLimit !== undefined) {
+  if (known(t.rateLimit) && known(t.burstLimit)) {
     v.check(t.burstLimit >= t.rateLimit, `${prop}.burstLimit`, t.burstLimit, `expected at least the rateLimit (${t.rateLimit})`);
   }
 }
 
 function checkCognito(v: Validator, auth: ApiAuthorization, cognito: CognitoAuthProps | undefined): void {
   if (auth !== 'cognito') {
-    v.check(cognito === undefined, 'cognito', cognito, 'applies only to authorization "cognito"');
+    v.check(cognito === undefined, 'cognito', describeCognito(cognito), 'applies only to authorization "cognito"');
     return;
   }
+  const ways = [cognito?.userPool !== undefined, cognito?.userPoolArn !== undefined, cognito?.createUserPool === true].filter(Boolean).length;
+  v.check(ways > 0, 'cognito', describeCognito(cognito),
+    'authorization "cognito" needs a user pool: set cognito.userPool, cognito.userPoolArn or cognito.createUserPool: true');
+  v.check(ways <= 1, 'cognito', describeCognito(cognito), 'expected one of userPool, userPoolArn and createUserPool');
   const arn = cognito?.userPoolArn;
-  v.check(arn !== undefined || cognito?.createUserPool === true, 'cognito', cognito,
-    'authorization "cognito" needs a user pool: set cognito.userPoolArn or cognito.createUserPool: true');
-  v.check(!(arn !== undefined && cognito?.createUserPool), 'cognito', cognito, 'expected userPoolArn or createUserPool, not both');
-  if (arn !== undefined && !Token.isUnresolved(arn)) {
+  if (known(arn)) {
     v.check(USER_POOL_ARN.test(arn), 'cognito.userPoolArn', arn,
       'expected a user pool ARN such as "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"');
   }
+}
+
+/** The Cognito props without the pool construct (which does not serialize). */
+function describeCognito(cognito: CognitoAuthProps | undefined): unknown {
+  return cognito && { ...cognito, userPool: cognito.userPool ? '<user pool>' : undefined };
 }
 
 function checkUsagePlan(v: Validator, auth: ApiAuthorization, plan: UsagePlanProps | undefined): void {

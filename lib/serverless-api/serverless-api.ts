@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -15,26 +15,49 @@ import { HardenedFunction } from '../shared/hardened-function';
 import { DEFAULT_REMOVAL_POLICY, destroysData, keyRemoval } from '../shared/removal';
 import { RegionalWebAcl } from '../shared/web-acl';
 import { MAX_DESCRIPTION, MAX_NAME } from './handler/item-schema';
+import { ApiGatewayAccountLogging } from './account-logging';
 import { acknowledgeApiFindings } from './api-findings';
 import { ApiAuthorization, ServerlessApiProps, validateServerlessApiProps } from './serverless-api-props';
 
+export { ApiGatewayAccountLogging } from './account-logging';
+
+/** Name of the API's one stage, the first segment of its URL path. */
+export const STAGE_NAME = 'v1';
+
+/** Where the items handler lives; bundled from this file. */
+const ITEMS_ENTRY = path.join(__dirname, 'handler', 'items.ts');
+
 /**
- * Lambda behind API Gateway (notes 000, 003, 004): a REST API for items
- * (`/items`, `/items/{id}`) backed by a DynamoDB table, with request
- * validation, throttling, access and execution logs, tracing, and IAM,
- * Cognito or API-key authorization.
+ * Lambda behind API Gateway (notes 000, 003, 004): by default a REST API for
+ * items (`/items`, `/items/{id}`) backed by a DynamoDB table, or your own
+ * function or code behind the same API (`existingFunction`, `handlerEntry`),
+ * with request validation, throttling, access and execution logs, tracing,
+ * and IAM, Cognito or API-key authorization.
  */
 export class ServerlessApi extends Construct {
   readonly api: apigw.RestApi;
-  readonly table: dynamodb.Table;
-  readonly handler: HardenedFunction;
-  readonly key: kms.Key;
+  /** The function behind the API: the items handler, your code's, or your own. */
+  readonly function: lambda.IFunction;
+  /** The function the construct created (the items handler or `handlerEntry`); none with `existingFunction`. */
+  readonly handler?: HardenedFunction;
+  /** The items table; none with your own function or code unless `createTable` is set. */
+  readonly table?: dynamodb.Table;
+  /** The key encrypting the table, logs, alarm topic and environment. */
+  readonly key: kms.IKey;
   readonly alarmTopic: sns.Topic;
+  /** Where API Gateway writes the stage's execution logs (`API-Gateway-Execution-Logs_<api id>/v1`). */
+  readonly executionLogs: logs.LogGroup;
   /** The user pool, when authorization is `'cognito'`. */
   readonly userPool?: cognito.IUserPool;
+  /** The app client of a user pool the construct created. */
+  readonly userPoolClient?: cognito.UserPoolClient;
   /** The API key, when authorization is `'apiKey'`. */
   readonly apiKey?: apigw.IApiKey;
+  /** The usage plan metering API keys, when authorization is `'apiKey'`: add your developers' keys to it. */
+  readonly usagePlan?: apigw.UsagePlan;
   readonly authorization: ApiAuthorization;
+  /** True when the API serves the items example (no `existingFunction` or `handlerEntry`). */
+  readonly servesItems: boolean;
 
   constructor(scope: Construct, id: string, props: ServerlessApiProps = {}) {
     super(scope, id);
@@ -42,12 +65,32 @@ export class ServerlessApi extends Construct {
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.authorization = props.authorization ?? 'iam';
-    this.key = new kms.Key(this, 'Key', {
+    this.servesItems = !props.existingFunction && !props.handlerEntry;
+    this.key = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the table, logs and environment of ${this.node.path}`,
       enableKeyRotation: true,
       ...keyRemoval(removalPolicy),
     });
-    this.table = new dynamodb.Table(this, 'Items', {
+    if (props.createTable ?? this.servesItems) this.table = this.newTable(props, removalPolicy);
+    this.handler = props.existingFunction ? undefined : this.newHandler(props, logRetention, removalPolicy);
+    this.function = props.existingFunction ?? this.handler!.function;
+    if (this.table) this.table.grantReadWriteData(this.handler?.role ?? this.function);
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { key: this.key, removalPolicy, email: props.alarmEmail }).topic;
+    const auth = this.authorize(props);
+    this.api = this.newApi(props, auth, logRetention, removalPolicy);
+    this.executionLogs = this.newExecutionLogs(logRetention, removalPolicy);
+    if (props.corsOrigins) this.addCorsToGatewayResponses(props.corsOrigins);
+    const integration = new apigw.LambdaIntegration(this.integrationTarget(props.provisionedConcurrency), { proxy: true });
+    if (this.servesItems) this.addItemRoutes(integration);
+    else this.addProxyRoutes(integration);
+    if (this.authorization === 'apiKey') [this.usagePlan, this.apiKey] = this.meterKeys(props);
+    this.protect(props, logRetention, removalPolicy);
+    this.addAlarms();
+    acknowledgeApiFindings(this, props);
+  }
+
+  private newTable(props: ServerlessApiProps, removalPolicy: RemovalPolicy): dynamodb.Table {
+    return new dynamodb.Table(this, 'Items', {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
@@ -56,48 +99,43 @@ export class ServerlessApi extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
     });
-    this.handler = this.newHandler(props, logRetention, removalPolicy);
-    this.alarmTopic = new AlarmTopic(this, 'Alarms', { key: this.key, removalPolicy, email: props.alarmEmail }).topic;
-    this.api = this.newApi(props, logRetention, removalPolicy);
-    const target = this.integrationTarget(props.provisionedConcurrency);
-    const { authorizer, methodAuth } = this.authorize(props);
-    this.addRoutes(new apigw.LambdaIntegration(target, { proxy: true }), methodAuth, authorizer);
-    if (this.authorization === 'apiKey') this.apiKey = this.meterKeys(props);
-    this.protect(props, logRetention, removalPolicy);
-    this.addAlarms();
-    acknowledgeApiFindings(this, props);
   }
 
   private newHandler(props: ServerlessApiProps, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): HardenedFunction {
-    const handler = new HardenedFunction(this, 'Handler', {
-      entry: path.join(__dirname, 'handler', 'items.ts'),
-      description: 'Items API: list, create, get and delete items',
+    return new HardenedFunction(this, 'Handler', {
+      entry: props.handlerEntry ?? ITEMS_ENTRY,
+      description: this.servesItems ? 'Items API: list, create, get and delete items' : `Handler of the API ${this.node.path}`,
       timeout: props.timeout ?? Duration.seconds(10),
       memorySize: props.memorySize ?? 256,
       encryptionKey: this.key,
       logRetention,
       removalPolicy,
-      environment: { TABLE_NAME: this.table.tableName },
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
+      environment: {
+        ...props.environment,
+        ...(this.table ? { TABLE_NAME: this.table.tableName } : {}),
+        ...(props.corsOrigins ? { ALLOWED_ORIGINS: props.corsOrigins.join(',') } : {}),
+      },
+      // None by default: a reservation fails in a new account (10 in all, 10 must stay unreserved).
+      reservedConcurrentExecutions: props.reservedConcurrency,
     });
-    this.table.grantReadWriteData(handler.role);
-    return handler;
   }
 
-  private newApi(props: ServerlessApiProps, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): apigw.RestApi {
+  private newApi(props: ServerlessApiProps, auth: apigw.MethodOptions, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): apigw.RestApi {
     const accessLogs = new EncryptedLogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy, encryptionKey: this.key });
     const throttle = props.throttling ?? {};
     const cors = props.corsOrigins;
     // Free, and only presented to HTTP back ends; the packs require one on every stage.
-    const clientCertificate = new apigw.CfnClientCertificate(this, 'ClientCertificate', { description: 'Items API stage' });
-    return new apigw.RestApi(this, 'Api', {
-      description: 'Items API',
+    const clientCertificate = new apigw.CfnClientCertificate(this, 'ClientCertificate', { description: `Stage of ${this.node.path}` });
+    const api = new apigw.RestApi(this, 'Api', {
+      restApiName: Names.uniqueResourceName(this, { maxLength: 128 }),
+      description: this.servesItems ? 'Items API' : `API of ${this.node.path}`,
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
-      // The account-wide role API Gateway writes execution logs with.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: removalPolicy,
+      // The account-wide logging role is ApiGatewayAccountLogging's, shared and retained (see accountLoggingRole).
+      cloudWatchRole: false,
+      // Every method, including those a user adds later, requires the API's authorization.
+      defaultMethodOptions: auth,
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE_NAME,
         clientCertificateId: clientCertificate.attrClientCertificateId,
         throttlingRateLimit: throttle.rateLimit ?? 50,
         throttlingBurstLimit: throttle.burstLimit ?? 100,
@@ -113,8 +151,43 @@ export class ServerlessApi extends Construct {
         cacheDataEncrypted: props.cacheTtl !== undefined,
         cacheTtl: props.cacheTtl,
       },
-      defaultCorsPreflightOptions: cors ? { allowOrigins: cors, allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'] } : undefined,
+      defaultCorsPreflightOptions: cors ? { allowOrigins: cors, allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] } : undefined,
     });
+    if (props.accountLoggingRole ?? true) ApiGatewayAccountLogging.of(this).enable(api.deploymentStage);
+    return api;
+  }
+
+  /**
+   * The log group API Gateway writes execution logs to, created before the
+   * stage so that API Gateway does not create it first (unencrypted, kept
+   * forever, left behind by `cdk destroy`).
+   */
+  private newExecutionLogs(logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): logs.LogGroup {
+    const { logGroup } = new EncryptedLogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+      retention: logRetention,
+      removalPolicy,
+      encryptionKey: this.key,
+    });
+    this.api.deploymentStage.node.addDependency(logGroup);
+    return logGroup;
+  }
+
+  /**
+   * CORS headers on the answers API Gateway gives itself (missing or refused
+   * credentials, throttling, integration failures), which never reach the
+   * handler: without them the browser hides the status from the page. With
+   * several origins a gateway response cannot choose among them, so it echoes
+   * the request's origin: these answers carry no data.
+   */
+  private addCorsToGatewayResponses(origins: string[]): void {
+    const single = origins.length === 1;
+    const responseHeaders: Record<string, string> = {
+      'Access-Control-Allow-Origin': single ? `'${origins[0]}'` : 'method.request.header.Origin',
+      ...(single && origins[0] === '*' ? {} : { Vary: "'Origin'" }),
+    };
+    this.api.addGatewayResponse('Default4xx', { type: apigw.ResponseType.DEFAULT_4XX, responseHeaders });
+    this.api.addGatewayResponse('Default5xx', { type: apigw.ResponseType.DEFAULT_5XX, responseHeaders });
   }
 
   private protect(props: ServerlessApiProps, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): void {
@@ -130,7 +203,7 @@ export class ServerlessApi extends Construct {
 
   /** The function, or a `live` alias with provisioned concurrency (no cold starts). */
   private integrationTarget(provisioned?: number): lambda.IFunction {
-    if (provisioned === undefined) return this.handler.function;
+    if (provisioned === undefined || !this.handler) return this.function;
     return new lambda.Alias(this, 'Live', {
       aliasName: 'live',
       version: this.handler.function.currentVersion,
@@ -138,20 +211,28 @@ export class ServerlessApi extends Construct {
     });
   }
 
-  private authorize(props: ServerlessApiProps): { authorizer?: apigw.IAuthorizer; methodAuth: apigw.AuthorizationType } {
+  /** The method options of the authorization mode, creating the user pool when asked. */
+  private authorize(props: ServerlessApiProps): apigw.MethodOptions {
+    const apiKeyRequired = this.authorization === 'apiKey';
     switch (this.authorization) {
-      case 'iam': return { methodAuth: apigw.AuthorizationType.IAM };
-      case 'apiKey': return { methodAuth: apigw.AuthorizationType.NONE };
-      case 'unauthenticated': return { methodAuth: apigw.AuthorizationType.NONE };
+      case 'iam': return { authorizationType: apigw.AuthorizationType.IAM, apiKeyRequired };
+      case 'apiKey':
+      case 'unauthenticated': return { authorizationType: apigw.AuthorizationType.NONE, apiKeyRequired };
       case 'cognito': {
-        const pool = props.cognito?.userPoolArn
-          ? cognito.UserPool.fromUserPoolArn(this, 'UserPool', props.cognito.userPoolArn)
-          : this.newUserPool(props.removalPolicy ?? DEFAULT_REMOVAL_POLICY);
+        const pool = this.userPoolOf(props);
         (this as { userPool?: cognito.IUserPool }).userPool = pool;
+        // No authorization scopes: API Gateway then validates the pool's ID token (an access token needs scopes).
         const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [pool] });
-        return { authorizer, methodAuth: apigw.AuthorizationType.COGNITO };
+        return { authorizationType: apigw.AuthorizationType.COGNITO, authorizer, apiKeyRequired };
       }
     }
+  }
+
+  private userPoolOf(props: ServerlessApiProps): cognito.IUserPool {
+    const given = props.cognito ?? {};
+    if (given.userPool) return given.userPool;
+    if (given.userPoolArn) return cognito.UserPool.fromUserPoolArn(this, 'UserPool', given.userPoolArn);
+    return this.newUserPool(props.removalPolicy ?? DEFAULT_REMOVAL_POLICY);
   }
 
   private newUserPool(removalPolicy: RemovalPolicy): cognito.UserPool {
@@ -166,16 +247,22 @@ export class ServerlessApi extends Construct {
       deletionProtection: !destroysData(removalPolicy),
       removalPolicy,
     });
-    pool.addClient('ApiClient', { authFlows: { userSrp: true }, generateSecret: false });
+    // What the API accepts: an ID token from an SRP sign-in. No OAuth flows,
+    // callback URLs or scopes (CDK's defaults would allow the implicit grant to https://example.com).
+    (this as { userPoolClient?: cognito.UserPoolClient }).userPoolClient = pool.addClient('ApiClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
     return pool;
   }
 
-  private addRoutes(integration: apigw.Integration, authorizationType: apigw.AuthorizationType, authorizer?: apigw.IAuthorizer): void {
-    const auth: apigw.MethodOptions = {
-      authorizationType,
-      authorizer,
-      apiKeyRequired: this.authorization === 'apiKey',
-    };
+  private addItemRoutes(integration: apigw.Integration): void {
     const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
     const model = this.api.addModel('CreateItem', {
       contentType: 'application/json',
@@ -191,15 +278,25 @@ export class ServerlessApi extends Construct {
       },
     });
     const items = this.api.root.addResource('items');
-    items.addMethod('GET', integration, { ...auth, requestValidator: validator, requestParameters: { 'method.request.querystring.nextToken': false } });
-    items.addMethod('POST', integration, { ...auth, requestValidator: validator, requestModels: { 'application/json': model } });
+    items.addMethod('GET', integration, { requestValidator: validator, requestParameters: { 'method.request.querystring.nextToken': false } });
+    items.addMethod('POST', integration, { requestValidator: validator, requestModels: { 'application/json': model } });
     const item = items.addResource('{id}');
-    const byId = { ...auth, requestValidator: validator, requestParameters: { 'method.request.path.id': true } };
+    const byId = { requestValidator: validator, requestParameters: { 'method.request.path.id': true } };
     item.addMethod('GET', integration, byId);
     item.addMethod('DELETE', integration, byId);
   }
 
-  private meterKeys(props: ServerlessApiProps): apigw.IApiKey {
+  /** Every path and method to your function, which validates its own requests. */
+  private addProxyRoutes(integration: apigw.Integration): void {
+    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true });
+    this.api.root.addMethod('ANY', integration, { requestValidator: validator });
+    this.api.root.addResource('{proxy+}').addMethod('ANY', integration, {
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.proxy': true },
+    });
+  }
+
+  private meterKeys(props: ServerlessApiProps): [apigw.UsagePlan, apigw.IApiKey] {
     const plan = props.usagePlan ?? {};
     const usagePlan = this.api.addUsagePlan('UsagePlan', {
       description: 'Quota and throttling per third-party key',
@@ -209,19 +306,19 @@ export class ServerlessApi extends Construct {
     usagePlan.addApiStage({ stage: this.api.deploymentStage });
     const key = this.api.addApiKey('ApiKey', { description: 'Key of the first third-party developer' });
     usagePlan.addApiKey(key);
-    return key;
+    return [usagePlan, key];
   }
 
   private addAlarms(): void {
     alarmAbove(this, 'ServerErrors', this.alarmTopic, {
       metric: this.api.metricServerError({ period: Duration.minutes(1), statistic: 'Sum' }),
       above: 0,
-      description: 'Items API answered 5xx',
+      description: `${this.node.path} answered 5xx`,
     });
     alarmAbove(this, 'HandlerErrors', this.alarmTopic, {
-      metric: this.handler.function.metricErrors({ period: Duration.minutes(1) }),
+      metric: this.function.metricErrors({ period: Duration.minutes(1) }),
       above: 0,
-      description: 'Items API handler failed',
+      description: `The function behind ${this.node.path} failed`,
     });
   }
 }

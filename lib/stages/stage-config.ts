@@ -69,6 +69,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
     webTier: { capacity: { min: 2, max: 4 }, cpuTarget: 50, schedules: NOTES_SCHEDULE, timeZone: 'Asia/Seoul' },
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
+    // No reserved or provisioned concurrency: a brand-new account (10 executions, none reservable) must deploy it.
     serverlessApi: { authorization: 'iam' },
   },
   Production: {

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ApiEvent, createHandler, DocumentClient } from '../../lib/serverless-api/handler/items';
+import { ApiEvent, corsHeaders, createHandler, DocumentClient, parseOrigins } from '../../lib/serverless-api/handler/items';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const NOW = new Date('2026-11-22T10:00:00.000Z');
@@ -28,7 +28,7 @@ describe('items handler', () => {
 
   test('POST /items creates an item with a new id and answers 201', async () => {
     const { db, sent } = fakeDb(() => ({}));
-    const handler = createHandler(db, 'items', () => ID, () => NOW);
+    const handler = createHandler(db, 'items', { newId: () => ID, now: () => NOW });
     const result = await handler(event('POST', '/items', { body: '{"name":"Widget","description":"blue"}' }));
     expect(result.statusCode).toBe(201);
     expect(bodyOf(result)).toEqual({ id: ID, name: 'Widget', description: 'blue', createdAt: NOW.toISOString() });
@@ -57,7 +57,7 @@ describe('items handler', () => {
 
   test('a base64-encoded body is decoded', async () => {
     const { db } = fakeDb(() => ({}));
-    const result = await createHandler(db, 'items', () => ID, () => NOW)(event('POST', '/items', {
+    const result = await createHandler(db, 'items', { newId: () => ID, now: () => NOW })(event('POST', '/items', {
       body: Buffer.from('{"name":"Widget"}').toString('base64'), isBase64Encoded: true,
     }));
     expect(result.statusCode).toBe(201);
@@ -128,5 +128,60 @@ describe('items handler', () => {
     const handler = createHandler(db, 'items');
     expect((await handler(event('GET', '/other'))).statusCode).toBe(404);
     expect((await handler(event('PUT', '/items/{id}'))).statusCode).toBe(405);
+  });
+});
+
+describe('items handler CORS headers', () => {
+  const APP = 'https://app.example.com';
+  beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  test('without allowed origins no CORS header is added', async () => {
+    const { db } = fakeDb(() => ({ Items: [] }));
+    const result = await createHandler(db, 'items')(event('GET', '/items', { headers: { Origin: APP } }));
+    expect(result.headers).toEqual({ 'content-type': 'application/json' });
+  });
+
+  test('an allowed origin is echoed with Vary: Origin, whatever the header\'s case', async () => {
+    const { db } = fakeDb(() => ({ Items: [] }));
+    const handler = createHandler(db, 'items', { allowedOrigins: [APP, 'http://localhost:3000'] });
+    expect((await handler(event('GET', '/items', { headers: { Origin: APP } }))).headers)
+      .toEqual({ 'content-type': 'application/json', 'access-control-allow-origin': APP, vary: 'Origin' });
+    expect((await handler(event('GET', '/items', { headers: { origin: 'http://localhost:3000' } }))).headers['access-control-allow-origin'])
+      .toBe('http://localhost:3000');
+  });
+
+  test('another origin, or none, is not echoed; Vary: Origin still keeps caches apart', async () => {
+    const { db } = fakeDb(() => ({ Items: [] }));
+    const handler = createHandler(db, 'items', { allowedOrigins: [APP] });
+    for (const headers of [{ Origin: 'https://evil.example.com' }, {}, null]) {
+      expect((await handler(event('GET', '/items', { headers }))).headers).toEqual({ 'content-type': 'application/json', vary: 'Origin' });
+    }
+  });
+
+  test('error answers (400, 404, 405, 500) and 204 carry the headers too', async () => {
+    const headers = { Origin: APP };
+    const failing = createHandler(fakeDb(() => new Error('down')).db, 'items', { allowedOrigins: [APP] });
+    const handler = createHandler(fakeDb(() => ({})).db, 'items', { allowedOrigins: [APP] });
+    const results = [
+      await handler(event('POST', '/items', { headers, body: '{' })),
+      await handler(event('GET', '/items/{id}', { headers, pathParameters: { id: ID } })),
+      await handler(event('PUT', '/items', { headers })),
+      await handler(event('DELETE', '/items/{id}', { headers, pathParameters: { id: ID } })),
+      await failing(event('GET', '/items', { headers })),
+    ];
+    expect(results.map((r) => [r.statusCode, r.headers['access-control-allow-origin']])).toEqual([[400, APP], [404, APP], [405, APP], [204, APP], [500, APP]]);
+  });
+
+  test('"*" allows every origin without Vary', () => {
+    expect(corsHeaders(['*'], 'https://anyone.example.org')).toEqual({ 'access-control-allow-origin': '*' });
+    expect(corsHeaders(['*'], undefined)).toEqual({ 'access-control-allow-origin': '*' });
+  });
+
+  test('ALLOWED_ORIGINS is read as the construct writes it: comma-separated', () => {
+    expect(parseOrigins('https://a.example.com,http://localhost:3000')).toEqual(['https://a.example.com', 'http://localhost:3000']);
+    expect(parseOrigins('*')).toEqual(['*']);
+    expect(parseOrigins('')).toEqual([]);
+    expect(parseOrigins(undefined)).toEqual([]);
   });
 });

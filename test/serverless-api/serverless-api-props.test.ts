@@ -1,4 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ServerlessApiProps, validateServerlessApiProps } from '../../lib/serverless-api/serverless-api-props';
 import { problemsOf as problemsFor } from '../harness';
 
@@ -44,7 +46,7 @@ describe('ServerlessApi props: bad input fails at synth with a clear message', (
 
   test('fails on Cognito authorization without a pool', () => {
     expect(problemsOf({ authorization: 'cognito' })).toEqual([
-      'cognito: got undefined; authorization "cognito" needs a user pool: set cognito.userPoolArn or cognito.createUserPool: true']);
+      'cognito: got undefined; authorization "cognito" needs a user pool: set cognito.userPool, cognito.userPoolArn or cognito.createUserPool: true']);
   });
 
   test('fails on a malformed user pool ARN', () => {
@@ -79,5 +81,96 @@ describe('ServerlessApi props: bad input fails at synth with a clear message', (
       'provisionedConcurrency: got 20; expected at most reservedConcurrency (10)',
       'cacheTtl: got 7200; expected a whole number from 1 to 3600 seconds',
     ]);
+  });
+
+  test('provisioned concurrency is checked against the reservation the function really has: none unless set', () => {
+    expect(problemsOf({ provisionedConcurrency: 20 })).toEqual([]);
+    expect(problemsOf({ provisionedConcurrency: 10, reservedConcurrency: 10 })).toEqual([]);
+    expect(problemsOf({ provisionedConcurrency: 11, reservedConcurrency: 10 })).toEqual(['provisionedConcurrency: got 11; expected at most reservedConcurrency (10)']);
+  });
+
+  test('fails on more than one user pool, naming the ways without serializing the pool', () => {
+    const stack = new Stack();
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_AbCdEf123');
+    expect(problemsOf({ authorization: 'cognito', cognito: { userPool, createUserPool: true } })).toEqual([
+      'cognito: got {"userPool":"<user pool>","createUserPool":true}; expected one of userPool, userPoolArn and createUserPool']);
+    expect(problemsOf({ authorization: 'cognito', cognito: { userPool } })).toEqual([]);
+    expect(problemsOf({ cognito: { userPool } })).toEqual(['cognito: got {"userPool":"<user pool>"}; applies only to authorization "cognito"']);
+  });
+
+  test('fails on a malformed alarm e-mail address', () => {
+    expect(problemsOf({ alarmEmail: 'ops.example.com' })).toEqual(['alarmEmail: got "ops.example.com"; expected an e-mail address']);
+    expect(problemsOf({ alarmEmail: 'ops@example.com' })).toEqual([]);
+  });
+
+  test('fails on an empty CORS list or a whole-list token (each origin may be a token)', () => {
+    const stack = new Stack();
+    const list = new CfnParameter(stack, 'Origins', { type: 'CommaDelimitedList' }).valueAsList;
+    expect(problemsOf({ corsOrigins: [] })).toEqual(['corsOrigins: got []; expected at least one origin; leave corsOrigins out for no CORS']);
+    expect(problemsOf({ corsOrigins: list })).toEqual([
+      'corsOrigins: got "<list token>"; expected a list of origins, each of which may be a token: the preflight needs to know how many there are']);
+  });
+});
+
+describe('ServerlessApi props: your own function or code', () => {
+  const stack = new Stack();
+  const existingFunction = lambda.Function.fromFunctionName(stack, 'Fn', 'mine');
+
+  test('fails on both an existing function and a handler entry', () => {
+    expect(problemsOf({ existingFunction, handlerEntry: __filename })).toEqual([`handlerEntry: got "${__filename}"; expected existingFunction or handlerEntry, not both`]);
+  });
+
+  test('fails on a handler entry that is not a file', () => {
+    expect(problemsOf({ handlerEntry: '/no/such/handler.ts' })).toEqual(['handlerEntry: got "/no/such/handler.ts"; expected the path of an existing TypeScript handler file']);
+    expect(problemsOf({ handlerEntry: __dirname })).toHaveLength(1);
+    expect(problemsOf({ handlerEntry: __filename })).toEqual([]);
+  });
+
+  test('fails on function settings with an existing function: they belong to its owner', () => {
+    expect(problemsOf({ existingFunction, memorySize: 512, timeout: Duration.seconds(5), reservedConcurrency: 2, provisionedConcurrency: 1, environment: { A: 'b' } })).toEqual([
+      'memorySize: got 512; applies to the function the construct creates; configure existingFunction itself',
+      'timeout: got "5 seconds"; applies to the function the construct creates; configure existingFunction itself',
+      'reservedConcurrency: got 2; applies to the function the construct creates; configure existingFunction itself',
+      'provisionedConcurrency: got 1; applies to the function the construct creates; configure existingFunction itself',
+      'environment: got {"A":"b"}; applies to the function the construct creates; configure existingFunction itself',
+    ]);
+  });
+
+  test('fails when the items handler would go without its table', () => {
+    expect(problemsOf({ createTable: false })).toEqual(['createTable: got false; the items handler needs its table; set existingFunction or handlerEntry to go without']);
+    expect(problemsOf({ existingFunction, createTable: false })).toEqual([]);
+  });
+
+  test('fails on environment variables the construct sets itself', () => {
+    expect(problemsOf({ handlerEntry: __filename, environment: { TABLE_NAME: 'x', ALLOWED_ORIGINS: '*', MODE: 'ok' } })).toEqual([
+      'environment.TABLE_NAME: got "x"; is set by the construct',
+      'environment.ALLOWED_ORIGINS: got "*"; is set by the construct',
+    ]);
+  });
+});
+
+describe('ServerlessApi props: tokens are accepted where a user passes them, and checked only when known', () => {
+  const stack = new Stack();
+  const text = (id: string) => new CfnParameter(stack, id, { type: 'String' }).valueAsString;
+  const number = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+
+  test('CfnParameter values for origins, e-mail, ARNs and numbers pass validation', () => {
+    expect(problemsOf({
+      corsOrigins: [text('Origin'), 'https://app.example.com'],
+      alarmEmail: text('Email'),
+      webAclArn: text('WebAclArn'),
+      memorySize: number('Memory'),
+      timeout: Duration.seconds(number('Timeout')),
+      reservedConcurrency: number('Reserved'),
+      provisionedConcurrency: number('Provisioned'),
+      throttling: { rateLimit: number('Rate'), burstLimit: 10 },
+      cacheTtl: Duration.seconds(number('Ttl')),
+    })).toEqual([]);
+    expect(problemsOf({ authorization: 'cognito', cognito: { userPoolArn: text('PoolArn') } })).toEqual([]);
+  });
+
+  test('the known values beside the tokens are still checked', () => {
+    expect(problemsOf({ corsOrigins: [text('Origin2'), 'app.example.com'], provisionedConcurrency: 5, reservedConcurrency: number('Reserved2') })).toEqual([
+      'corsOrigins[1]: got "app.example.com"; expected "*" or an origin such as "https://app.example.com" (scheme, host, optional port, no path)']);
   });
 });

@@ -25,7 +25,6 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
       Environment: { Variables: { TABLE_NAME: { Ref: Match.stringLikeRegexp('ServerlessApiItems') } } },
-      ReservedConcurrentExecutions: Match.anyValue(),
     });
   });
 
@@ -73,6 +72,45 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     });
   });
 
+  test('execution logs go to a log group of the stack, named as API Gateway names it, encrypted, created before the stage', () => {
+    const [stageId, stage] = Object.entries(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0];
+    const apiId = stage.Properties.RestApiId.Ref;
+    const [logsId, logGroup] = Object.entries(resourcesOf(template, 'AWS::Logs::LogGroup'))
+      .find(([, r]) => JSON.stringify(r.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'))!;
+    expect(logGroup.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: apiId }, '/v1']] });
+    expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/ServerlessApiKey/), 'Arn'] });
+    expect(template.toJSON().Resources[stageId].DependsOn).toContain(logsId);
+  });
+
+  test('API Gateway\'s account-wide logging role: set once, retained with its role, before the stage deploys', () => {
+    const accounts = Object.entries(resourcesOf(template, 'AWS::ApiGateway::Account'));
+    expect(accounts).toHaveLength(1);
+    const [accountId, account] = accounts[0];
+    expect(account.DeletionPolicy).toBe('Retain');
+    const roleId = account.Properties.CloudWatchRoleArn['Fn::GetAtt'][0];
+    const role = template.toJSON().Resources[roleId];
+    expect(role).toMatchObject({ Type: 'AWS::IAM::Role', DeletionPolicy: 'Retain' });
+    expect(role.Properties.RoleName).toBeUndefined();
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('service-role/AmazonAPIGatewayPushToCloudWatchLogs');
+    const stageId = Object.keys(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0];
+    expect(template.toJSON().Resources[stageId].DependsOn).toContain(accountId);
+  });
+
+  test('no literal physical name that another deployment or a retained leftover could share', () => {
+    // Names scoped to their parent (the stage "v1", the alias "live") cannot collide and are not listed.
+    const named = ['TableName', 'FunctionName', 'RoleName', 'TopicName', 'UserPoolName', 'LogGroupName', 'Name'];
+    const literal: string[] = [];
+    for (const [id, r] of Object.entries(template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>)) {
+      for (const prop of named) {
+        const value = r.Properties?.[prop];
+        // RegionalWebAcl (lib/shared/web-acl.ts) names its WAF log group itself; not this construct's.
+        if (typeof value === 'string' && !value.startsWith('aws-waf-logs-')) literal.push(`${id}.${prop}=${value}`);
+      }
+    }
+    // The REST API's name (not unique in API Gateway, but shown in the console) is the construct's unique name.
+    expect(literal).toEqual([expect.stringMatching(/^ServerlessApi[0-9A-F]{8}\.Name=(Sandbox|Production)ServerlessApi[0-9A-F]{8}$/)]);
+  });
+
   test('alarms on 5xx answers and handler errors', () => {
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     expect(alarms.map((a) => a.MetricName).sort()).toEqual(['5XXError', 'Errors']);
@@ -91,6 +129,12 @@ describe('stage differences', () => {
     for (const type of ['AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
       for (const r of Object.values(resourcesOf(sandboxTemplate, type))) expect(r.DeletionPolicy).toBe('Delete');
     }
+  });
+
+  test('the sandbox retains nothing but API Gateway\'s account logging setting and its role, which other APIs rely on', () => {
+    const retained = Object.values(sandboxTemplate.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>)
+      .filter((r) => r.DeletionPolicy === 'Retain').map((r) => r.Type).sort();
+    expect(retained).toEqual(['AWS::ApiGateway::Account', 'AWS::IAM::Role']);
   });
 
   test('production retains the table, logs and key and protects the table from deletion', () => {
@@ -115,6 +159,12 @@ describe('stage differences', () => {
     productionTemplate.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', { LogDestinationConfigs: [Match.anyValue()] });
     productionTemplate.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') });
     sandboxTemplate.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  test('the sandbox deploys into a brand-new account: no reserved or provisioned concurrency; production reserves 50', () => {
+    sandboxTemplate.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent() });
+    sandboxTemplate.resourceCountIs('AWS::Lambda::Alias', 0);
+    productionTemplate.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 50 });
   });
 
   test('throttling and log retention by stage', () => {

@@ -1,6 +1,7 @@
 // Lambda handler of the items API (API Gateway REST API, proxy integration).
 // Routes: GET /items, POST /items, GET /items/{id}, DELETE /items/{id}.
 // Every answer is JSON with a proper status code; errors never leak a stack trace.
+// With CORS on (ALLOWED_ORIGINS), every answer carries the CORS headers a browser needs to read it.
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,6 +11,7 @@ import { MAX_DESCRIPTION, MAX_NAME } from './item-schema';
 export interface ApiEvent {
   readonly httpMethod: string;
   readonly resource: string;
+  readonly headers?: { readonly [name: string]: string | undefined } | null;
   readonly pathParameters?: { readonly [name: string]: string | undefined } | null;
   readonly queryStringParameters?: { readonly [name: string]: string | undefined } | null;
   readonly body?: string | null;
@@ -46,8 +48,19 @@ class HttpError extends Error {
 const PAGE_SIZE = 50;
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** What a handler is built with besides its table; each has the production default. */
+export interface HandlerOptions {
+  /** New item ids. @default randomUUID */
+  readonly newId?: () => string;
+  /** The clock. @default the system clock */
+  readonly now?: () => Date;
+  /** Origins allowed by CORS, or `['*']`. @default none: no CORS headers */
+  readonly allowedOrigins?: readonly string[];
+}
+
 /** Builds a handler on a table and client; the module's `handler` uses the real ones. */
-export function createHandler(db: DocumentClient, tableName: string, newId: () => string = randomUUID, now: () => Date = () => new Date()) {
+export function createHandler(db: DocumentClient, tableName: string, options: HandlerOptions = {}) {
+  const { newId = randomUUID, now = () => new Date(), allowedOrigins = [] } = options;
   const routes: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
     'GET /items': async (event) => {
       const startKey = decodeToken(event.queryStringParameters?.nextToken);
@@ -77,7 +90,7 @@ export function createHandler(db: DocumentClient, tableName: string, newId: () =
     },
   };
 
-  return async (event: ApiEvent): Promise<ApiResult> => {
+  const answer = async (event: ApiEvent): Promise<ApiResult> => {
     const route = routes[`${event.httpMethod} ${event.resource}`];
     try {
       if (!route) throw new HttpError(event.resource in ROUTE_METHODS ? 405 : 404, 'no such route');
@@ -89,6 +102,34 @@ export function createHandler(db: DocumentClient, tableName: string, newId: () =
       return json(500, { message: 'internal error' });
     }
   };
+  return async (event: ApiEvent): Promise<ApiResult> => {
+    const result = await answer(event);
+    return { ...result, headers: { ...result.headers, ...corsHeaders(allowedOrigins, headerOf(event, 'origin')) } };
+  };
+}
+
+/**
+ * The CORS headers of an answer to a request from `origin`: `*` when every
+ * origin is allowed; otherwise the request's origin echoed only when it is
+ * allowed, and `Vary: Origin` so that caches keep answers per origin.
+ */
+export function corsHeaders(allowedOrigins: readonly string[], origin: string | undefined): Record<string, string> {
+  if (allowedOrigins.length === 0) return {};
+  if (allowedOrigins.includes('*')) return { 'access-control-allow-origin': '*' };
+  const allowed = origin !== undefined && allowedOrigins.includes(origin);
+  return allowed ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' };
+}
+
+/** A request header by name, whatever its case (HTTP/2 clients send lower case). */
+function headerOf(event: ApiEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+/** The comma-separated origins of ALLOWED_ORIGINS, as the construct sets it. */
+export function parseOrigins(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0);
 }
 
 const ROUTE_METHODS: Record<string, true> = { '/items': true, '/items/{id}': true };
@@ -138,4 +179,4 @@ export function parseItemInput(event: ApiEvent): { name: string; description?: s
 
 // Created once per container and reused by warm invocations (the notes' "globals outside the handler").
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-export const handler = createHandler(client, process.env.TABLE_NAME ?? '');
+export const handler = createHandler(client, process.env.TABLE_NAME ?? '', { allowedOrigins: parseOrigins(process.env.ALLOWED_ORIGINS) });
