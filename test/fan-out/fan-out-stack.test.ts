@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { formatFindings } from '../../lib/shared/compliance';
 import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
+import { literalPhysicalNames } from '../physical-names';
 
 const sandbox = referenceStage('Sandbox');
 const production = referenceStage('Production', { alarmEmail: 'ops@example.com' });
@@ -193,6 +194,12 @@ describe('compliance', () => {
       'PCI.DSS.321-LambdaConcurrency', 'PCI.DSS.321-LambdaDLQ', 'PCI.DSS.321-LambdaInsideVPC',
       'Serverless-LambdaDLQ', 'Serverless-LambdaEventSourceMappingDestination', 'Serverless-SQSRedrivePolicy',
     ]);
+  });
+});
+
+describe('side by side', () => {
+  test.each([['Sandbox', sandbox], ['Production', production]])('%s: no literal physical names, so stages, regions and retained leftovers never collide', (_n, stage) => {
+    expect(literalPhysicalNames(stage.fanOut)).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PROJECT_TAG } from '../../lib/stages/reference-stage';
 import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
 import { formatFindings } from '../../lib/shared/compliance';
+import { literalPhysicalNames } from '../physical-names';
 
 // Each profile is synthesized once and shared by every test of this file.
 const sandbox = referenceStage('Sandbox');
@@ -214,6 +215,12 @@ describe('compliance', () => {
       const acknowledged = (route.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((r: { id: string }) => r.id);
       expect(acknowledged.some((id: string) => id.endsWith('VPCNoUnrestrictedRouteToIGW'))).toBe('GatewayId' in route.Properties);
     }
+  });
+});
+
+describe('side by side', () => {
+  test.each([['Sandbox', sandbox], ['Production', production]])('%s: no literal physical names, so stages, regions and retained leftovers never collide', (_n, stage) => {
+    expect(literalPhysicalNames(stage.network)).toEqual([]);
   });
 });
 
