@@ -194,7 +194,7 @@ function checkSubscriber(v: Validator, at: string, s: SubscriberProps, fifo: boo
   const named = NAME.test(s.name);
   v.check(named, `${at}.name`, s.name, 'expected 1 to 40 letters, digits, "-" or "_"');
   if (named) {
-    v.check(!taken.has(subscriberKey(s.name)), `${at}.name`, s.name, 'expected a name no other subscriber has');
+    v.check(!taken.has(subscriberKey(s.name)), `${at}.name`, s.name, 'expected a name no other subscriber has, ignoring case, "-" and "_"');
     taken.add(subscriberKey(s.name));
   }
   if (s.fifo !== undefined) {

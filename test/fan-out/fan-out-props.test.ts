@@ -17,7 +17,7 @@ describe('FanOut props: bad input fails at synth with a clear message', () => {
 
   test('fails on duplicate (case-insensitive) or malformed subscriber names', () => {
     expect(problemsOf({ subscribers: [{ name: 'billing' }, { name: 'Billing' }] }))
-      .toEqual(['subscribers[1].name: got "Billing"; expected a name no other subscriber has']);
+      .toEqual(['subscribers[1].name: got "Billing"; expected a name no other subscriber has, ignoring case, "-" and "_"']);
     expect(problemsOf({ subscribers: [{ name: 'bill ing' }] }))
       .toEqual(['subscribers[0].name: got "bill ing"; expected 1 to 40 letters, digits, "-" or "_"']);
   });

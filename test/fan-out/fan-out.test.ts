@@ -138,14 +138,14 @@ describe('subscribers added after construction', () => {
 
   test('fails, naming the problem, on a name already taken or a FIFO/standard mix', () => {
     const fanOut = new FanOut(testStack(), 'FanOut', { subscribers: [{ name: 'audit' }] });
-    expect(() => fanOut.addSubscriber({ name: 'Audit' })).toThrow('Invalid FanOut subscriber:\n  - subscriber.name: got "Audit"; expected a name no other subscriber has');
+    expect(() => fanOut.addSubscriber({ name: 'Audit' })).toThrow('Invalid FanOut subscriber:\n  - subscriber.name: got "Audit"; expected a name no other subscriber has, ignoring case, "-" and "_"');
     expect(() => fanOut.addSubscriber({ name: 'x', fifo: true })).toThrow('subscriber.fifo: got true; the topic is standard');
     expect(Object.keys(fanOut.subscribers)).toEqual(['audit']);
   });
 
   test('names that would make the same construct id collide', () => {
     const fanOut = new FanOut(testStack(), 'FanOut', { subscribers: [{ name: 'order-events' }] });
-    expect(() => fanOut.addSubscriber({ name: 'order_events' })).toThrow('expected a name no other subscriber has');
+    expect(() => fanOut.addSubscriber({ name: 'order_events' })).toThrow('expected a name no other subscriber has, ignoring case, "-" and "_"');
   });
 });
 
