@@ -1,6 +1,6 @@
 import { flowLogDelivering } from './checks/network';
 import { apiRoundTrip } from './checks/serverless-api';
-import { bucketRefusesDirectAccess, siteServesSecurely } from './checks/static-site';
+import { bucketRefusesDirectAccess, missingPathServesErrorPage, siteServesSecurely } from './checks/static-site';
 import { fanOutDelivers } from './checks/fan-out';
 import { loadBalancerSpreads } from './checks/web-tier';
 import { stackOutputs } from './outputs';
@@ -8,7 +8,7 @@ import { fail, Outcome, skip, SmokeCheck, SmokeContext } from './types';
 
 /** Every check, in deployment order. */
 export const ALL_CHECKS: SmokeCheck[] = [
-  flowLogDelivering, loadBalancerSpreads, siteServesSecurely, bucketRefusesDirectAccess, fanOutDelivers, apiRoundTrip,
+  flowLogDelivering, loadBalancerSpreads, siteServesSecurely, bucketRefusesDirectAccess, missingPathServesErrorPage, fanOutDelivers, apiRoundTrip,
 ];
 
 /** The result of one check. */

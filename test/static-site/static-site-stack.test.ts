@@ -86,6 +86,8 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
   test('outputs the site URL and the bucket name', () => {
     template.hasOutput('SiteUrl', { Value: Match.anyValue() });
     template.hasOutput('BucketName', { Value: { Ref: contentBucketId(template) } });
+    // The smoke check reads it to expect the 404 page (or, in SPA mode, the app with 200).
+    template.hasOutput('MissingPathStatus', { Value: '404' });
   });
 });
 
