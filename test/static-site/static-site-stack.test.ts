@@ -1,7 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { formatFindings } from '../../lib/shared/compliance';
 import { DEFAULT_CONTENT_SECURITY_POLICY } from '../../lib/static-site/static-site';
-import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
+import { StaticSiteStack } from '../../lib/static-site/static-site-stack';
+import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf, testApp } from '../harness';
 
 const sandbox = referenceStage('Sandbox');
 const production = referenceStage('Production');
@@ -126,6 +127,11 @@ describe('stage differences', () => {
     for (const b of Object.values(buckets(productionTemplate))) expect(b.DeletionPolicy).toBe('Retain');
     productionTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
+});
+
+test('in SPA mode the stack tells the smoke check that a missing path answers 200 (with the app)', () => {
+  const stack = new StaticSiteStack(testApp(), 'Spa', { site: { spa: true } });
+  Template.fromStack(stack).hasOutput('MissingPathStatus', { Value: '200' });
 });
 
 describe('compliance', () => {
