@@ -26,7 +26,8 @@ export interface DistributionKeyAccessProps {
  * key policy cannot name the distribution in the template (the distribution
  * depends on the bucket, which depends on the key), so a custom resource adds
  * the statement once the distribution exists, as AWS Solutions Constructs'
- * cloudfront-s3 does, and removes it when the site is deleted.
+ * cloudfront-s3 does, and removes it when the site is deleted; and again
+ * whenever CloudFormation rewrites the policy of a key of this stack.
  */
 export class DistributionKeyAccess extends Construct {
   readonly handler: HardenedFunction;
@@ -46,7 +47,13 @@ export class DistributionKeyAccess extends Construct {
     new CustomResource(this, 'Resource', {
       serviceToken: this.handler.function.functionArn,
       resourceType: 'Custom::DistributionKeyAccess',
-      properties: { KeyId: props.key.keyId, DistributionArn: props.distribution.distributionArn },
+      properties: {
+        KeyId: props.key.keyId,
+        DistributionArn: props.distribution.distributionArn,
+        // CloudFormation rewrites a key policy of this stack whole, dropping the statement: a
+        // changed policy changes this property too, so the statement is written again after.
+        TemplateKeyPolicy: props.key instanceof kms.Key ? props.key.policy : undefined,
+      },
       // The handler always answers within its timeout; never wait CloudFormation's default hour.
       serviceTimeout: Duration.minutes(5),
     });

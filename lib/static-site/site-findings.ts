@@ -11,7 +11,7 @@ import { StaticSiteProps } from './static-site-props';
  */
 export function acknowledgeSiteFindings(site: StaticSite, props: StaticSiteProps): void {
   acknowledgeDistribution(site, props);
-  acknowledgeLogBucket(site.logBucket);
+  acknowledgeLogBucket(site.logBucket, !site.ownsBucket);
   if (site.ownsBucket) acknowledgeContentBucket(site);
 }
 
@@ -31,7 +31,13 @@ function acknowledgeDistribution(site: StaticSite, props: StaticSiteProps): void
   }
 }
 
-function acknowledgeLogBucket(logBucket: IConstruct): void {
+function acknowledgeLogBucket(logBucket: IConstruct, receivesNoAccessLogs: boolean): void {
+  // cdk-nag counts a bucket that receives another's access logs as logged; with existingBucket none does.
+  if (receivesNoAccessLogs) {
+    const logsOfLogs = 'The bucket holds the distribution\'s logs; logging access to it would need another log bucket, and that one another.';
+    acknowledge(logBucket, 'AwsSolutions-S1', logsOfLogs);
+    for (const pack of CONFIG_RULE_PACKS) acknowledge(logBucket, `${pack}-S3BucketLoggingEnabled`, logsOfLogs);
+  }
   for (const pack of CONFIG_RULE_PACKS) {
     acknowledge(logBucket, `${pack}-S3DefaultEncryptionKMS`, 'CloudFront standard logs are delivered with bucket ACLs by the log-delivery account, which cannot use a customer-managed key here; the bucket uses SSE-S3.');
     acknowledge(logBucket, `${pack}-S3BucketReplicationEnabled`, 'Access logs for troubleshooting, expired after 90 days; cross-region replication would double their cost for no recovery need.');

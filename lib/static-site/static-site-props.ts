@@ -192,6 +192,8 @@ function checkBucket(v: Validator, props: StaticSiteProps): void {
     const ignored = Object.entries({ bucketProps, encryption, encryptionKey, noncurrentVersionDays }).filter(([, value]) => value !== undefined).map(([name]) => name);
     v.check(ignored.length === 0, 'existingBucket', existingBucket.node.path,
       `${ignored.join(', ')} configure a new bucket; set them on your own bucket instead, or leave existingBucket out`);
+    v.check(!(existingBucket.encryptionKey && props.originAccess === 'oai'), 'existingBucket', existingBucket.node.path,
+      'the bucket is SSE-KMS encrypted, which an Origin Access Identity cannot read; use originAccess: "oac"');
   }
   v.check(!(encryptionKey && encryption !== 'KMS'), 'encryptionKey', encryptionKey?.node.path, 'a key is used with encryption: "KMS" only');
   if (bucketProps) {

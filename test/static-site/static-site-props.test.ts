@@ -34,6 +34,10 @@ describe('StaticSite props: bad input fails at synth with a clear message', () =
     expect(problemsOf({ bucketProps: { publicReadAccess: true, enforceSSL: false } })).toEqual([
       'bucketProps: got ["enforceSSL","publicReadAccess"]; the site keeps its bucket private, TLS-only and encrypted as encryption/encryptionKey say; set the other bucket props here']);
     expect(problemsOf({ encryption: 'KMS', encryptionKey, bucketProps: { versioned: true } })).toEqual([]);
+    const kmsBucket = new s3.Bucket(stack, 'MineKms', { encryptionKey });
+    expect(problemsOf({ existingBucket: kmsBucket, originAccess: 'oai' })).toEqual([
+      'existingBucket: got "Unit/Test/MineKms"; the bucket is SSE-KMS encrypted, which an Origin Access Identity cannot read; use originAccess: "oac"']);
+    expect(problemsOf({ existingBucket: kmsBucket })).toEqual([]);
   });
 
   test('tokens (parameters, imports) are not judged at synth', () => {

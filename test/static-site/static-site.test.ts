@@ -109,6 +109,11 @@ describe('OAC with an SSE-KMS bucket: the key lets this one distribution decrypt
     });
   });
 
+  test('a change to the key policy in the template writes the statement again (CloudFormation rewrites the whole policy)', () => {
+    const keyPolicy = resourcesOf(template, 'AWS::KMS::Key')[keyId].Properties.KeyPolicy;
+    template.hasResourceProperties('Custom::DistributionKeyAccess', { TemplateKeyPolicy: keyPolicy });
+  });
+
   test('its function may read and write that key\'s policy, nothing else, and logs with the site\'s retention', () => {
     const handlerPolicies = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).filter((p) => /KeyAccess/.test(p.Properties.Description));
     const statements = handlerPolicies.flatMap((p) => p.Properties.PolicyDocument.Statement);
@@ -238,6 +243,15 @@ describe('bring your own bucket', () => {
     const statements = bucketStatements(template, logicalId(stack, bucket)).filter((s) => s.Effect === 'Allow');
     expect(statements.map((s) => s.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
     expect(resourcesOf(template, 'AWS::S3::Bucket')[logicalId(stack, bucket)].Metadata?.cdk_nag).toBeUndefined();
+  });
+
+  test('existingBucket with your own KMS key: the key is granted to this distribution after deploy, and the five packs stay clean', () => {
+    const stack = testStack();
+    const key = new kms.Key(stack, 'MyKey', { enableKeyRotation: true });
+    const bucket = new s3.Bucket(stack, 'Mine', { encryptionKey: key, enforceSSL: true });
+    const { template } = build({ existingBucket: bucket }, stack);
+    template.hasResourceProperties('Custom::DistributionKeyAccess', { KeyId: { Ref: logicalId(stack, key) } });
+    expect(nagFindings(stack).filter((f) => f.path.includes('/Site/'))).toEqual([]);
   });
 
   test('existingBucket that is imported fails clearly: its policy cannot be changed', () => {
