@@ -52,7 +52,7 @@ export class DistributionKeyAccess extends Construct {
         DistributionArn: props.distribution.distributionArn,
         // CloudFormation rewrites a key policy of this stack whole, dropping the statement: a
         // changed policy changes this property too, so the statement is written again after.
-        TemplateKeyPolicy: props.key instanceof kms.Key ? props.key.policy : undefined,
+        TemplateKeyPolicy: props.key instanceof kms.Key ? (props.key.node.defaultChild as kms.CfnKey).keyPolicy : undefined,
       },
       // The handler always answers within its timeout; never wait CloudFormation's default hour.
       serviceTimeout: Duration.minutes(5),
