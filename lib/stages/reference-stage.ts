@@ -46,7 +46,7 @@ export class ReferenceStage extends Stage {
     });
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
       ...common,
-      description: 'Static site: CloudFront reading a private S3 bucket through origin access control or identity',
+      description: `Static site: CloudFront reading a private S3 bucket through ${config.staticSite.originAccess === 'oai' ? 'an origin access identity' : 'origin access control'}`,
       site: { ...config.staticSite, removalPolicy: config.removalPolicy, logRetention: config.logRetention },
     });
     this.fanOut = new FanOutStack(this, 'FanOut', {

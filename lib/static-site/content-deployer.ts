@@ -70,9 +70,9 @@ export class ContentDeployer extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Copies the static sites\' content into their buckets and invalidates their caches',
     });
-    const logs = new EncryptedLogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
-    this.logGroup = logs.logGroup;
-    this.logGroupKey = logs.key;
+    const deployLogs = new EncryptedLogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    this.logGroup = deployLogs.logGroup;
+    this.logGroupKey = deployLogs.key;
     this.logGroup.grantWrite(this.role);
   }
 
