@@ -62,6 +62,24 @@ export function acknowledge(construct: IConstruct, ruleId: string, reason: strin
   Validations.of(construct).acknowledge({ id: ruleId, reason });
 }
 
+/**
+ * A resolved CloudFormation value as cdk-nag writes it into a finding id
+ * (`AwsSolutions-IAM5[Resource::<Bucket.Arn>/*]`): joins flattened, `Ref` and
+ * `Fn::GetAtt` in angle brackets. Lets an acknowledgement name the exact
+ * finding however the stack is placed, without reaching into cdk-nag.
+ */
+export function nagFindingName(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const v = value as Record<string, any>;
+  if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(nagFindingName).join(v['Fn::Join'][0]);
+  if (v['Fn::Sub']) return nagFindingName(v['Fn::Sub']);
+  if (v['Fn::GetAtt']) return `<${nagFindingName(v['Fn::GetAtt'][0])}.${nagFindingName(v['Fn::GetAtt'][1])}>`;
+  if (v['Fn::ImportValue']) return nagFindingName(v['Fn::ImportValue']);
+  if (v.Ref) return `<${nagFindingName(v.Ref)}>`;
+  return JSON.stringify(value);
+}
+
 /** One unacknowledged finding: the rule and the construct it fires on. */
 export interface Finding {
   readonly rule: string;

@@ -46,8 +46,8 @@ export class ReferenceStage extends Stage {
     });
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
       ...common,
-      description: 'Static site: CloudFront with an origin access identity to a private S3 bucket',
-      site: { ...config.staticSite, removalPolicy: config.removalPolicy },
+      description: `Static site: CloudFront reading a private S3 bucket through ${config.staticSite.originAccess === 'oai' ? 'an origin access identity' : 'origin access control'}`,
+      site: { ...config.staticSite, removalPolicy: config.removalPolicy, logRetention: config.logRetention },
     });
     this.fanOut = new FanOutStack(this, 'FanOut', {
       ...common,

@@ -35,7 +35,7 @@ export interface StageConfig {
   readonly fanOut: FanOutProps;
   /** Web tier props (the VPC, removal policy, deletion protection and alarm e-mail come from the stage). */
   readonly webTier: Omit<WebTierProps, 'vpc'>;
-  /** Static site props (removal policy comes from the stage). */
+  /** Static site props (removal policy and log retention come from the stage). */
   readonly staticSite: StaticSiteProps;
   /** Serverless API props (removal policy, log retention and deletion protection come from the stage). */
   readonly serverlessApi: ServerlessApiProps;
@@ -68,6 +68,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     network: { azCount: 2, natMode: 'single' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
     webTier: { capacity: { min: 2, max: 4 }, cpuTarget: 50, schedules: NOTES_SCHEDULE, timeZone: 'Asia/Seoul' },
+    // The notes' Origin Access Identity (legacy; regions launched by December 2022 only).
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
     // No reserved or provisioned concurrency: a brand-new account (10 executions, none reservable) must deploy it.
     serverlessApi: { authorization: 'iam' },
@@ -89,7 +90,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
       schedules: [{ name: 'afternoon-peak', cron: '0 14 * * *', min: 6 }, { name: 'night-low', cron: '0 2 * * *', min: 3 }],
       timeZone: 'Asia/Seoul',
     },
-    staticSite: { originAccess: 'oai', priceClass: 'PriceClass_All' },
+    // Origin Access Control: AWS's recommendation, SSE-KMS-ready and accepted in every region.
+    staticSite: { originAccess: 'oac', priceClass: 'PriceClass_All' },
     serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
   },
 };
