@@ -11,6 +11,7 @@ import {
   WriteNagSuppressionsToCloudFormationAspect,
 } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { acknowledgeCdkProviders } from './cdk-provider-acknowledgements';
 
 /**
  * The packs built from AWS Config rules, which share rule names
@@ -32,10 +33,12 @@ export function nagPacks(): NagPack[] {
 /**
  * Copies every acknowledgement under `scope` into its resource's template
  * metadata (`cdk_nag.rules_to_suppress`), so an auditor reading a template
- * sees each acknowledged rule with its reason. Aspects do not cross stage
- * boundaries, so call this on each Stage.
+ * sees each acknowledged rule with its reason, and acknowledges the rules
+ * CDK's own provider functions break (see cdk-provider-acknowledgements.ts).
+ * Aspects do not cross stage boundaries, so call this on each Stage.
  */
 export function recordAcknowledgements(scope: IConstruct): void {
+  acknowledgeCdkProviders(scope);
   Aspects.of(scope).add(new WriteNagSuppressionsToCloudFormationAspect());
 }
 
