@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
@@ -59,9 +59,18 @@ function acknowledgeContentDeployment(site: StaticSite, kmsEncrypted: boolean): 
   const reason = 'CDK\'s content deployment copies every object of the asset into this stack\'s content bucket and invalidates its distribution; these are the grants it needs, on the asset bucket, the content bucket (and its key) and CloudFront invalidation only.';
   const kmsFindings = kmsEncrypted ? ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'] : [];
   for (const finding of [...kmsFindings, 'Action::s3:List*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*',
-    'Resource::*', `Resource::<${contentBucket}.Arn>/*`, `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*`]) {
+    'Resource::*', `Resource::<${contentBucket}.Arn>/*`, `Resource::${assetObjects(stack)}`]) {
     acknowledge(grants, `AwsSolutions-IAM5[${finding}]`, reason);
   }
+}
+
+/**
+ * CDK's asset bucket objects as the finding names them: account, region and
+ * partition are literal in the policy when the stack is pinned to them.
+ */
+function assetObjects(stack: Stack): string {
+  const named = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+  return `arn:${named(stack.partition, 'AWS::Partition')}:s3:::cdk-hnb659fds-assets-${named(stack.account, 'AWS::AccountId')}-${named(stack.region, 'AWS::Region')}/*`;
 }
 
 function acknowledgeDeployFunction(fn: IConstruct): void {
