@@ -52,7 +52,8 @@ function templatePath(constructPath = '?'): string {
 export function templatesOf(assembly: CloudAssembly): Templates {
   const templates: Templates = {};
   const collect = (a: CloudAssembly): void => {
-    for (const stack of a.stacks) templates[stack.stackName] = stack.template;
+    // Stack names are unique per environment only: the artifact id tells apart the same name in two regions.
+    for (const stack of a.stacks) templates[stack.stackName in templates ? `${stack.stackName}-${stack.id}` : stack.stackName] = stack.template;
     a.nestedAssemblies.forEach((nested) => collect(nested.nestedAssembly));
   };
   collect(assembly);
