@@ -10,10 +10,12 @@ import { acknowledge, CONFIG_RULE_PACKS } from './compliance';
 
 type Acknowledgements = Record<string, string>;
 
-// Tables built on first use: compliance.ts, which this file imports, imports this file.
 const BASIC_EXECUTION_ROLE = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
 
 // Built on first use: compliance.ts, which this file imports, imports this file.
+// The tables are built on first use, not at load: compliance.ts, which this
+// file imports, imports this file, so CONFIG_RULE_PACKS is not defined yet then.
+
 function providerRole(): Acknowledgements {
   return {
     [BASIC_EXECUTION_ROLE]: 'CDK attaches the AWS managed AWSLambdaBasicExecutionRole to its provider\'s role; it grants only writing to CloudWatch Logs (logs:CreateLogGroup, CreateLogStream, PutLogEvents), and aws-cdk-lib exposes no setting to replace it.',
@@ -30,9 +32,11 @@ function providerFunction(): Acknowledgements {
   };
 }
 
+let providerTable: Record<string, Record<string, Acknowledgements>> | undefined;
+
 /** Rules CDK's providers break, by the provider's construct id, then by its resource (`Role`, `Handler`). */
 function providers(): Record<string, Record<string, Acknowledgements>> {
-  return {
+  return providerTable ??= {
     'Custom::VpcRestrictDefaultSGCustomResourceProvider': {
       Role: {
         ...providerRole(),
