@@ -31,9 +31,14 @@ describe('the app', () => {
     expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi']);
   });
 
-  test('fails clearly on an unknown stage', () => {
-    const { status, stderr } = synthApp({ stage: 'Prod' });
-    expect(status).not.toBe(0);
-    expect(stderr).toContain('stage: got "Prod"; expected one of "Sandbox", "Production"');
+  test('fails on bad stage config with its problems alone, once, and no stack trace', () => {
+    const { status, stderr } = synthApp({ stage: 'Prod', account: '12' });
+    expect(status).toBe(1);
+    expect(stderr).toBe([
+      'Invalid stage config:',
+      '  - stage: got "Prod"; expected one of "Sandbox", "Production"',
+      '  - account: got "12"; expected a 12-digit AWS account id',
+      '',
+    ].join('\n'));
   });
 });

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Aspects, Validations } from 'aws-cdk-lib';
 import type { NagPack } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { acknowledgeCdkProviders } from './cdk-provider-acknowledgements';
 
 /**
  * The packs built from AWS Config rules, which share rule names
@@ -39,10 +40,12 @@ export function nagPacks(): NagPack[] {
 /**
  * Copies every acknowledgement under `scope` into its resource's template
  * metadata (`cdk_nag.rules_to_suppress`), so an auditor reading a template
- * sees each acknowledged rule with its reason. Aspects do not cross stage
- * boundaries, so call this on each Stage.
+ * sees each acknowledged rule with its reason, and acknowledges the rules
+ * CDK's own provider functions break (see cdk-provider-acknowledgements.ts).
+ * Aspects do not cross stage boundaries, so call this on each Stage.
  */
 export function recordAcknowledgements(scope: IConstruct): void {
+  acknowledgeCdkProviders(scope);
   Aspects.of(scope).add(new (cdkNag().WriteNagSuppressionsToCloudFormationAspect)());
 }
 
