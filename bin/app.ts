@@ -5,6 +5,7 @@ import { stageConfig } from '../lib/stages/stage-config';
 
 // Stage by context (-c stage=Production); account and region by context or
 // CDK_DEPLOY_ACCOUNT / CDK_DEPLOY_REGION, else the stage is environment-agnostic.
+// The web tier's certificate by -c certificateArn=... or CERTIFICATE_ARN.
 const app = new App();
 enforceCompliance(app);
 const context = (key: string): string | undefined => app.node.tryGetContext(key);
@@ -13,6 +14,7 @@ new ReferenceStage(app, stageConfig({
   account: context('account') ?? process.env.CDK_DEPLOY_ACCOUNT,
   region: context('region') ?? process.env.CDK_DEPLOY_REGION,
   alarmEmail: context('alarmEmail') ?? process.env.ALARM_EMAIL,
+  certificateArn: context('certificateArn') ?? process.env.CERTIFICATE_ARN,
 }));
 const assembly = app.synth();
 

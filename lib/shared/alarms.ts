@@ -40,8 +40,8 @@ export function alarmAbove(scope: Construct, id: string, topic: sns.ITopic, spec
 
 /** Props of {@link AlarmTopic}. */
 export interface AlarmTopicProps {
-  /** Key the topic is encrypted with; CloudWatch is granted its use. */
-  readonly key: kms.Key;
+  /** Key the topic is encrypted with; CloudWatch is granted its use (an imported key must grant it already). */
+  readonly key: kms.IKey;
   /** E-mail address to subscribe. @default none */
   readonly email?: string;
   /**

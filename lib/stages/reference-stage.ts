@@ -40,8 +40,10 @@ export class ReferenceStage extends Stage {
         ...config.webTier,
         vpc: this.network.network.vpc,
         removalPolicy: config.removalPolicy,
+        logRetention: config.logRetention,
         deletionProtection: config.deletionProtection,
         alarmEmail: config.alarmEmail,
+        certificateArn: config.certificateArn ?? config.webTier.certificateArn,
       },
     });
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {

@@ -30,7 +30,7 @@ export function acknowledgeWebTierFindings(tier: WebTier, props: WebTierProps): 
   }
   if (props.deletionProtection === false) {
     for (const pack of CONFIG_RULE_PACKS) {
-      acknowledge(tier.loadBalancer, `${pack}-ELBDeletionProtectionEnabled`, 'Deletion protection is off so that the sandbox tears down with cdk destroy; production turns it on.');
+      acknowledge(tier.loadBalancer, `${pack}-ELBDeletionProtectionEnabled`, 'The deployer turned deletion protection off (deletionProtection: false, as the sandbox profile does) so that cdk destroy removes the load balancer; it is on by default.');
     }
   }
 }
@@ -38,7 +38,7 @@ export function acknowledgeWebTierFindings(tier: WebTier, props: WebTierProps): 
 function acknowledgeListeners(tier: WebTier, props: WebTierProps): void {
   const http = tier.loadBalancer.node.tryFindChild('Http');
   if (http) {
-    const reason = 'No certificate was given, so the load balancer serves plain HTTP (the sandbox default, stated in the README); certificateArn switches to HTTPS with HTTP redirected.';
+    const reason = 'No certificateArn was given to this web tier, so it serves plain HTTP, as a warning says at every synth; certificateArn switches it to HTTPS with HTTP redirected.';
     for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(http, `${pack}-ELBv2ACMCertificateRequired`, reason);
       acknowledge(http, `${pack}-ALBHttpToHttpsRedirection`, reason);
