@@ -34,6 +34,11 @@ export interface StageConfig {
    * HTTPS with HTTP redirected. Undefined serves plain HTTP, with a warning at synth.
    */
   readonly certificateArn?: string;
+  /**
+   * Why this stage may serve the web tier over plain HTTP when no certificate is
+   * given: acknowledges the warning synth gives then. Undefined keeps the warning.
+   */
+  readonly plainHttpReason?: string;
   /** Network architecture props. */
   readonly network: NetworkProps;
   /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
@@ -73,6 +78,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     logRetention: logs.RetentionDays.ONE_WEEK,
     deletionProtection: false,
     terminationProtection: false,
+    plainHttpReason: 'The sandbox is disposable and reached at its load balancer\'s DNS name, which no certificate can cover, so it serves plain HTTP; certificateArn tries HTTPS.',
     network: { azCount: 2, natMode: 'single' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
     webTier: { capacity: { min: 2, max: 4 }, cpuTarget: 50, schedules: NOTES_SCHEDULE, timeZone: 'Asia/Seoul' },

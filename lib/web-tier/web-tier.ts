@@ -20,6 +20,9 @@ import { acknowledgeWebTierFindings } from './web-tier-findings';
 import { capacityOf, validateWebTierProps, WebTierProps } from './web-tier-props';
 import { addScalingPolicies } from './web-tier-scaling';
 
+/** Id of the warning a web tier without a certificate gives at synth (acknowledge it where plain HTTP is intended). */
+export const PLAIN_HTTP_WARNING = '@aws-reference-architectures/web-tier:plainHttp';
+
 /**
  * An internet-facing Application Load Balancer in front of an EC2 Auto Scaling
  * group in private subnets (notes 001, 002, 003, 004): hardened instances
@@ -71,7 +74,7 @@ export class WebTier extends Construct {
     const scheme = props.certificateArn ? 'https' : 'http';
     this.url = `${scheme}://${this.loadBalancer.loadBalancerDnsName}/`;
     if (!props.certificateArn) {
-      Annotations.of(this).addWarningV2('@aws-reference-architectures/web-tier:plainHttp',
+      Annotations.of(this).addWarningV2(PLAIN_HTTP_WARNING,
         `${this.node.path} serves plain HTTP on port 80: no certificateArn was given, so traffic between users and the load balancer is unencrypted. `
         + 'Pass certificateArn (an ACM certificate in this region; for the stages: -c certificateArn=... or CERTIFICATE_ARN) for HTTPS with HTTP redirected to it.');
     }
