@@ -6,11 +6,11 @@ import { CDK_CONTEXT, tempOutdir } from './harness';
 // Runs bin/app.ts as `cdk synth` does (context passed by environment), Lambda
 // bundling included. CloudFormation's built-in schema validation (3 s a
 // process) is left to `cdk synth`, which .ci/run runs for both stages.
-function synthApp(context: Record<string, unknown>) {
+function synthApp(context: Record<string, unknown>, env: Record<string, string> = {}) {
   const outdir = tempOutdir();
   const result = spawnSync(process.execPath, ['-r', 'sucrase/register', 'bin/app.ts'], {
     cwd: path.join(__dirname, '..'),
-    env: { ...process.env, CDK_VALIDATION: 'false', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, ...context }) },
+    env: { ...process.env, CDK_VALIDATION: 'false', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, ...context }), ...env },
     encoding: 'utf8',
   });
   return { ...result, outdir };
@@ -29,6 +29,22 @@ describe('the app', () => {
     const stacks = Object.values(manifest.artifacts as Record<string, { type: string; properties?: { stackName?: string } }>)
       .filter((a) => a.type === 'aws:cloudformation:stack').map((a) => a.properties?.stackName);
     expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi']);
+  });
+
+  test('Production without a certificate synthesizes, warning plainly that the web tier serves plain HTTP', () => {
+    const { status, stderr } = synthApp({ stage: 'Production' });
+    expect(stderr).toContain('Production/WebTier/WebTier serves plain HTTP on port 80: no certificateArn was given');
+    expect(stderr).not.toMatch(/finding/);
+    expect(status).toBe(0);
+  });
+
+  test.each([
+    ['context certificateArn', { certificateArn: 'not-an-arn' }, {}],
+    ['CERTIFICATE_ARN', {}, { CERTIFICATE_ARN: 'not-an-arn' }],
+  ])('reads the certificate from %s, and fails clearly on a malformed one', (_from, context, env) => {
+    const { status, stderr } = synthApp(context, env);
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('certificateArn: got "not-an-arn"; expected an ACM certificate ARN');
   });
 
   test('fails clearly on an unknown stage', () => {
