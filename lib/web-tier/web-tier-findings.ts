@@ -38,7 +38,7 @@ export function acknowledgeWebTierFindings(tier: WebTier, props: WebTierProps): 
 function acknowledgeListeners(tier: WebTier, props: WebTierProps): void {
   const http = tier.loadBalancer.node.tryFindChild('Http');
   if (http) {
-    const reason = 'No certificateArn was given to this web tier, so it serves plain HTTP, as a warning says at every synth; certificateArn switches it to HTTPS with HTTP redirected.';
+    const reason = 'No certificateArn was given to this web tier, so it serves plain HTTP: synth warns of it unless the stage profile states why it accepts it. certificateArn switches it to HTTPS with HTTP redirected.';
     for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(http, `${pack}-ELBv2ACMCertificateRequired`, reason);
       acknowledge(http, `${pack}-ALBHttpToHttpsRedirection`, reason);
