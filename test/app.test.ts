@@ -33,7 +33,7 @@ describe('the app', () => {
 
   test('Production without a certificate synthesizes, warning plainly that the web tier serves plain HTTP', () => {
     const { status, stderr } = synthApp({ stage: 'Production' });
-    expect(stderr).toContain('Production/WebTier/WebTier serves plain HTTP on port 80: no certificateArn was given');
+    expect(stderr).toContain('warning: Production/WebTier/WebTier serves plain HTTP on port 80: no certificateArn was given');
     expect(stderr).not.toMatch(/finding/);
     expect(status).toBe(0);
   });
