@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -20,8 +20,7 @@ import { acknowledgeWebTierFindings } from './web-tier-findings';
 import { capacityOf, validateWebTierProps, WebTierProps } from './web-tier-props';
 import { addScalingPolicies } from './web-tier-scaling';
 
-/** Id of the warning a web tier without a certificate gives at synth (acknowledge it where plain HTTP is intended). */
-export const PLAIN_HTTP_WARNING = '@aws-reference-architectures/web-tier:plainHttp';
+export { PLAIN_HTTP_WARNING } from './web-tier-findings';
 
 /**
  * An internet-facing Application Load Balancer in front of an EC2 Auto Scaling
@@ -73,11 +72,6 @@ export class WebTier extends Construct {
     this.addAlarms();
     const scheme = props.certificateArn ? 'https' : 'http';
     this.url = `${scheme}://${this.loadBalancer.loadBalancerDnsName}/`;
-    if (!props.certificateArn) {
-      Annotations.of(this).addWarningV2(PLAIN_HTTP_WARNING,
-        `${this.node.path} serves plain HTTP on port 80: no certificateArn was given, so traffic between users and the load balancer is unencrypted. `
-        + 'Pass certificateArn (an ACM certificate in this region; for the stages: -c certificateArn=... or CERTIFICATE_ARN) for HTTPS with HTTP redirected to it.');
-    }
     acknowledgeWebTierFindings(this, props);
   }
 
