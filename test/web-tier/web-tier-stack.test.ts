@@ -3,7 +3,7 @@ import { formatFindings } from '../../lib/shared/compliance';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { PLAIN_HTTP_WARNING } from '../../lib/web-tier/web-tier';
 import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
-import { literalNames, regionLookupsMissing } from './template-checks';
+import { COMMERCIAL_REGIONS, literalNames, regionLookupsMissing } from './template-checks';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e';
 const sandbox = referenceStage('Sandbox');
@@ -303,6 +303,14 @@ describe('placement: the same acknowledgements and conditions, pinned or environ
     expect(json.Transform).toEqual(['AWS::LanguageExtensions']);
     expect(Object.values(json.Conditions)).toEqual([{ 'Fn::Not': [{ 'Fn::Equals': [
       { 'Fn::FindInMap': ['ElbLogAccounts', { Ref: 'AWS::Region' }, 'account', { DefaultValue: 'none' }] }, 'none'] }] }]);
+  });
+
+  test('the regions the old lookup failed in fall to the default: the log-delivery service alone', () => {
+    const newer = ['ap-south-2', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ap-east-2', 'ca-west-1',
+      'eu-central-2', 'eu-south-2', 'il-central-1', 'me-central-1', 'mx-central-1'];
+    const mapped = Object.keys(productionTemplate.toJSON().Mappings.ElbLogAccounts);
+    expect(newer.filter((r) => mapped.includes(r))).toEqual([]);
+    expect(COMMERCIAL_REGIONS).toEqual(expect.arrayContaining(newer));
   });
 
   test('the acknowledgements are the same rules with the same reasons either way', () => {
