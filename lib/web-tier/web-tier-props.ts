@@ -49,7 +49,7 @@ export interface ScheduleProps {
   readonly cron: string;
   /** New minimum. @default unchanged */
   readonly min?: number;
-  /** New desired capacity. @default unchanged */
+  /** New desired capacity; only with min or max, as target tracking undoes a desired count alone. @default unchanged */
   readonly desired?: number;
   /** New maximum. @default unchanged */
   readonly max?: number;
