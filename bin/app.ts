@@ -1,25 +1,22 @@
 import { App } from 'aws-cdk-lib';
-import { ReferenceStage } from '../lib/stages/reference-stage';
 import { enforceCompliance } from '../lib/shared/compliance';
 import { synthFailureMessage } from '../lib/shared/synth-failure';
 import { complianceReport } from '../lib/shared/template-findings';
+import { ReferenceStage } from '../lib/stages/reference-stage';
 import { stageConfig } from '../lib/stages/stage-config';
+import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../lib/stages/stage-selection';
 
-// Stage by context (-c stage=Production); account and region by context or
-// CDK_DEPLOY_ACCOUNT / CDK_DEPLOY_REGION, else the stage is environment-agnostic.
+// Stage by context (-c stage=Production); account, region, alarm e-mail and the
+// web tier's certificate by context or environment variable (stage-selection.ts).
 function synth(): void {
   const app = new App();
   enforceCompliance(app);
-  const context = (key: string): string | undefined => app.node.tryGetContext(key);
-  new ReferenceStage(app, stageConfig({
-    stage: context('stage'),
-    account: context('account') ?? process.env.CDK_DEPLOY_ACCOUNT,
-    region: context('region') ?? process.env.CDK_DEPLOY_REGION,
-    alarmEmail: context('alarmEmail') ?? process.env.ALARM_EMAIL,
-  }));
+  new ReferenceStage(app, stageConfig(stageSelectionFrom((key) => app.node.tryGetContext(key))));
+  const assembly = app.synth();
+  for (const notice of noticesIn(assembly)) process.stderr.write(`warning: ${notice}\n`);
   // The CLI fails on findings only for the stacks it selected, and a plain
   // `cdk synth` selects none inside a stage: fail here on any finding anywhere.
-  const report = complianceReport(app.synth());
+  const report = complianceReport(assembly, STAGE_NOTICES);
   if (report) {
     process.stderr.write(report);
     process.exitCode = 1;

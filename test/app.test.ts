@@ -6,11 +6,11 @@ import { CDK_CONTEXT, tempOutdir } from './harness';
 // Runs bin/app.ts as `cdk synth` does (context passed by environment), Lambda
 // bundling included. CloudFormation's built-in schema validation (3 s a
 // process) is left to `cdk synth`, which .ci/run runs for both stages.
-function synthApp(context: Record<string, unknown>) {
+function synthApp(context: Record<string, unknown>, env: Record<string, string> = {}) {
   const outdir = tempOutdir();
   const result = spawnSync(process.execPath, ['-r', 'sucrase/register', 'bin/app.ts'], {
     cwd: path.join(__dirname, '..'),
-    env: { ...process.env, CDK_VALIDATION: 'false', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, ...context }) },
+    env: { ...process.env, CDK_VALIDATION: 'false', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, ...context }), ...env },
     encoding: 'utf8',
   });
   return { ...result, outdir };

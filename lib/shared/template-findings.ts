@@ -82,9 +82,11 @@ export function standInUnreadable(value: unknown): any {
  * on; undefined when there is none. The packs run in the app report first,
  * at construct paths; only when they pass are the templates read back, for
  * what only a template scanner sees (a finding of both would be listed twice).
+ * Warnings whose ids are in `notices` are not findings.
  */
-export function complianceReport(assembly: CloudAssembly): string | undefined {
-  const inApp = findingsIn(assembly.directory);
+export function complianceReport(assembly: CloudAssembly, notices: readonly string[] = []): string | undefined {
+  // A notice is a warning that states a deliberate choice: said, not a finding.
+  const inApp = findingsIn(assembly.directory).filter((f) => !notices.some((id) => f.rule === `Annotation::${id}`));
   if (inApp.length > 0) return `cdk-nag: ${inApp.length} unacknowledged finding(s):\n${formatFindings(inApp)}\n`;
   const inTemplates = templateFindings(templatesOf(assembly));
   if (inTemplates.length > 0) {

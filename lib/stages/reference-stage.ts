@@ -1,9 +1,10 @@
-import { Stage, Tags } from 'aws-cdk-lib';
+import { Annotations, Stage, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { FanOutStack } from '../fan-out/fan-out-stack';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
 import { StaticSiteStack } from '../static-site/static-site-stack';
+import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { WebTierStack } from '../web-tier/web-tier-stack';
 import { recordAcknowledgements } from '../shared/compliance';
 import { StageConfig } from './stage-config';
@@ -40,10 +41,13 @@ export class ReferenceStage extends Stage {
         ...config.webTier,
         vpc: this.network.network.vpc,
         removalPolicy: config.removalPolicy,
+        logRetention: config.logRetention,
         deletionProtection: config.deletionProtection,
         alarmEmail: config.alarmEmail,
+        certificateArn: config.certificateArn ?? config.webTier.certificateArn,
       },
     });
+    if (config.plainHttpReason) Annotations.of(this.webTier.webTier).acknowledgeWarning(PLAIN_HTTP_WARNING, config.plainHttpReason);
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
       ...common,
       description: `Static site: CloudFront reading a private S3 bucket through ${config.staticSite.originAccess === 'oai' ? 'an origin access identity' : 'origin access control'}`,

@@ -1,10 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { FanOutProps, SubscriberProps } from '../fan-out/fan-out-props';
 import type { NetworkProps } from '../network/network-props';
 import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
 import type { StaticSiteProps } from '../static-site/static-site-props';
-import type { WebTierProps } from '../web-tier/web-tier-props';
+import { CERTIFICATE_ARN, type WebTierProps } from '../web-tier/web-tier-props';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Validator } from '../shared/validation';
 
@@ -29,11 +29,21 @@ export interface StageConfig {
   readonly terminationProtection: boolean;
   /** Where alarms are e-mailed; undefined leaves the alarm topics without subscribers. */
   readonly alarmEmail?: string;
+  /**
+   * ACM certificate of the web tier's load balancer (same account and region):
+   * HTTPS with HTTP redirected. Undefined serves plain HTTP, with a warning at synth.
+   */
+  readonly certificateArn?: string;
+  /**
+   * Why this stage may serve the web tier over plain HTTP when no certificate is
+   * given: acknowledges the warning synth gives then. Undefined keeps the warning.
+   */
+  readonly plainHttpReason?: string;
   /** Network architecture props. */
   readonly network: NetworkProps;
   /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
   readonly fanOut: FanOutProps;
-  /** Web tier props (the VPC, removal policy, deletion protection and alarm e-mail come from the stage). */
+  /** Web tier props (the VPC, removal policy, log retention, deletion protection, alarm e-mail and certificate come from the stage). */
   readonly webTier: Omit<WebTierProps, 'vpc'>;
   /** Static site props (removal policy and log retention come from the stage). */
   readonly staticSite: StaticSiteProps;
@@ -41,10 +51,13 @@ export interface StageConfig {
   readonly serverlessApi: ServerlessApiProps;
 }
 
-/** The notes' schedule: peak at 14:00, low at 02:00 (the notes' time zone). */
+/**
+ * The notes' schedule for the sandbox: peak at 14:00, low at 02:00 (the notes'
+ * time zone). It moves the minimum: target tracking would undo a desired count.
+ */
 export const NOTES_SCHEDULE = [
-  { name: 'afternoon-peak', cron: '0 14 * * *', desired: 3 },
-  { name: 'night-low', cron: '0 2 * * *', desired: 2 },
+  { name: 'afternoon-peak', cron: '0 14 * * *', min: 3 },
+  { name: 'night-low', cron: '0 2 * * *', min: 2 },
 ];
 
 /**
@@ -65,6 +78,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     logRetention: logs.RetentionDays.ONE_WEEK,
     deletionProtection: false,
     terminationProtection: false,
+    plainHttpReason: 'The sandbox is disposable and reached at its load balancer\'s DNS name, which no certificate can cover, so it serves plain HTTP; certificateArn tries HTTPS.',
     network: { azCount: 2, natMode: 'single' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
     webTier: { capacity: { min: 2, max: 4 }, cpuTarget: 50, schedules: NOTES_SCHEDULE, timeZone: 'Asia/Seoul' },
@@ -106,7 +120,12 @@ export interface StageSelection {
   readonly region?: string;
   /** E-mail address for alarms. @default none */
   readonly alarmEmail?: string;
+  /** ACM certificate ARN for the web tier's HTTPS listener. @default none (plain HTTP, with a warning) */
+  readonly certificateArn?: string;
 }
+
+/** True when a value is given and known at synth (not a token). */
+const known = (value: string | undefined): value is string => value !== undefined && !Token.isUnresolved(value);
 
 const ACCOUNT = /^\d{12}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -126,7 +145,17 @@ export function stageConfig(
   v.oneOf('stage', name, Object.keys(profiles));
   if (selection.account !== undefined) v.check(ACCOUNT.test(selection.account), 'account', selection.account, 'expected a 12-digit AWS account id');
   if (selection.region !== undefined) v.check(REGION.test(selection.region), 'region', selection.region, 'expected an AWS region name such as "eu-west-1"');
-  if (selection.alarmEmail !== undefined) v.check(EMAIL.test(selection.alarmEmail), 'alarmEmail', selection.alarmEmail, 'expected an e-mail address');
+  if (known(selection.alarmEmail)) v.check(EMAIL.test(selection.alarmEmail), 'alarmEmail', selection.alarmEmail, 'expected an e-mail address');
+  if (known(selection.certificateArn)) {
+    v.check(CERTIFICATE_ARN.test(selection.certificateArn), 'certificateArn', selection.certificateArn,
+      'expected an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"');
+  }
   v.throwIfInvalid();
-  return { ...profiles[name], account: selection.account, region: selection.region, alarmEmail: selection.alarmEmail };
+  return {
+    ...profiles[name],
+    account: selection.account,
+    region: selection.region,
+    alarmEmail: selection.alarmEmail,
+    certificateArn: selection.certificateArn ?? profiles[name].certificateArn,
+  };
 }
