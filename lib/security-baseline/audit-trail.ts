@@ -57,7 +57,6 @@ export class AuditTrail extends Construct {
       cloudWatchLogGroup: this.logGroup,
     });
     if (props.dataEvents) this.trail.logAllS3DataEvents();
-    acknowledge(this.trail.node.findChild('LogsRole'), 'AwsSolutions-IAM5[Resource::*]', 'Not granted: the trail\'s delivery role writes to this trail\'s log group only.');
     for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(this.trail.node.findChild('LogsRole'), `${pack}-IAMNoInlinePolicy`, 'aws-cdk-lib\'s Trail writes CloudTrail\'s delivery grant (logs:CreateLogStream and logs:PutLogEvents on this trail\'s log group only) as an inline policy of its own role, used by nothing else.');
       acknowledge(this.bucket, `${pack}-S3BucketReplicationEnabled`, 'The audit logs are versioned, validated by CloudTrail digest files and delivered to CloudWatch Logs as well; replicate the bucket to another account for an organization-wide log archive.');
