@@ -190,10 +190,10 @@ export function validateSecurityBaselineProps(props: SecurityBaselineProps): voi
 }
 
 function checkArchive(v: Validator, props: SecurityBaselineProps): void {
-  const expiration = props.logArchiveExpiration?.toDays();
+  const expiration = props.logArchiveExpiration?.toDays({ integral: false });
   // Objects move to Glacier after 90 days, whose minimum storage is 90 days more.
   v.intRange('logArchiveExpiration', expiration, 180, 36500, ' days (objects reach Glacier after 90 days and are billed there 90 days at least)');
-  const lock = props.objectLockRetention?.toDays();
+  const lock = props.objectLockRetention?.toDays({ integral: false });
   v.intRange('objectLockRetention', lock, 1, 36500, ' days');
   if (lock !== undefined) {
     v.check(lock <= (expiration ?? 365), 'objectLockRetention', `${lock} days`, `expected at most logArchiveExpiration (${expiration ?? 365} days): a lifecycle rule cannot expire a locked object`);
