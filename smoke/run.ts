@@ -3,12 +3,14 @@ import { apiRoundTrip } from './checks/serverless-api';
 import { bucketRefusesDirectAccess, siteServesSecurely } from './checks/static-site';
 import { fanOutDelivers } from './checks/fan-out';
 import { loadBalancerSpreads } from './checks/web-tier';
+import { alarmReachesSubscribers, detectorEnabled, recorderRecording, trailDelivering } from './checks/security-baseline';
 import { stackOutputs } from './outputs';
 import { fail, Outcome, skip, SmokeCheck, SmokeContext } from './types';
 
 /** Every check, in deployment order. */
 export const ALL_CHECKS: SmokeCheck[] = [
   flowLogDelivering, loadBalancerSpreads, siteServesSecurely, bucketRefusesDirectAccess, fanOutDelivers, apiRoundTrip,
+  trailDelivering, recorderRecording, detectorEnabled, alarmReachesSubscribers,
 ];
 
 /** The result of one check. */
