@@ -16,7 +16,7 @@ import { AuditTrail } from './audit-trail';
 import { CisAlarms } from './cis-alarms';
 import { BASELINE_CONFIG_RULES, BaselineConfigRules, ConfigRecorder, globalRegionCondition } from './config-recorder';
 import { OrganizationGuardrails, restrictToOrganization } from './organization-guardrails';
-import { SecurityBaselineProps, validateSecurityBaselineProps } from './security-baseline-props';
+import { FindingSeverity, SecurityBaselineProps, validateSecurityBaselineProps } from './security-baseline-props';
 import {
   newAccessAnalyzer, newDetector, newSecurityHub, routeGuardDutyFindings, routeSecurityHubFindings,
 } from './threat-detection';
@@ -59,12 +59,8 @@ export class SecurityBaseline extends Construct {
       logRetention,
       removalPolicy,
     });
-    if (props.alarmTopic) {
-      this.alarmTopic = props.alarmTopic;
-    } else {
-      this.alarmKey = new kms.Key(this, 'AlarmKey', { description: `Encrypts the alarm topic of ${this.node.path}`, enableKeyRotation: true, ...keyRemoval(removalPolicy) });
-      this.alarmTopic = new AlarmTopic(this, 'Alarms', { key: this.alarmKey, email: props.alarmEmail, removalPolicy }).topic;
-    }
+    if (!props.alarmTopic) this.alarmKey = new kms.Key(this, 'AlarmKey', { description: `Encrypts the alarm topic of ${this.node.path}`, enableKeyRotation: true, ...keyRemoval(removalPolicy) });
+    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'Alarms', { key: this.alarmKey!, email: props.alarmEmail, removalPolicy }).topic;
     if (props.cisAlarms ?? true) {
       this.cisAlarms = new CisAlarms(this, 'Cis', {
         logGroup: this.auditTrail.logGroup, topic: this.alarmTopic, namespace: props.metricNamespace ?? `CIS/${Stack.of(this).stackName}`,
@@ -74,15 +70,9 @@ export class SecurityBaseline extends Construct {
       this.configRecorder = new ConfigRecorder(this, 'Config', { bucket: this.auditTrail.bucket, key: this.auditTrail.key, inGlobalResourcesRegion });
     }
     this.configRules = this.newConfigRules(props.configRules ?? BASELINE_CONFIG_RULES);
-    const threshold = props.findingSeverity ?? 'HIGH';
     if (props.guardDuty ?? true) this.detector = newDetector(this, 'GuardDuty');
     if (props.securityHub ?? true) this.securityHub = newSecurityHub(this, 'SecurityHub').hub;
-    if (this.detector || this.securityHub) {
-      this.findingsDeadLetterQueue = this.newFindingsDeadLetterQueue(removalPolicy);
-      if (this.detector) routeGuardDutyFindings(this, 'GuardDutyFindings', this.alarmTopic, threshold, this.findingsDeadLetterQueue);
-      if (this.securityHub) routeSecurityHubFindings(this, 'SecurityHubFindings', this.alarmTopic, threshold, this.findingsDeadLetterQueue);
-      this.allowEventBridge();
-    }
+    this.findingsDeadLetterQueue = this.routeFindings(props.findingSeverity ?? 'HIGH', removalPolicy);
     if (props.accessAnalyzer ?? true) this.accessAnalyzer = newAccessAnalyzer(this, 'AccessAnalyzer');
     if (props.accountSettings !== false) {
       this.accountSettings = new AccountSettings(this, 'AccountSettings', {
@@ -101,6 +91,16 @@ export class SecurityBaseline extends Construct {
     // A rule needs a recorder in the region: ours, when there is one, comes first.
     if (this.configRecorder) rules.node.addDependency(this.configRecorder.deliveryChannel);
     return rules;
+  }
+
+  /** GuardDuty and Security Hub findings at or above `threshold` to the alarm topic; returns the dead-letter queue. */
+  private routeFindings(threshold: FindingSeverity, removalPolicy: RemovalPolicy): sqs.Queue | undefined {
+    if (!this.detector && !this.securityHub) return undefined;
+    const deadLetterQueue = this.newFindingsDeadLetterQueue(removalPolicy);
+    if (this.detector) routeGuardDutyFindings(this, 'GuardDutyFindings', this.alarmTopic, threshold, deadLetterQueue);
+    if (this.securityHub) routeSecurityHubFindings(this, 'SecurityHubFindings', this.alarmTopic, threshold, deadLetterQueue);
+    this.allowEventBridge();
+    return deadLetterQueue;
   }
 
   /** Findings EventBridge could not deliver to the topic wait here, and raise an alarm. */
