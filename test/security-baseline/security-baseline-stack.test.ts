@@ -106,6 +106,7 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
       S3KmsKeyArn: { 'Fn::GetAtt': [keyIdOf(template, /CloudTrail/), 'Arn'] },
     });
     expect(only(template, 'AWS::Config::DeliveryChannel').DependsOn).toEqual([expect.stringMatching(/^SecurityBaselineConfigRecorder/)]);
+    expect(only(template, 'AWS::Config::ConfigurationRecorder').DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SecurityBaselineConfigRoleGrants/)]));
   });
 
   test('the Config role may write only this account\'s Config prefix of the bucket, with its key', () => {
@@ -173,6 +174,10 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     expect(settings.map((s) => s.Setting).sort()).toEqual(['EbsEncryptionByDefault', 'PasswordPolicy', 'S3BlockPublicAccess']);
     expect(settings.find((s) => s.Setting === 'PasswordPolicy')).toMatchObject({ MinimumPasswordLength: 14, MaxPasswordAge: 90, PasswordReusePrevention: 24 });
     for (const s of settings) expect(s.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SecurityBaselineAccountSettingsHandlerFunction/), 'Arn'] });
+    // The grants exist before the first invocation, or the first deploy fails with AccessDenied.
+    for (const r of Object.values(resourcesOf(template, 'Custom::AccountSetting'))) {
+      expect(r.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SecurityBaselineAccountSettingsHandlerRoleGrants/)]));
+    }
     const grants = Object.entries(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find(([id]) => id.startsWith('SecurityBaselineAccountSettingsHandlerRole'))![1];
     const actions = grants.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
     expect(actions.filter((a: string) => !a.startsWith('logs:') && !a.startsWith('xray:') && !a.startsWith('kms:')).sort()).toEqual([
