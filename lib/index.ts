@@ -35,3 +35,9 @@ export type { CostLine, PriceData, StackEstimate, UsagePrice } from './docs/cost
 export { mermaidDiagram } from './docs/diagram';
 export { architectureDoc } from './docs/architecture-doc';
 export * from './shared/log-bucket';
+export * from './security-baseline/security-baseline';
+export * from './security-baseline/security-baseline-props';
+export * from './security-baseline/security-baseline-stack';
+export { CIS_FILTERS } from './security-baseline/cis-alarms';
+export type { CisFilter } from './security-baseline/cis-alarms';
+export { BASELINE_CONFIG_RULES } from './security-baseline/config-recorder';

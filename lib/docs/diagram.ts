@@ -158,6 +158,7 @@ export function mermaidDiagram(input: DiagramInput): string {
     }
   }
   drawAlarms(d, all);
+  drawSecurityServices(d, all);
   return d.render(Object.values(all).some((r) => r.Type === 'AWS::EC2::VPC') ? 'TB' : 'LR');
 }
 
@@ -313,4 +314,55 @@ export function humanize(logicalId: string, prefix?: string): string {
   let id = logicalId.replace(/[0-9A-F]{8}$/, '');
   if (prefix && id.startsWith(prefix) && id.length > prefix.length) id = id.slice(prefix.length);
   return id.replace(/([a-z0-9])([A-Z])/g, '$1 $2').trim();
+}
+
+const SECURITY_SERVICES: Record<string, string> = {
+  'AWS::CloudTrail::Trail': 'CloudTrail trail',
+  'AWS::Config::ConfigurationRecorder': 'AWS Config recorder',
+  'AWS::GuardDuty::Detector': 'GuardDuty detector',
+  'AWS::SecurityHub::Hub': 'Security Hub',
+  'AWS::AccessAnalyzer::Analyzer': 'IAM Access Analyzer',
+};
+const FINDING_SOURCES: Record<string, string> = { 'aws.guardduty': 'AWS::GuardDuty::Detector', 'aws.securityhub': 'AWS::SecurityHub::Hub' };
+
+/** The account's watchers: trail and recorder to their bucket, CIS filters to their alarms, findings to the topic. */
+function drawSecurityServices(d: Diagram, all: Record<string, CfnResource>): void {
+  const entries = Object.entries(all);
+  const ofType = (type: string) => entries.filter(([, r]) => r.Type === type);
+  for (const [id, r] of entries.filter(([, x]) => SECURITY_SERVICES[x.Type])) {
+    const trail = r.Type === 'AWS::CloudTrail::Trail';
+    d.node({ id, label: `${SECURITY_SERVICES[r.Type]}${trail && r.Properties?.IsMultiRegionTrail ? '<br/>all regions, validated' : ''}`, shape: 'box' });
+    if (trail) {
+      d.node({ id: 'apiCalls', label: 'API calls of the account', shape: 'round' });
+      d.edge({ from: 'apiCalls', to: id, label: 'events' });
+      for (const b of refsIn(r.Properties?.S3BucketName)) d.edge({ from: id, to: b, label: 'log files' });
+    }
+  }
+  const [recorder] = ofType('AWS::Config::ConfigurationRecorder');
+  for (const [, channel] of ofType('AWS::Config::DeliveryChannel')) {
+    for (const b of refsIn(channel.Properties?.S3BucketName)) if (recorder) d.edge({ from: recorder[0], to: b, label: 'snapshots, history' });
+  }
+  const rules = ofType('AWS::Config::ConfigRule').length;
+  if (rules > 0) {
+    d.node({ id: 'configRules', label: `${rules} AWS Config managed rules`, shape: 'box' });
+    if (recorder) d.edge({ from: recorder[0], to: 'configRules', label: 'evaluated', dotted: true });
+  }
+  const [trail] = ofType('AWS::CloudTrail::Trail');
+  const filters = ofType('AWS::Logs::MetricFilter').length;
+  for (const topic of new Set(ofType('AWS::CloudWatch::Alarm').flatMap(([, a]) => refsIn(a.Properties?.AlarmActions)))) {
+    if (trail && filters > 0) d.edge({ from: trail[0], to: `alarms_${topic}`, label: `${filters} CIS metric filters`, dotted: true });
+  }
+  for (const [, rule] of ofType('AWS::Events::Rule')) {
+    const sources: string[] = rule.Properties?.EventPattern?.source ?? [];
+    const from = sources.map((src) => ofType(FINDING_SOURCES[src] ?? '')[0]?.[0]).find(Boolean);
+    for (const target of rule.Properties?.Targets ?? []) {
+      if (!from) continue;
+      for (const t of refsIn(target.Arn)) d.edge({ from, to: t, label: 'findings' });
+      for (const dlq of refsIn(target.DeadLetterConfig)) d.edge({ from, to: dlq, label: 'undeliverable', dotted: true });
+    }
+  }
+  if (ofType('Custom::AccountSetting').length > 0) {
+    d.node({ id: 'accountSettings', label: 'Account settings<br/>EBS encryption, S3 Block Public Access, password policy', shape: 'box' });
+    for (const [fn] of ofType('AWS::Lambda::Function').filter(([id]) => id.includes('AccountSettings'))) d.edge({ from: fn, to: 'accountSettings', label: 'sets, restores on delete' });
+  }
 }

@@ -6,6 +6,7 @@ import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
 import { StaticSiteStack } from '../static-site/static-site-stack';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { WebTierStack } from '../web-tier/web-tier-stack';
+import { SecurityBaselineStack } from '../security-baseline/security-baseline-stack';
 import { recordAcknowledgements } from '../shared/compliance';
 import { StageConfig } from './stage-config';
 
@@ -22,6 +23,7 @@ export class ReferenceStage extends Stage {
   readonly staticSite: StaticSiteStack;
   readonly fanOut: FanOutStack;
   readonly serverlessApi: ServerlessApiStack;
+  readonly securityBaseline: SecurityBaselineStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -68,6 +70,11 @@ export class ReferenceStage extends Stage {
         deletionProtection: config.deletionProtection,
         alarmEmail: config.alarmEmail,
       },
+    });
+    this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', {
+      ...common,
+      description: 'Security baseline: CloudTrail with CIS alarms, AWS Config, GuardDuty, Security Hub, Access Analyzer and safe account settings',
+      baseline: { ...config.securityBaseline, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
     });
   }
 }

@@ -5,6 +5,7 @@ import type { NetworkProps } from '../network/network-props';
 import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
 import type { StaticSiteProps } from '../static-site/static-site-props';
 import { CERTIFICATE_ARN, type WebTierProps } from '../web-tier/web-tier-props';
+import type { SecurityBaselineProps } from '../security-baseline/security-baseline-props';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Validator } from '../shared/validation';
 
@@ -49,6 +50,13 @@ export interface StageConfig {
   readonly staticSite: StaticSiteProps;
   /** Serverless API props (removal policy, log retention and deletion protection come from the stage). */
   readonly serverlessApi: ServerlessApiProps;
+  /**
+   * Security baseline props (removal policy, log retention and alarm e-mail come from the stage). Its
+   * per-account services (Config recorder, GuardDuty, Security Hub, Access Analyzer, account settings)
+   * exist once per account and region: switch them off in a stage that shares an account and region
+   * with another stage, or with Control Tower.
+   */
+  readonly securityBaseline: SecurityBaselineProps;
 }
 
 /**
@@ -86,6 +94,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
     // No reserved or provisioned concurrency: a brand-new account (10 executions, none reservable) must deploy it.
     serverlessApi: { authorization: 'iam' },
+    securityBaseline: {},
   },
   Production: {
     name: 'Production',
@@ -107,6 +116,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // Origin Access Control: AWS's recommendation, SSE-KMS-ready and accepted in every region.
     staticSite: { originAccess: 'oac', priceClass: 'PriceClass_All' },
     serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
+    securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365) },
   },
 };
 
