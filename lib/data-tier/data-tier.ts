@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -15,7 +15,8 @@ import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
 import { newCache } from './cache';
 import { addCacheAlarms, addDatabaseAlarms } from './data-tier-alarms';
 import { acknowledgeDataTierFindings } from './data-tier-findings';
-import { BackupPlanProps, cacheOf, databaseOf, DataTierProps, validateDataTierProps } from './data-tier-props';
+import { Validator } from '../shared/validation';
+import { BackupPlanProps, cacheOf, databaseOf, DataTierProps, regionOfVaultArn, validateDataTierProps } from './data-tier-props';
 import { newDatabaseCluster } from './database';
 
 /** What CDK keeps out of generated RDS passwords (characters that break connection strings and shells). */
@@ -184,6 +185,7 @@ export class DataTier extends Construct {
    * this stack's deployment id, unique even beside a retained leftover.
    */
   private addBackupPlan(config: BackupPlanProps, removalPolicy: RemovalPolicy): backup.BackupPlan {
+    checkCopyRegion(Stack.of(this).region, config.copyToVaultArn);
     const uniqueName = Fn.join('-', ['data-tier', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
     const vault = new backup.BackupVault(this, 'BackupVault', { backupVaultName: uniqueName, encryptionKey: this.key, removalPolicy });
     const plan = new backup.BackupPlan(this, 'BackupPlan', { backupPlanName: uniqueName, backupVault: vault });
@@ -199,4 +201,12 @@ export class DataTier extends Construct {
     plan.addSelection('Cluster', { resources: [backup.BackupResource.fromRdsServerlessCluster(this.cluster)] });
     return plan;
   }
+}
+
+/** A copy in the stack's own region is no disaster recovery; checked when the region is known at synth. */
+function checkCopyRegion(stackRegion: string, arn: string | undefined): void {
+  if (arn === undefined || Token.isUnresolved(stackRegion)) return;
+  const v = new Validator('DataTier props');
+  v.check(regionOfVaultArn(arn) !== stackRegion, 'backupPlan.copyToVaultArn', arn, `expected a vault in another region than this stack's (${stackRegion})`);
+  v.throwIfInvalid();
 }

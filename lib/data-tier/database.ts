@@ -36,11 +36,17 @@ export function newDatabaseCluster(scope: Construct, options: DatabaseClusterOpt
   const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: config.engineVersion });
   const advanced = config.databaseInsights === rds.DatabaseInsightsMode.ADVANCED;
   const zones = instanceZones(options.vpc, config.readers);
+  const performanceInsights = {
+    enablePerformanceInsights: true,
+    performanceInsightEncryptionKey: key,
+    performanceInsightRetention: advanced ? rds.PerformanceInsightRetention.MONTHS_15 : rds.PerformanceInsightRetention.DEFAULT,
+  };
   const cluster = new rds.DatabaseCluster(scope, 'Database', {
     engine,
-    writer: rds.ClusterInstance.serverlessV2('Writer', { availabilityZone: zones[0] }),
+    writer: rds.ClusterInstance.serverlessV2('Writer', { availabilityZone: zones[0], ...performanceInsights }),
     readers: zones.slice(1).map((availabilityZone, i) => rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, {
       availabilityZone,
+      ...performanceInsights,
       scaleWithWriter: true, // promotion tier 1: a failover target sized for the writer's load
     })),
     serverlessV2MinCapacity: config.minCapacity,
@@ -66,9 +72,7 @@ export function newDatabaseCluster(scope: Construct, options: DatabaseClusterOpt
     copyTagsToSnapshot: true,
     deletionProtection: options.deletionProtection,
     removalPolicy: destroysData(removalPolicy) ? RemovalPolicy.DESTROY : RemovalPolicy.SNAPSHOT,
-    enablePerformanceInsights: true,
-    performanceInsightEncryptionKey: key,
-    performanceInsightRetention: advanced ? rds.PerformanceInsightRetention.MONTHS_15 : rds.PerformanceInsightRetention.DEFAULT,
+    ...performanceInsights,
     databaseInsightsMode: config.databaseInsights,
     autoMinorVersionUpgrade: true,
     monitoringInterval: Duration.minutes(1), // Enhanced Monitoring: OS metrics per instance

@@ -1,11 +1,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { DataTierProps } from '../data-tier/data-tier-props';
 import type { FanOutProps, SubscriberProps } from '../fan-out/fan-out-props';
 import type { NetworkProps } from '../network/network-props';
 import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
 import type { StaticSiteProps } from '../static-site/static-site-props';
 import type { WebTierProps } from '../web-tier/web-tier-props';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { Validator } from '../shared/validation';
 
 /** Names of the built-in stage profiles. */
@@ -39,6 +41,8 @@ export interface StageConfig {
   readonly staticSite: StaticSiteProps;
   /** Serverless API props (removal policy, log retention and deletion protection come from the stage). */
   readonly serverlessApi: ServerlessApiProps;
+  /** Data tier props (the VPC, removal policy, deletion protection, log retention and alarm e-mail come from the stage). */
+  readonly dataTier: Omit<DataTierProps, 'vpc'>;
 }
 
 /** The notes' schedule: peak at 14:00, low at 02:00 (the notes' time zone). */
@@ -70,6 +74,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     webTier: { capacity: { min: 2, max: 4 }, cpuTarget: 50, schedules: NOTES_SCHEDULE, timeZone: 'Asia/Seoul' },
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
     serverlessApi: { authorization: 'iam' },
+    // Pauses when idle (storage only); one cache.t4g.micro node, one day of snapshots.
+    dataTier: { database: { minCapacity: 0, maxCapacity: 4 }, cache: { nodeType: 'cache.t4g.micro', replicas: 0, snapshotRetentionDays: 1 } },
   },
   Production: {
     name: 'Production',
@@ -90,6 +96,12 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     },
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_All' },
     serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
+    // A writer and a reader in another AZ, always warm; the cache replicated across AZs with failover.
+    dataTier: {
+      database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(14), databaseInsights: rds.DatabaseInsightsMode.ADVANCED },
+      cache: { nodeType: 'cache.t4g.small', replicas: 1, snapshotRetentionDays: 15 },
+      backupPlan: { retention: Duration.days(35) },
+    },
   },
 };
 
