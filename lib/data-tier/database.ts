@@ -77,7 +77,8 @@ export function newDatabaseCluster(scope: Construct, options: DatabaseClusterOpt
     autoMinorVersionUpgrade: true,
     monitoringInterval: Duration.minutes(1), // Enhanced Monitoring: OS metrics per instance
   });
-  (cluster.secret as secretsmanager.Secret).applyRemovalPolicy(removalPolicy);
+  // The cluster deletes its secret when it is snapshotted; production keeps it with the snapshot and key.
+  (cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(removalPolicy);
   exportLogsToOwnGroup(scope, cluster, options);
   return cluster;
 }
