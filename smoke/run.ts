@@ -1,3 +1,4 @@
+import { cacheRequiresAuth, databaseAnswers } from './checks/data-tier';
 import { flowLogDelivering } from './checks/network';
 import { apiRoundTrip } from './checks/serverless-api';
 import { bucketRefusesDirectAccess, siteServesSecurely } from './checks/static-site';
@@ -9,6 +10,7 @@ import { fail, Outcome, skip, SmokeCheck, SmokeContext } from './types';
 /** Every check, in deployment order. */
 export const ALL_CHECKS: SmokeCheck[] = [
   flowLogDelivering, loadBalancerSpreads, siteServesSecurely, bucketRefusesDirectAccess, fanOutDelivers, apiRoundTrip,
+  databaseAnswers, cacheRequiresAuth,
 ];
 
 /** The result of one check. */
