@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { mermaidDiagram } from '../../lib/docs/diagram';
 import { formatFindings } from '../../lib/shared/compliance';
 import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
 
@@ -104,4 +105,17 @@ describe('compliance', () => {
 describe('snapshots (drift only; the assertions above are the specification)', () => {
   test('Sandbox', () => expect(normalised(sandboxTemplate)).toMatchSnapshot());
   test('Production', () => expect(normalised(productionTemplate)).toMatchSnapshot());
+});
+
+describe('generated diagram', () => {
+  test('draws the database and cache in the isolated tier, reached from the app tier, with rotation and backup', () => {
+    const diagram = mermaidDiagram({ template: productionTemplate.toJSON(), prefix: 'DataTier' });
+    const isolated = diagram.slice(diagram.indexOf('subgraph imported_Isolated'), diagram.indexOf('end', diagram.indexOf('subgraph imported_Isolated')));
+    expect(isolated).toContain('Aurora aurora-postgresql');
+    expect(isolated).toContain('ElastiCache valkey<br/>2 x cache.t4g.small, TLS + AUTH');
+    expect(diagram).toMatch(/app_tier -->\|"TCP :5433"\| DataTierDatabase/);
+    expect(diagram).toMatch(/app_tier -->\|"TCP :6380"\| DataTierCache/);
+    expect(diagram).toContain('rotates password');
+    expect(diagram).toContain('backs up');
+  });
 });
