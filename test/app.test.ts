@@ -28,7 +28,7 @@ describe('the app', () => {
     const manifest = readJson(path.join(outdir, 'assembly-Sandbox', 'manifest.json'));
     const stacks = Object.values(manifest.artifacts as Record<string, { type: string; properties?: { stackName?: string } }>)
       .filter((a) => a.type === 'aws:cloudformation:stack').map((a) => a.properties?.stackName);
-    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi']);
+    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi', 'Sandbox-DataTier']);
   });
 
   test('fails clearly on an unknown stage', () => {

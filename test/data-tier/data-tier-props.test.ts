@@ -89,3 +89,8 @@ describe('DataTier props: bad input fails at synth with a clear message', () => 
     expect(regionOfVaultArn('arn:aws:backup:eu-central-1:123456789012:backup-vault:dr')).toBe('eu-central-1');
   });
 });
+
+test('the package entry exports the data tier', () => {
+  const api = require('../../lib');
+  for (const name of ['DataTier', 'DataTierStack', 'validateDataTierProps', 'databaseOf', 'cacheOf']) expect(api).toHaveProperty(name);
+});
