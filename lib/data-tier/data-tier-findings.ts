@@ -36,7 +36,7 @@ function acknowledgeDatabase(tier: DataTier, props: DataTierProps): void {
   const instances = tier.cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance);
   const inBackup = props.backupPlan
     ? 'Aurora is backed up per cluster: the AWS Backup selection names the cluster, which holds this instance\'s storage; the rule looks for the instance.'
-    : `Aurora backs up the cluster volume continuously (point-in-time restore over ${database.backupRetention.toDays()} days), which holds this instance's storage; backupPlan adds an AWS Backup plan.`;
+    : `Aurora backs up the cluster volume continuously (point-in-time restore over ${days(database.backupRetention.toDays())}), which holds this instance's storage; backupPlan adds an AWS Backup plan.`;
   for (const instance of instances) {
     for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) acknowledge(instance, `${pack}-RDSInBackupPlan`, inBackup);
   }
@@ -53,7 +53,11 @@ function acknowledgeCache(tier: DataTier, props: DataTierProps): void {
   if (cache.snapshotRetentionDays < CACHE_SNAPSHOT_DAYS_EXPECTED) {
     for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
       acknowledge(tier.cache, `${pack}-ElastiCacheRedisClusterAutomaticBackup`,
-        `Snapshots kept ${cache.snapshotRetentionDays} day(s) by choice of the deployer: the cache holds data the database can rebuild; the production profile keeps ${CACHE_SNAPSHOT_DAYS_EXPECTED}.`);
+        `Snapshots kept ${days(cache.snapshotRetentionDays)} by choice of the deployer: the cache holds data the database can rebuild; the production profile keeps ${CACHE_SNAPSHOT_DAYS_EXPECTED}.`);
     }
   }
+}
+
+function days(n: number): string {
+  return `${n} day${n === 1 ? '' : 's'}`;
 }
