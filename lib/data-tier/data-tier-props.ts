@@ -127,9 +127,11 @@ export interface DataTierProps {
    */
   readonly backupPlan?: BackupPlanProps;
   /**
-   * Create a Secrets Manager interface endpoint in the isolated subnets for the
-   * rotation function (about $7.30 a month per AZ). Without it the rotation
-   * function runs in the private subnets and reaches Secrets Manager through NAT.
+   * Run the password rotation function in the isolated subnets with a Secrets
+   * Manager interface endpoint there (private DNS on; about $7.30 a month per
+   * AZ). `false` runs it in the private subnets, reaching Secrets Manager
+   * through NAT. Leave it `false` if the VPC already has a Secrets Manager
+   * endpoint with private DNS: a VPC takes one.
    * @default true only when the VPC has no private subnets with egress
    */
   readonly secretsManagerEndpoint?: boolean;
@@ -200,14 +202,18 @@ const RESERVED_DATABASE_NAMES = ['postgres', 'template0', 'template1', 'rdsadmin
 /** Checks every rule, throwing one ConfigError listing all problems. */
 export function validateDataTierProps(props: DataTierProps): void {
   const v = new Validator('DataTier props');
-  checkVpc(v, props.vpc);
+  checkVpc(v, props.vpc, props.secretsManagerEndpoint);
   checkDatabase(v, props.database ?? {}, databaseOf(props));
   checkCache(v, cacheOf(props));
   checkBackupPlan(v, props.backupPlan);
   v.throwIfInvalid();
 }
 
-function checkVpc(v: Validator, vpc: ec2.IVpc): void {
+function checkVpc(v: Validator, vpc: ec2.IVpc, endpoint: boolean | undefined): void {
+  if (endpoint === false) {
+    v.check(vpc.privateSubnets.length > 0, 'secretsManagerEndpoint', endpoint,
+      'the rotation function then needs private subnets with egress to reach Secrets Manager, and the VPC has none; leave it out or set it to true');
+  }
   const azs = new Set(vpc.isolatedSubnets.map((s) => s.availabilityZone)).size;
   v.check(vpc.isolatedSubnets.length >= 2 && azs >= 2, 'vpc', `${vpc.isolatedSubnets.length} isolated subnets`,
     'expected isolated subnets (no route out of the VPC) in at least two AZs, as a DB subnet group needs; add the isolated tier to the Network');

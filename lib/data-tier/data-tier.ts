@@ -18,11 +18,7 @@ import { acknowledgeDataTierFindings } from './data-tier-findings';
 import { Validator } from '../shared/validation';
 import { BackupPlanProps, cacheOf, databaseOf, DataTierProps, regionOfVaultArn, validateDataTierProps } from './data-tier-props';
 import { newDatabaseCluster } from './database';
-
-/** What CDK keeps out of generated RDS passwords (characters that break connection strings and shells). */
-const PASSWORD_EXCLUDED_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
-
-const ISOLATED: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+import { addPasswordRotation } from './rotation';
 
 /**
  * The data tier of the notes' three-tier picture (notes 002, 003, 004): Aurora
@@ -71,7 +67,10 @@ export class DataTier extends Construct {
       deletionProtection: props.deletionProtection ?? true, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
     this.databaseSecret = this.cluster.secret!;
-    this.secretsManagerEndpoint = this.addRotation(database.rotationInterval);
+    this.secretsManagerEndpoint = addPasswordRotation(this, {
+      vpc: props.vpc, secret: this.databaseSecret, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port,
+      interval: database.rotationInterval, throughEndpoint: props.secretsManagerEndpoint ?? props.vpc.privateSubnets.length === 0,
+    });
     const cacheConfig = cacheOf(props);
     const cache = newCache(this, { vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy });
     this.cache = cache.replicationGroup;
@@ -139,44 +138,6 @@ export class DataTier extends Construct {
 
   private closedSecurityGroup(id: string, description: string): ec2.SecurityGroup {
     return new ec2.SecurityGroup(this, id, { vpc: this.props.vpc, description, allowAllOutbound: false });
-  }
-
-  /**
-   * Single-user rotation of the master password by the AWS rotation function.
-   * It must reach Secrets Manager: through NAT from the private subnets when
-   * the VPC has them (no extra cost), else through an interface endpoint in
-   * the isolated subnets. Its security group opens only what it uses.
-   */
-  private addRotation(interval: Duration): ec2.InterfaceVpcEndpoint | undefined {
-    const vpc = this.props.vpc;
-    const useEndpoint = this.props.secretsManagerEndpoint ?? vpc.privateSubnets.length === 0;
-    const securityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
-      vpc, description: 'Password rotation function: the database port and Secrets Manager only', allowAllOutbound: false,
-    });
-    let endpoint: ec2.InterfaceVpcEndpoint | undefined;
-    if (useEndpoint) {
-      // No private DNS: a VPC may hold one such name only, and the function is given the endpoint's own name.
-      endpoint = new ec2.InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
-        vpc, service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, subnets: ISOLATED, privateDnsEnabled: false, open: false,
-      });
-      endpoint.connections.allowFrom(securityGroup, ec2.Port.tcp(443), 'HTTPS from the rotation function');
-    } else {
-      securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Secrets Manager through NAT');
-    }
-    // SecretRotation rather than cluster.addRotationSingleUser: the target's port is given as a
-    // number, so the security group rules name it (the cluster's own is a token the rules cannot read).
-    new secretsmanager.SecretRotation(this, 'Rotation', {
-      application: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
-      secret: this.databaseSecret,
-      target: { connections: new ec2.Connections({ securityGroups: [this.databaseSecurityGroup], defaultPort: ec2.Port.tcp(this.databasePort) }) },
-      vpc,
-      vpcSubnets: useEndpoint ? ISOLATED : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      endpoint,
-      securityGroup,
-      automaticallyAfter: interval,
-      excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
-    });
-    return endpoint;
   }
 
   /**

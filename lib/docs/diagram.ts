@@ -221,8 +221,8 @@ function drawDataStores(d: Diagram, all: Record<string, CfnResource>): void {
     d.edge({ from: 'app_tier', to: store, label: `TCP :${r.Properties?.FromPort}` });
   }
   for (const [id, r] of Object.entries(all)) {
-    if (r.Type === 'AWS::Serverless::Application' && /Rotation/.test(JSON.stringify(r.Properties?.Location))) {
-      d.node({ id, label: 'Password rotation<br/>Lambda (AWS application)', shape: 'box', group: importedTier(r.Properties?.Parameters?.vpcSubnetIds) });
+    if (r.Type === 'AWS::SecretsManager::RotationSchedule' && r.Properties?.HostedRotationLambda) {
+      d.node({ id, label: `Password rotation<br/>${r.Properties.HostedRotationLambda.RotationType} (hosted Lambda)`, shape: 'box', group: importedTier(r.Properties.HostedRotationLambda.VpcSubnetIds) });
       for (const cluster of [...stores.keys()].filter((s) => all[s].Type === 'AWS::RDS::DBCluster')) d.edge({ from: id, to: cluster, label: 'rotates password', dotted: true });
     } else if (r.Type === 'AWS::Backup::BackupSelection') {
       const plan = refsIn(r.Properties?.BackupPlanId)[0];

@@ -25,6 +25,13 @@ describe('DataTier props: bad input fails at synth with a clear message', () => 
     expect(problemsOf({ vpc: single })).toHaveLength(1);
   });
 
+  test('fails when rotation is told to use NAT in a VPC without private subnets', () => {
+    expect(problemsOf({ secretsManagerEndpoint: false })).toEqual([
+      'secretsManagerEndpoint: got false; the rotation function then needs private subnets with egress to reach Secrets Manager, and the VPC has none; leave it out or set it to true',
+    ]);
+    expect(problemsOf({ secretsManagerEndpoint: true })).toEqual([]);
+  });
+
   test('fails when min capacity > max capacity', () => {
     expect(problemsOf({ database: { minCapacity: 8, maxCapacity: 4 } })).toEqual(['database.minCapacity: got 8; expected at most database.maxCapacity (4)']);
   });

@@ -79,13 +79,21 @@ describe('defaults', () => {
     expect(everything).not.toMatch(/"(MasterUserPassword|AuthToken)":"[^{]/);
   });
 
-  test('rotation runs in the private subnets and reaches Secrets Manager through NAT; its group opens 443 and the database port only', () => {
-    const app = Object.values(resourcesOf(template, 'AWS::Serverless::Application'))[0].Properties;
-    expect(JSON.stringify(app.Parameters.vpcSubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
+  test('rotation by the Secrets Manager hosted function (no Serverless Application Repository), in the private subnets through NAT', () => {
+    expect(template.toJSON().Transform).toBe('AWS::SecretsManager-2024-09-16');
+    template.resourceCountIs('AWS::Serverless::Application', 0);
+    const rotation = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))[0].Properties;
+    expect(rotation.HostedRotationLambda).toMatchObject({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] } });
+    expect(rotation.HostedRotationLambda.RotationLambdaName).toBeUndefined();
+    expect(JSON.stringify(rotation.HostedRotationLambda.VpcSubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2); // the Network's S3 and DynamoDB gateways only
+  });
+
+  test('the rotation function\'s group opens 443 (to NAT) and the database port, nothing else', () => {
     const rotationSg = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('RotationSecurityGroup'))![1].Properties;
     expect(rotationSg.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to Secrets Manager through NAT', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }]);
-    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 5433, ToPort: 5433, DestinationSecurityGroupId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'DataDatabaseSecurityGroup'), 'GroupId'] } });
+    const egress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes('RotationSecurityGroup'));
+    expect(egress).toEqual([expect.objectContaining({ FromPort: 5433, ToPort: 5433, DestinationSecurityGroupId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'DataDatabaseSecurityGroup'), 'GroupId'] } })]);
   });
 
   test('the database admits its port from the app group and the rotation function only; no egress', () => {
@@ -221,14 +229,21 @@ describe('production-like options', () => {
 describe('a VPC without egress', () => {
   const { template, stack } = build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false }, { natMode: 'none', subnetSizes: { private: false } });
 
-  test('rotation runs in the isolated subnets through a Secrets Manager endpoint open to it alone', () => {
-    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: false, ServiceName: Match.objectLike({}) });
-    const app = Object.values(resourcesOf(template, 'AWS::Serverless::Application'))[0].Properties;
-    expect(JSON.stringify(app.Parameters.vpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
-    expect(JSON.stringify(app.Parameters.endpoint)).toContain('https://');
-    expect(JSON.stringify(app.Parameters.endpoint)).toContain(idOf(template, 'AWS::EC2::VPCEndpoint', 'SecretsManagerEndpoint'));
+  test('rotation runs in the isolated subnets through a Secrets Manager endpoint with private DNS, open to the function alone', () => {
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true, ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] } });
+    const endpointSubnets = Object.values(resourcesOf(template, 'AWS::EC2::VPCEndpoint')).find((e) => e.Properties.VpcEndpointType === 'Interface')!.Properties.SubnetIds;
+    expect(JSON.stringify(endpointSubnets)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    const rotation = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))[0].Properties;
+    expect(JSON.stringify(rotation.HostedRotationLambda.VpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
     const rules = ingress(template, 'SecretsManagerEndpointSecurityGroup');
     expect(rules).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('RotationSecurityGroup'), 'GroupId'] } })]);
+    const rotationSg = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('RotationSecurityGroup'))![1].Properties;
+    expect(rotationSg.SecurityGroupEgress).toBeUndefined();
+    const egress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes('RotationSecurityGroup'));
+    expect(egress.map((e) => [e.FromPort, JSON.stringify(e.DestinationSecurityGroupId)]).sort()).toEqual([
+      [443, expect.stringContaining('SecretsManagerEndpointSecurityGroup')],
+      [5433, expect.stringContaining('DataDatabaseSecurityGroup')],
+    ]);
   });
 
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
