@@ -1,7 +1,12 @@
+import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DataTierStack } from '../../lib/data-tier/data-tier-stack';
+import { NetworkStack } from '../../lib/network/network-stack';
+import { STAGE_PROFILES } from '../../lib/stages/stage-config';
 import { mermaidDiagram } from '../../lib/docs/diagram';
-import { formatFindings } from '../../lib/shared/compliance';
-import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf } from '../harness';
+import { formatFindings, recordAcknowledgements } from '../../lib/shared/compliance';
+import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf, testApp } from '../harness';
 
 const sandbox = referenceStage('Sandbox');
 const production = referenceStage('Production');
@@ -78,11 +83,19 @@ describe('stage differences', () => {
 
   test('environment-agnostic by default, placed when account and region are given', () => {
     expect(sandbox.dataTier.environment).toBe('aws://unknown-account/unknown-region');
-    const placed = referenceStage('Production', { account: '123456789012', region: 'eu-west-1' });
-    const pinned = Template.fromStack(placed.dataTier);
-    expect(placed.dataTier.environment).toBe('aws://123456789012/eu-west-1');
+    // The Production profile's data tier in a pinned environment, without the other architectures.
+    const stage = new Stage(testApp(), 'Pinned', { env: { account: '123456789012', region: 'eu-west-1' } });
+    recordAcknowledgements(stage);
+    const { network } = new NetworkStack(stage, 'Network', { network: STAGE_PROFILES.Production.network });
+    const placed = new DataTierStack(stage, 'DataTier', { dataTier: { ...STAGE_PROFILES.Production.dataTier, vpc: network.vpc } });
+    placed.dataTier.grantSecretsRead(new iam.Role(placed, 'AppRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
+    const pinned = Template.fromStack(placed);
+    expect(placed.environment).toBe('aws://123456789012/eu-west-1');
     pinned.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
-    expect(formatFindings(nagFindings(placed.dataTier))).toBe('');
+    pinned.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } })]) },
+    });
+    expect(formatFindings(nagFindings(placed))).toBe('');
   });
 });
 
