@@ -50,7 +50,7 @@ export class DataTier extends Construct {
   /** The AWS Backup plan, when asked for. */
   readonly backupPlan?: backup.BackupPlan;
   private readonly props: DataTierProps;
-  private readers = 0;
+  private secretReaders = 0;
 
   constructor(scope: Construct, id: string, props: DataTierProps) {
     super(scope, id);
@@ -118,8 +118,8 @@ export class DataTier extends Construct {
    * not depend on this one (which already depends on it through allowFrom).
    */
   grantSecretsRead(role: iam.IRole): iam.ManagedPolicy {
-    this.readers += 1;
-    return new iam.ManagedPolicy(this, `SecretsReader${this.readers}`, {
+    this.secretReaders += 1;
+    return new iam.ManagedPolicy(this, `SecretsReader${this.secretReaders}`, {
       description: `Reads the data tier's credentials (${this.node.path})`,
       roles: [role],
       statements: [
