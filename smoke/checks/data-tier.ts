@@ -54,6 +54,7 @@ export function databaseAnswersAt(endpointOf: EndpointOf): SmokeCheck {
 
 const HOST = /^[a-z0-9.-]+$/;
 const PORT = /^\d{2,5}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
 /**
@@ -62,9 +63,13 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Z
  * then PING. The token never leaves the instance; the output is the replies.
  */
 export function cacheProbeScript(host: string, port: string, secretArn: string, region: string): string[] {
-  if (!HOST.test(host) || !PORT.test(port) || !SECRET_ARN.test(secretArn)) throw new Error(`unexpected cache outputs: ${host}:${port} ${secretArn}`);
+  // Everything spliced into the shell is checked first.
+  if (!HOST.test(host) || !PORT.test(port) || !SECRET_ARN.test(secretArn) || !REGION.test(region)) {
+    throw new Error(`unexpected cache outputs: ${host}:${port} ${secretArn} in ${region}`);
+  }
   const session = `timeout 5 openssl s_client -quiet -connect ${host}:${port} -servername ${host} 2>/dev/null | tr -d '\\r' | tr '\\n' ' '`;
   return [
+    'command -v openssl >/dev/null || dnf install -y -q openssl >/dev/null',
     `echo "without: $(printf 'PING\\r\\n' | ${session})"`,
     `TOKEN=$(aws secretsmanager get-secret-value --region ${region} --secret-id '${secretArn}' --query SecretString --output text)`,
     `echo "with: $(printf 'AUTH %s\\r\\nPING\\r\\n' "$TOKEN" | ${session})"`,
