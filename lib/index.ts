@@ -35,6 +35,9 @@ export type { CostLine, PriceData, StackEstimate, UsagePrice } from './docs/cost
 export { mermaidDiagram } from './docs/diagram';
 export { architectureDoc } from './docs/architecture-doc';
 export * from './shared/log-bucket';
+export * from './data-tier/data-tier';
+export * from './data-tier/data-tier-props';
+export * from './data-tier/data-tier-stack';
 export * from './security-baseline/security-baseline';
 export * from './security-baseline/security-baseline-props';
 export * from './security-baseline/security-baseline-stack';

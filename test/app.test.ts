@@ -28,7 +28,7 @@ describe('the app', () => {
     const manifest = readJson(path.join(outdir, 'assembly-Sandbox', 'manifest.json'));
     const stacks = Object.values(manifest.artifacts as Record<string, { type: string; properties?: { stackName?: string } }>)
       .filter((a) => a.type === 'aws:cloudformation:stack').map((a) => a.properties?.stackName);
-    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi', 'Sandbox-SecurityBaseline']);
+    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi', 'Sandbox-DataTier', 'Sandbox-SecurityBaseline']);
   });
 
   test('fails on bad stage config with its problems alone, once, and no stack trace', () => {

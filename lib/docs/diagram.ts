@@ -157,6 +157,7 @@ export function mermaidDiagram(input: DiagramInput): string {
         break;
     }
   }
+  drawDataStores(d, all);
   drawAlarms(d, all);
   drawSecurityServices(d, all);
   return d.render(Object.values(all).some((r) => r.Type === 'AWS::EC2::VPC') ? 'TB' : 'LR');
@@ -193,6 +194,44 @@ function drawSubscription(d: Diagram, p: Record<string, any>, all: Record<string
   for (const dlq of refsIn(p.RedrivePolicy)) d.edge({ from: topic, to: dlq, label: 'undeliverable', dotted: true });
   d.node({ id: 'publishers', label: 'Publishers', shape: 'round' });
   d.edge({ from: 'publishers', to: topic, label: 'publish' });
+}
+
+/**
+ * Databases and caches in their subnet tier, who may connect to them (security
+ * group rules from another stack's group: the app tier), the password
+ * rotation function and the backup plan.
+ */
+function drawDataStores(d: Diagram, all: Record<string, CfnResource>): void {
+  const stores = new Map<string, string[]>();
+  for (const [id, r] of Object.entries(all)) {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::RDS::DBCluster') {
+      const scaling = p.ServerlessV2ScalingConfiguration;
+      const instances = Object.values(all).filter((x) => x.Type === 'AWS::RDS::DBInstance' && refsIn(x.Properties?.DBClusterIdentifier).includes(id)).length;
+      d.node({ id, label: `Aurora ${p.Engine} ${p.EngineVersion ?? ''}<br/>${scaling ? `Serverless v2, ${scaling.MinCapacity}-${scaling.MaxCapacity} ACU, ` : ''}${instances} instance${instances === 1 ? '' : 's'}`, shape: 'db', group: importedTier(all[refsIn(p.DBSubnetGroupName)[0]]?.Properties?.SubnetIds) });
+      stores.set(id, refsIn(p.VpcSecurityGroupIds));
+    } else if (r.Type === 'AWS::ElastiCache::ReplicationGroup') {
+      d.node({ id, label: `ElastiCache ${p.Engine}<br/>${p.NumCacheClusters ?? 1} x ${p.CacheNodeType}${p.TransitEncryptionEnabled ? ', TLS' : ''}${p.AuthToken ? ' + AUTH' : ''}`, shape: 'db', group: importedTier(all[refsIn(p.CacheSubnetGroupName)[0]]?.Properties?.SubnetIds) });
+      stores.set(id, refsIn(p.SecurityGroupIds));
+    }
+  }
+  for (const r of Object.values(all).filter((x) => x.Type === 'AWS::EC2::SecurityGroupIngress' && importsIn(x.Properties?.SourceSecurityGroupId).length > 0)) {
+    const store = [...stores].find(([, groups]) => groups.some((g) => refsIn(r.Properties?.GroupId).includes(g)))?.[0];
+    if (!store) continue;
+    d.node({ id: 'app_tier', label: 'App tier<br/>(security group of another stack)', shape: 'round' });
+    d.edge({ from: 'app_tier', to: store, label: `TCP :${r.Properties?.FromPort}` });
+  }
+  for (const [id, r] of Object.entries(all)) {
+    if (r.Type === 'AWS::SecretsManager::RotationSchedule' && r.Properties?.HostedRotationLambda) {
+      d.node({ id, label: `Password rotation<br/>${r.Properties.HostedRotationLambda.RotationType} (hosted Lambda)`, shape: 'box', group: importedTier(r.Properties.HostedRotationLambda.VpcSubnetIds) });
+      for (const cluster of [...stores.keys()].filter((s) => all[s].Type === 'AWS::RDS::DBCluster')) d.edge({ from: id, to: cluster, label: 'rotates password', dotted: true });
+    } else if (r.Type === 'AWS::Backup::BackupSelection') {
+      const plan = refsIn(r.Properties?.BackupPlanId)[0];
+      const copies = (all[plan]?.Properties?.BackupPlan?.BackupPlanRule ?? []).some((rule: { CopyActions?: unknown[] }) => rule.CopyActions?.length);
+      d.node({ id: plan, label: `AWS Backup plan<br/>daily${copies ? ', copy to a second region' : ''}`, shape: 'box' });
+      for (const target of refsIn(r.Properties?.BackupSelection?.Resources)) d.edge({ from: plan, to: target, label: 'backs up', dotted: true });
+    }
+  }
 }
 
 /** Alarms collapse into one node per topic they notify. */

@@ -1,5 +1,6 @@
 import { Annotations, Stage, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DataTierStack } from '../data-tier/data-tier-stack';
 import { FanOutStack } from '../fan-out/fan-out-stack';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
@@ -23,6 +24,7 @@ export class ReferenceStage extends Stage {
   readonly staticSite: StaticSiteStack;
   readonly fanOut: FanOutStack;
   readonly serverlessApi: ServerlessApiStack;
+  readonly dataTier: DataTierStack;
   readonly securityBaseline: SecurityBaselineStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
@@ -71,6 +73,22 @@ export class ReferenceStage extends Stage {
         alarmEmail: config.alarmEmail,
       },
     });
+    this.dataTier = new DataTierStack(this, 'DataTier', {
+      ...common,
+      description: 'Data tier: Aurora PostgreSQL Serverless v2 and ElastiCache (Valkey) in isolated subnets, reachable from the web tier only',
+      dataTier: {
+        ...config.dataTier,
+        vpc: this.network.network.vpc,
+        removalPolicy: config.removalPolicy,
+        deletionProtection: config.deletionProtection,
+        logRetention: config.logRetention,
+        alarmEmail: config.alarmEmail,
+      },
+    });
+    // The web tier's instances are the app tier: only they reach the database and cache, and read their secrets.
+    const web = this.webTier.webTier;
+    this.dataTier.dataTier.allowFrom(web.instanceSecurityGroup, 'the web tier instances');
+    this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
     this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', {
       ...common,
       description: 'Security baseline: CloudTrail with CIS alarms, AWS Config, GuardDuty, Security Hub, Access Analyzer and safe account settings',

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { DataTierProps } from '../data-tier/data-tier-props';
 import type { FanOutProps, SubscriberProps } from '../fan-out/fan-out-props';
 import type { NetworkProps } from '../network/network-props';
 import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
@@ -7,6 +8,7 @@ import type { StaticSiteProps } from '../static-site/static-site-props';
 import { CERTIFICATE_ARN, type WebTierProps } from '../web-tier/web-tier-props';
 import type { SecurityBaselineProps } from '../security-baseline/security-baseline-props';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { Validator } from '../shared/validation';
 
 /** Names of the built-in stage profiles. */
@@ -50,6 +52,8 @@ export interface StageConfig {
   readonly staticSite: StaticSiteProps;
   /** Serverless API props (removal policy, log retention and deletion protection come from the stage). */
   readonly serverlessApi: ServerlessApiProps;
+  /** Data tier props (the VPC, removal policy, deletion protection, log retention and alarm e-mail come from the stage). */
+  readonly dataTier: Omit<DataTierProps, 'vpc'>;
   /**
    * Security baseline props (removal policy, log retention and alarm e-mail come from the stage). Its
    * per-account services (Config recorder, GuardDuty, Security Hub, Access Analyzer, account settings)
@@ -94,6 +98,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
     // No reserved or provisioned concurrency: a brand-new account (10 executions, none reservable) must deploy it.
     serverlessApi: { authorization: 'iam' },
+    // Pauses when idle (storage only); one cache.t4g.micro node, one day of snapshots.
+    dataTier: { database: { minCapacity: 0, maxCapacity: 4 }, cache: { nodeType: 'cache.t4g.micro', replicas: 0, snapshotRetentionDays: 1 } },
     securityBaseline: {},
   },
   Production: {
@@ -116,6 +122,12 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // Origin Access Control: AWS's recommendation, SSE-KMS-ready and accepted in every region.
     staticSite: { originAccess: 'oac', priceClass: 'PriceClass_All' },
     serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
+    // A writer and a reader in another AZ, always warm; the cache replicated across AZs with failover.
+    dataTier: {
+      database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(14), databaseInsights: rds.DatabaseInsightsMode.ADVANCED },
+      cache: { nodeType: 'cache.t4g.small', replicas: 1, snapshotRetentionDays: 15 },
+      backupPlan: { retention: Duration.days(35) },
+    },
     securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365) },
   },
 };
