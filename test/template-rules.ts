@@ -77,6 +77,7 @@ export const NOT_PHYSICAL_NAMES: Record<string, string> = {
   'AWS::Logs::MetricFilter FilterName': 'scoped to its log group',
   'AWS::EC2::SecurityGroup GroupName': 'scoped to its VPC',
   'AWS::WAFv2::WebACL MetricName': 'a metric name inside the ACL',
+  'AWS::RDS::DBCluster DatabaseName': 'the database created inside the cluster, scoped to it',
   'AWS::SNS::Topic DisplayName': 'a label shown in e-mail and SMS, not an identifier',
   'AWS::EC2::VPCEndpoint ServiceName': 'the AWS service the endpoint reaches, not a name of ours',
 };

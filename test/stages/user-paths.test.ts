@@ -1,0 +1,53 @@
+import type { CfnTemplate } from '../../lib/docs/template';
+import { formatFindings } from '../../lib/shared/compliance';
+import { stackTemplate, synthesizedStage } from '../harness';
+import { VARIANT_NAMES, VariantName } from '../synth/variants';
+import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, regionGaps } from '../template-rules';
+
+// The paths users take, read from the run's one synthesis of each stage
+// variant (test/synth/variants.ts): both stages, environment-agnostic and
+// pinned to an account and region, every stack.
+const stacks = VARIANT_NAMES.flatMap((variant) => synthesizedStage(variant).stacks.map((s) => ({ variant, ...s })));
+const templateOf = (variant: VariantName, id: string) => stackTemplate(variant, id).toJSON() as CfnTemplate;
+const cases = stacks.map((s) => [`${s.variant} ${s.id}`, s] as const);
+
+test('every variant synthesizes every architecture', () => {
+  const ids = (variant: VariantName) => synthesizedStage(variant).stacks.map((s) => s.id);
+  for (const variant of VARIANT_NAMES) expect(ids(variant)).toEqual(ids('Sandbox'));
+  expect(ids('Sandbox')).toEqual(['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline']);
+});
+
+test('the region rules know the commercial regions, the newest included', () => {
+  expect(COMMERCIAL_REGIONS).toEqual(expect.arrayContaining(['us-east-1', 'ap-southeast-7', 'mx-central-1', 'ca-west-1']));
+});
+
+describe.each(cases)('%s', (_name, stack) => {
+  const template = templateOf(stack.variant, stack.id);
+
+  test('the five packs report nothing unacknowledged, in the app and in the template as a scanner reads it', () => {
+    expect(formatFindings(stack.findings)).toBe('');
+    expect(formatFindings(stack.templateFindings)).toBe('');
+  });
+
+  test('no error annotations', () => {
+    expect(stack.messages.filter((m) => m.level === 'error')).toEqual([]);
+  });
+
+  test('every region-keyed lookup covers every commercial region or has a default', () => {
+    expect(regionGaps(template)).toEqual([]);
+  });
+
+  test('no condition is fixed at synth by how the stack is placed', () => {
+    expect(constantConditions(template)).toEqual([]);
+  });
+
+  test('no physical name two deployments or a retained leftover could share', () => {
+    expect(collidingNames(template)).toEqual([]);
+  });
+});
+
+describe.each(cases.filter(([, s]) => s.variant.startsWith('Sandbox')))('%s in a brand-new account', (_name, stack) => {
+  test('reserves and provisions no Lambda concurrency (a new account has 10, all unreserved)', () => {
+    expect(concurrencyReservations(templateOf(stack.variant, stack.id))).toEqual([]);
+  });
+});
