@@ -2,7 +2,7 @@ import { Annotations, App, Stack } from 'aws-cdk-lib';
 import { stageConfig } from '../../lib/stages/stage-config';
 import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../../lib/stages/stage-selection';
 import { PLAIN_HTTP_WARNING } from '../../lib/web-tier/web-tier';
-import { problemsOf, synthesizedStack, tempOutdir } from '../harness';
+import { problemsOf, synthesizedStack, testApp } from '../harness';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e';
 const contextOf = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -46,7 +46,7 @@ describe('notices: deliberate choices said at synth, not failures', () => {
   });
 
   test('are read from every stack of an assembly, without their ack id; other warnings are not notices', () => {
-    const app = new App({ outdir: tempOutdir() });
+    const app = testApp();
     Annotations.of(new Stack(app, 'A')).addWarningV2(PLAIN_HTTP_WARNING, 'A serves plain HTTP');
     Annotations.of(new Stack(app, 'B')).addWarningV2('other:warning', 'something else');
     expect(noticesIn(app.synth())).toEqual(['A serves plain HTTP']);
