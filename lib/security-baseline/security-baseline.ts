@@ -8,6 +8,7 @@ import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deliverServerAccessLogsByPolicy } from '../shared/log-bucket';
 import { alarmAbove, AlarmTopic } from '../shared/alarms';
 import { acknowledge } from '../shared/compliance';
 import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
@@ -48,6 +49,7 @@ export class SecurityBaseline extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityBaselineProps = {}) {
     super(scope, id);
+    deliverServerAccessLogsByPolicy(this);
     validateSecurityBaselineProps(props);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { bucketRemoval } from './removal';
 
@@ -30,4 +31,15 @@ export class LogBucket extends s3.Bucket {
       ...bucketRemoval(props.removalPolicy),
     });
   }
+}
+
+/**
+ * Makes buckets under `scope` admit server access logs by bucket policy (the
+ * S3 logging service principal), as AWS recommends, whatever the user's app
+ * sets: without cdk.json's feature flag CDK would switch the target bucket to
+ * the LogDeliveryWrite ACL, which bucket-owner-enforced log buckets refuse.
+ * Call it in a construct's constructor before it creates any child.
+ */
+export function deliverServerAccessLogsByPolicy(scope: Construct): void {
+  scope.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
 }

@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LogBucket } from '../shared/log-bucket';
+import { deliverServerAccessLogsByPolicy, LogBucket } from '../shared/log-bucket';
 import { bucketRemoval, DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
 import { ConfigError, show } from '../shared/validation';
 import { ContentDeployer } from './content-deployer';
@@ -51,6 +51,7 @@ export class StaticSite extends Construct {
 
   constructor(scope: Construct, id: string, props: StaticSiteProps = {}) {
     super(scope, id);
+    deliverServerAccessLogsByPolicy(this);
     validateStaticSiteProps(props, props.existingBucket?.env.region ?? Stack.of(this).region);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;

@@ -1,5 +1,5 @@
-// A CDK app as a user writes it against the installed package: the five
-// constructs with their defaults and main options, the five cdk-nag packs
+// A CDK app as a user writes it against the installed package: every
+// construct with their defaults and main options, the five cdk-nag packs
 // registered the standard way, and nothing else of the library (no stages,
 // no compliance helpers). Run by test/package.test.ts inside a temporary app
 // whose node_modules holds the unpacked tarball; prints one JSON line.
@@ -25,6 +25,8 @@ function defaults(stack) {
   new lib.StaticSite(stack, 'StaticSite');
   new lib.FanOut(stack, 'FanOut', { subscribers: [{ name: 'orders', consumer: {} }] });
   new lib.ServerlessApi(stack, 'Api');
+  new lib.DataTier(stack, 'DataTier', { vpc: network.vpc });
+  new lib.SecurityBaseline(stack, 'SecurityBaseline');
 }
 
 /** Every construct with its main options, those that add or change resources. */
@@ -59,6 +61,16 @@ function options(stack) {
   });
   new lib.ServerlessApi(stack, 'KeyApi', {
     authorization: 'apiKey', usagePlan: { rateLimit: 5, burstLimit: 10, quota: { limit: 1000, period: 'DAY' } }, alarmEmail: 'ops@example.com',
+  });
+  const data = new lib.DataTier(stack, 'DataTier', {
+    vpc: network.vpc, database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(14) },
+    cache: { nodeType: 'cache.t4g.small', replicas: 1 }, backupPlan: { retention: Duration.days(35) },
+    deletionProtection: true, removalPolicy: RemovalPolicy.RETAIN, alarmEmail: 'ops@example.com',
+  });
+  data.allowFrom(new ec2.SecurityGroup(stack, 'AppGroup', { vpc: network.vpc }), 'the app');
+  new lib.SecurityBaseline(stack, 'SecurityBaseline', {
+    dataEvents: true, objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365),
+    removalPolicy: RemovalPolicy.RETAIN, alarmEmail: 'ops@example.com',
   });
 }
 

@@ -1,4 +1,4 @@
-import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import { stageConfig } from '../../lib/stages/stage-config';
 import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../../lib/stages/stage-selection';
 import { PLAIN_HTTP_WARNING } from '../../lib/web-tier/web-tier';
