@@ -45,8 +45,11 @@ module.exports = async function globalSetup() {
   fs.writeFileSync(path.join(building, 'complete'), new Date().toISOString());
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(building, dir);
-  // Keep the newest few syntheses (other branches, worktrees), drop the rest.
+  // Keep the newest few syntheses (other branches, worktrees), drop the rest,
+  // but never one an hour old or younger: another run may be reading it.
+  const hourAgo = Date.now() - 3600_000;
   const old = fs.readdirSync(CACHE).map((name) => path.join(CACHE, name)).filter((p) => p !== dir)
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs).slice(3);
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs).slice(3)
+    .filter((p) => fs.statSync(p).mtimeMs < hourAgo);
   for (const p of old) fs.rmSync(p, { recursive: true, force: true });
 };
