@@ -35,8 +35,13 @@ export interface PriceData {
     readonly apiGatewayCacheHour: Priced<Record<string, number>>;
     readonly lambdaProvisionedArmGbSecond: Priced;
     readonly lambdaProvisionedX86GbSecond: Priced;
+    readonly auroraServerlessV2AcuHour: Priced;
+    readonly databaseInsightsAdvancedAcuHour: Priced;
+    readonly secretMonth: Priced;
   };
   readonly ec2Hour: { readonly source: string; readonly price: Record<string, number> };
+  /** Node-based ElastiCache, per node-hour; Valkey lists 20% below Redis OSS (Memcached prices as Redis OSS). */
+  readonly cacheNodeHour: { readonly source: string; readonly valkey: Record<string, number>; readonly redisOss: Record<string, number> };
   readonly usage: Record<string, UsagePrice>;
 }
 
@@ -80,6 +85,8 @@ export interface StackEstimate {
 
 type Resources = Record<string, CfnResource>;
 type IdleRule = (id: string, r: CfnResource, all: Resources, p: PriceData) => CostLine[];
+/** The usage price keys of a resource: fixed per type, or read from its properties. */
+type UsageOf = string[] | ((r: CfnResource) => string[]);
 
 const perMonth = (hourly: number, p: PriceData) => hourly * p.hoursPerMonth;
 const line = (logicalId: string, type: string, what: string, monthly: number): CostLine => ({ logicalId, type, what, monthly });
@@ -109,10 +116,16 @@ const IDLE_RULES: Record<string, IdleRule> = {
     return [line(id, r.Type, `API cache ${size} GB hours`, perMonth(p.idle.apiGatewayCacheHour.price[size] ?? NaN, p))];
   },
   'AWS::Lambda::Alias': provisionedConcurrencyLines,
+  'AWS::RDS::DBCluster': auroraServerlessLines,
+  'AWS::RDS::DBInstance': (id, r) => r.Properties?.DBInstanceClass === 'db.serverless' ? [] // its capacity is the cluster's line
+    : [line(id, r.Type, `1 x ${r.Properties?.DBInstanceClass ?? 'unknown class'} DB instance hours (class not in the price data)`, NaN)],
+  'AWS::ElastiCache::ReplicationGroup': (id, r, _a, p) => cacheNodeLines(id, r, r.Properties?.CacheNodeType, replicationGroupNodes(r.Properties ?? {}), p),
+  'AWS::ElastiCache::CacheCluster': (id, r, _a, p) => cacheNodeLines(id, r, r.Properties?.CacheNodeType, Number(r.Properties?.NumCacheNodes ?? 1), p),
+  'AWS::SecretsManager::Secret': (id, r, _a, p) => [line(id, r.Type, 'Secrets Manager secret', p.idle.secretMonth.price)],
 };
 
 /** Types that cost nothing standing still: free, or priced per use (the keys name the usage prices). */
-const IDLE_FREE: Record<string, string[]> = {
+const IDLE_FREE: Record<string, UsageOf> = {
   'AWS::EC2::VPC': [], 'AWS::EC2::Subnet': [], 'AWS::EC2::RouteTable': [], 'AWS::EC2::Route': [],
   'AWS::EC2::SubnetRouteTableAssociation': [], 'AWS::EC2::InternetGateway': ['dataOutGb'], 'AWS::EC2::VPCGatewayAttachment': [],
   'AWS::EC2::NetworkAcl': [], 'AWS::EC2::NetworkAclEntry': [], 'AWS::EC2::SubnetNetworkAclAssociation': [],
@@ -138,15 +151,41 @@ const IDLE_FREE: Record<string, string[]> = {
   'AWS::AutoScaling::ScalingPolicy': [], 'AWS::AutoScaling::ScheduledAction': [],
   'AWS::WAFv2::WebACLAssociation': ['wafRequests'], 'AWS::WAFv2::LoggingConfiguration': [],
   'AWS::KMS::Alias': [], 'AWS::CDK::Metadata': [], 'AWS::Lambda::LayerVersion': [],
+  // The data tier: capacity is priced on the cluster and the cache; these cost nothing standing still.
+  'AWS::RDS::DBSubnetGroup': [], 'AWS::RDS::DBClusterParameterGroup': [], 'AWS::RDS::DBParameterGroup': [],
+  'AWS::ElastiCache::SubnetGroup': [], 'AWS::ElastiCache::ParameterGroup': [],
+  'AWS::SecretsManager::RotationSchedule': ['secretsManagerApiCalls'], 'AWS::SecretsManager::ResourcePolicy': [],
+  'AWS::SecretsManager::SecretTargetAttachment': [],
+  'AWS::Backup::BackupVault': ['backupAuroraGbMonth'], 'AWS::Backup::BackupPlan': ['backupAuroraGbMonth'], 'AWS::Backup::BackupSelection': [],
+  // The security baseline: every service of it charges per event, item, check or GB, none by the hour.
+  'AWS::CloudTrail::Trail': (r) => ['cloudTrailManagementEvents', ...(hasDataEvents(r) ? ['cloudTrailDataEvents'] : [])],
+  'AWS::Logs::MetricFilter': ['customMetricMonth'],
+  'AWS::Config::ConfigurationRecorder': ['configItems'], 'AWS::Config::DeliveryChannel': [],
+  'AWS::Config::ConfigRule': ['configRuleEvaluations'],
+  'AWS::GuardDuty::Detector': (r) => ['guardDutyCloudTrailEvents', 'guardDutyFlowAndDnsGb', ...(guardDutyS3(r) ? ['guardDutyS3DataEvents'] : [])],
+  'AWS::SecurityHub::Hub': ['securityHubChecks', 'securityHubFindings'], 'AWS::SecurityHub::Standard': ['securityHubChecks'],
+  'AWS::AccessAnalyzer::Analyzer': (r) => [/UNUSED_ACCESS/.test(String(r.Properties?.Type)) ? 'accessAnalyzerUnusedAccess' : 'accessAnalyzerExternalAccess'],
+  'AWS::Events::Rule': (r) => (r.Properties?.EventPattern ? ['eventBridgeAwsServiceEvents'] : []),
+  'AWS::Organizations::Policy': [],
 };
 
 /** NAT gateways also charge per GB; interface endpoints too. */
-const USAGE_OF_IDLE_TYPES: Record<string, string[]> = {
+const USAGE_OF_IDLE_TYPES: Record<string, UsageOf> = {
   'AWS::EC2::NatGateway': ['natGatewayGb'],
   'AWS::EC2::VPCEndpoint': ['interfaceEndpointGb'],
   'AWS::KMS::Key': ['kmsRequests'],
   'AWS::WAFv2::WebACL': ['wafRequests'],
+  'AWS::RDS::DBCluster': (r) => r.Properties?.ServerlessV2ScalingConfiguration
+    ? ['auroraAcuHour', 'auroraStorageGbMonth', 'auroraIoRequests', 'auroraBackupGbMonth', ...(advancedInsights(r) ? ['databaseInsightsAdvancedAcuHour'] : [])]
+    : ['auroraStorageGbMonth', 'auroraIoRequests', 'auroraBackupGbMonth'],
+  // Enhanced Monitoring writes OS metrics to CloudWatch Logs (RDSOSMetrics).
+  'AWS::RDS::DBInstance': (r) => (Number(r.Properties?.MonitoringInterval ?? 0) > 0 ? ['logsIngestGb'] : []),
+  'AWS::ElastiCache::ReplicationGroup': ['cacheSnapshotGbMonth'],
+  'AWS::ElastiCache::CacheCluster': ['cacheSnapshotGbMonth'],
+  'AWS::SecretsManager::Secret': ['secretsManagerApiCalls'],
 };
+
+const usageOf = (keys: UsageOf | undefined, r: CfnResource): string[] => (typeof keys === 'function' ? keys(r) : keys ?? []);
 
 /** Estimates what a synthesized stack costs per month standing idle. */
 export function estimateStack(template: CfnTemplate, prices: PriceData): StackEstimate {
@@ -162,10 +201,10 @@ export function estimateStack(template: CfnTemplate, prices: PriceData): StackEs
       const priced = rule(id, r, all, prices);
       if (priced.length === 0) idleFree.push({ logicalId: id, type: r.Type });
       lines.push(...priced);
-      (USAGE_OF_IDLE_TYPES[r.Type] ?? []).forEach((k) => usageKeys.add(k));
+      usageOf(USAGE_OF_IDLE_TYPES[r.Type], r).forEach((k) => usageKeys.add(k));
     } else if (free) {
       idleFree.push({ logicalId: id, type: r.Type });
-      free.forEach((k) => usageKeys.add(k));
+      usageOf(free, r).forEach((k) => usageKeys.add(k));
     } else {
       notPriced.push({ logicalId: id, type: r.Type });
     }
@@ -233,6 +272,62 @@ function provisionedConcurrencyLines(id: string, r: CfnResource, all: Resources,
   const arm = (fn.Architectures ?? ['x86_64']).includes('arm64');
   const perGbSecond = arm ? p.idle.lambdaProvisionedArmGbSecond.price : p.idle.lambdaProvisionedX86GbSecond.price;
   return [line(id, r.Type, `Provisioned concurrency ${count} x ${fn.MemorySize ?? 128} MB`, count * gb * perGbSecond * p.hoursPerMonth * 3600)];
+}
+
+/**
+ * Aurora Serverless v2 bills each instance (writer and readers) its minimum
+ * ACUs every hour, and advanced Database Insights bills the same ACU-hours
+ * again; a minimum of 0 pauses when idle, leaving storage only.
+ */
+function auroraServerlessLines(id: string, r: CfnResource, all: Resources, p: PriceData): CostLine[] {
+  const scaling = r.Properties?.ServerlessV2ScalingConfiguration;
+  if (!scaling) return [];
+  const instances = Object.values(all).filter((i) => i.Type === 'AWS::RDS::DBInstance'
+    && i.Properties?.DBInstanceClass === 'db.serverless' && refsIn(i.Properties?.DBClusterIdentifier).includes(id)).length;
+  const min = typeof scaling.MinCapacity === 'number' ? scaling.MinCapacity : NaN;
+  const count = `${instances} instance${instances === 1 ? '' : 's'}`;
+  if (r.Properties?.StorageType === 'aurora-iopt1') {
+    return [line(id, r.Type, `Aurora Serverless v2 ${count} x ${min} ACU minimum (I/O-Optimized not in the price data)`, NaN)];
+  }
+  if (min === 0) return [line(id, r.Type, `Aurora Serverless v2 ${count} x 0 ACU minimum: $0 idle, paused (storage only)`, 0)];
+  const acuHours = instances * min * p.hoursPerMonth;
+  const lines = [line(id, r.Type, `Aurora Serverless v2 ${count} x ${Number.isNaN(min) ? 'unknown' : min} ACU minimum`, acuHours * p.idle.auroraServerlessV2AcuHour.price)];
+  if (advancedInsights(r)) {
+    lines.push(line(id, r.Type, `Database Insights advanced on ${count} x ${min} ACU minimum`, acuHours * p.idle.databaseInsightsAdvancedAcuHour.price));
+  }
+  return lines;
+}
+
+function advancedInsights(r: CfnResource): boolean {
+  return r.Properties?.DatabaseInsightsMode === 'advanced';
+}
+
+/** Nodes of a replication group: its cache clusters, else shards x (replicas + 1). */
+function replicationGroupNodes(props: Record<string, any>): number {
+  if (props.NumCacheClusters !== undefined) return Number(props.NumCacheClusters);
+  if (props.NumNodeGroups !== undefined) return Number(props.NumNodeGroups) * (Number(props.ReplicasPerNodeGroup ?? 0) + 1);
+  return 1;
+}
+
+/** Node-based ElastiCache bills every node-hour; Valkey at its own (lower) prices, Redis OSS and Memcached at Redis OSS's. */
+function cacheNodeLines(id: string, r: CfnResource, nodeType: string | undefined, nodes: number, p: PriceData): CostLine[] {
+  const valkey = String(r.Properties?.Engine ?? 'redis').toLowerCase() === 'valkey';
+  const hourly = nodeType ? (valkey ? p.cacheNodeHour.valkey : p.cacheNodeHour.redisOss)[nodeType] : undefined;
+  return [line(id, r.Type, `${nodes} x ${nodeType ?? 'unknown type'} ${valkey ? 'Valkey' : 'Redis OSS'} node hours${hourly === undefined ? ' (type not in the price data)' : ''}`,
+    hourly === undefined ? NaN : nodes * perMonth(hourly, p))];
+}
+
+/** A trail logs data events when an event selector names data resources, or an advanced selector picks anything but management events. */
+function hasDataEvents(r: CfnResource): boolean {
+  const props = r.Properties ?? {};
+  return (props.EventSelectors ?? []).some((s: { DataResources?: unknown[] }) => (s.DataResources ?? []).length > 0)
+    || JSON.stringify(props.AdvancedEventSelectors ?? []).includes('"Data"');
+}
+
+function guardDutyS3(r: CfnResource): boolean {
+  const props = r.Properties ?? {};
+  return (props.Features ?? []).some((f: { Name: string; Status: string }) => f.Name === 'S3_DATA_EVENTS' && f.Status === 'ENABLED')
+    || props.DataSources?.S3Logs?.Enable === true;
 }
 
 /** Idle monthly cost of each NAT mode (the Network section's table), from the price data. */

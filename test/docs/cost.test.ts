@@ -3,7 +3,7 @@ import { estimateStack, loadPrices, natModeCosts, pricedRegions } from '../../li
 import { CfnTemplate } from '../../lib/docs/template';
 import { Network } from '../../lib/network/network';
 import { NetworkProps } from '../../lib/network/network-props';
-import { testStack } from '../harness';
+import { stageTemplates, testStack } from '../harness';
 
 const prices = loadPrices('us-east-1');
 
@@ -102,11 +102,11 @@ describe('idle cost estimator, on hand-written templates', () => {
 
   test('an unknown resource type is listed as not priced, never dropped', () => {
     const template: CfnTemplate = { Resources: {
-      Db: { Type: 'AWS::RDS::DBInstance', Properties: {} },
+      Warehouse: { Type: 'AWS::Redshift::Cluster', Properties: {} },
       Queue: { Type: 'AWS::SQS::Queue', Properties: {} },
     } };
     const estimate = estimateStack(template, prices);
-    expect(estimate.notPriced).toEqual([{ logicalId: 'Db', type: 'AWS::RDS::DBInstance' }]);
+    expect(estimate.notPriced).toEqual([{ logicalId: 'Warehouse', type: 'AWS::Redshift::Cluster' }]);
     expect(estimate.total).toBe(0);
     expect(estimate.usage.map((u) => [u.item, u.unit, u.price])).toEqual([['SQS requests (standard)', 'million requests', 0.4]]);
   });
@@ -116,6 +116,147 @@ describe('idle cost estimator, on hand-written templates', () => {
     const estimate = estimateStack(template, prices);
     expect(estimate.lines[0].what).toBe('1 x x9.huge instance hours (type not in the price data)');
     expect(estimate.total).toBeNaN();
+  });
+});
+
+describe('the data tier', () => {
+  const serverlessCluster = (min: number, readers: number, extra: Record<string, unknown> = {}): CfnTemplate => ({ Resources: {
+    Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { ServerlessV2ScalingConfiguration: { MinCapacity: min, MaxCapacity: 4 }, ...extra } },
+    ...Object.fromEntries(Array.from({ length: readers + 1 }, (_, i) => [`Instance${i}`,
+      { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'Cluster' }, DBInstanceClass: 'db.serverless', MonitoringInterval: 60 } }])),
+    Other: { Type: 'AWS::RDS::DBInstance', Properties: { DBClusterIdentifier: { Ref: 'OtherCluster' }, DBInstanceClass: 'db.serverless' } },
+  } });
+  const usageItems = (template: CfnTemplate) => estimateStack(template, prices).usage.map((u) => u.item);
+
+  test('Aurora Serverless v2 at a minimum of 0 ACU costs $0 idle, and says it pauses', () => {
+    const estimate = estimateStack(serverlessCluster(0, 0), prices);
+    expect(estimate.lines).toEqual([{ logicalId: 'Cluster', type: 'AWS::RDS::DBCluster', what: 'Aurora Serverless v2 1 instance x 0 ACU minimum: $0 idle, paused (storage only)', monthly: 0 }]);
+    expect(estimate.total).toBe(0);
+    expect(estimate.idleFree.map((f) => f.logicalId)).toEqual(['Instance0', 'Other']);
+    expect(usageItems(serverlessCluster(0, 0))).toEqual(expect.arrayContaining([
+      'Aurora Serverless v2 capacity above the minimum', 'Aurora storage (Standard)', 'Aurora I/O (Standard)', 'Aurora backup storage beyond the cluster\'s size',
+      'CloudWatch Logs ingestion', // Enhanced Monitoring
+    ]));
+  });
+
+  test('the minimum ACUs bill on every instance of the cluster (writer and readers), only its own', () => {
+    // 1 x 3 instances x 730 h x $0.12 = $262.80
+    expect(estimateStack(serverlessCluster(1, 2), prices).lines.map((l) => [l.what, +l.monthly.toFixed(2)])).toEqual([
+      ['Aurora Serverless v2 3 instances x 1 ACU minimum', 262.8],
+    ]);
+    expect(usageItems(serverlessCluster(1, 2))).not.toContain('Database Insights advanced mode, ACU-hours above the minimum');
+  });
+
+  test('advanced Database Insights bills the same ACU-hours again, standing and per use', () => {
+    const template = serverlessCluster(0.5, 1, { DatabaseInsightsMode: 'advanced' });
+    // 0.5 x 2 x 730 = 730 ACU-hours: x $0.12 = $87.60, x $0.003 = $2.19
+    expect(estimateStack(template, prices).lines.map((l) => [l.what, +l.monthly.toFixed(2)])).toEqual([
+      ['Aurora Serverless v2 2 instances x 0.5 ACU minimum', 87.6], ['Database Insights advanced on 2 instances x 0.5 ACU minimum', 2.19],
+    ]);
+    expect(usageItems(template)).toContain('Database Insights advanced mode, ACU-hours above the minimum');
+  });
+
+  test('what the price data does not hold makes the total unknown rather than low', () => {
+    expect(estimateStack(serverlessCluster(0.5, 0, { StorageType: 'aurora-iopt1' }), prices).total).toBeNaN();
+    expect(estimateStack(serverlessCluster({ Ref: 'Min' } as unknown as number, 0), prices).total).toBeNaN();
+    const provisioned = estimateStack({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.r7g.large' } } } }, prices);
+    expect(provisioned.lines[0].what).toBe('1 x db.r7g.large DB instance hours (class not in the price data)');
+    expect(provisioned.total).toBeNaN();
+  });
+
+  test('cache nodes x their count, Valkey below Redis OSS, shards x (replicas + 1)', () => {
+    const template: CfnTemplate = { Resources: {
+      Valkey: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { Engine: 'valkey', CacheNodeType: 'cache.t4g.small', NumCacheClusters: 2 } },
+      Redis: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { CacheNodeType: 'cache.t4g.micro' } },
+      Sharded: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { Engine: 'valkey', CacheNodeType: 'cache.r7g.large', NumNodeGroups: 2, ReplicasPerNodeGroup: 1 } },
+      Memcached: { Type: 'AWS::ElastiCache::CacheCluster', Properties: { Engine: 'memcached', CacheNodeType: 'cache.m7g.large', NumCacheNodes: 3 } },
+    } };
+    // 2 x 0.0256 x 730 = 37.376; 1 x 0.016 x 730 = 11.68; 4 x 0.1752 x 730 = 511.584; 3 x 0.158 x 730 = 346.02
+    expect(estimateStack(template, prices).lines.map((l) => [l.what, +l.monthly.toFixed(3)])).toEqual([
+      ['2 x cache.t4g.small Valkey node hours', 37.376], ['1 x cache.t4g.micro Redis OSS node hours', 11.68],
+      ['4 x cache.r7g.large Valkey node hours', 511.584], ['3 x cache.m7g.large Redis OSS node hours', 346.02],
+    ]);
+    expect(prices.cacheNodeHour.valkey['cache.t4g.micro']).toBeCloseTo(0.8 * prices.cacheNodeHour.redisOss['cache.t4g.micro'], 6);
+    expect(usageItems(template)).toEqual(['ElastiCache snapshot storage']);
+  });
+
+  test('an unknown cache node type makes the total unknown', () => {
+    const template: CfnTemplate = { Resources: { C: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { Engine: 'valkey', CacheNodeType: 'cache.x9.huge' } } } };
+    expect(estimateStack(template, prices).lines[0].what).toBe('1 x cache.x9.huge Valkey node hours (type not in the price data)');
+    expect(estimateStack(template, prices).total).toBeNaN();
+  });
+
+  test('each secret $0.40 a month, its rotation and attachments free, calls per use; backup storage per use', () => {
+    const template: CfnTemplate = { Resources: {
+      A: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      B: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      Rotation: { Type: 'AWS::SecretsManager::RotationSchedule', Properties: {} },
+      Attachment: { Type: 'AWS::SecretsManager::SecretTargetAttachment', Properties: {} },
+      Vault: { Type: 'AWS::Backup::BackupVault', Properties: {} },
+      Plan: { Type: 'AWS::Backup::BackupPlan', Properties: {} },
+    } };
+    const estimate = estimateStack(template, prices);
+    expect(estimate.lines.map((l) => [l.logicalId, l.what, l.monthly])).toEqual([['A', 'Secrets Manager secret', 0.4], ['B', 'Secrets Manager secret', 0.4]]);
+    expect(estimate.total).toBe(0.8);
+    expect(estimate.idleFree.map((f) => f.logicalId)).toEqual(['Rotation', 'Attachment', 'Vault', 'Plan']);
+    expect(estimate.usage.map((u) => [u.item, u.price])).toEqual([['AWS Backup storage of Aurora snapshots', 0.021], ['Secrets Manager API calls', 0.05]]);
+  });
+
+  test('Production\'s cluster: 0.5 ACU x writer and reader, advanced Database Insights, two cache.t4g.small nodes, two secrets', () => {
+    const estimate = estimateStack(stageTemplates('Production').get('DataTier')!.template, prices);
+    const byWhat = (pattern: RegExp) => estimate.lines.filter((l) => pattern.test(l.what)).map((l) => [l.what, +l.monthly.toFixed(2)]);
+    expect(byWhat(/Aurora|Database Insights/)).toEqual([
+      ['Aurora Serverless v2 2 instances x 0.5 ACU minimum', 87.6], ['Database Insights advanced on 2 instances x 0.5 ACU minimum', 2.19],
+    ]);
+    expect(byWhat(/node hours/)).toEqual([['2 x cache.t4g.small Valkey node hours', 37.38]]);
+    expect(byWhat(/secret/)).toEqual([['Secrets Manager secret', 0.4], ['Secrets Manager secret', 0.4]]);
+  });
+
+  test('Sandbox\'s cluster pauses: $0 for the database, one cache.t4g.micro node', () => {
+    const estimate = estimateStack(stageTemplates('Sandbox').get('DataTier')!.template, prices);
+    expect(estimate.lines.filter((l) => /Aurora|node hours/.test(l.what)).map((l) => [l.what, +l.monthly.toFixed(2)])).toEqual([
+      ['Aurora Serverless v2 1 instance x 0 ACU minimum: $0 idle, paused (storage only)', 0], ['1 x cache.t4g.micro Valkey node hours', 9.34],
+    ]);
+  });
+});
+
+describe('the security baseline', () => {
+  test('its services cost nothing standing still beyond keys and alarms; each one\'s per-use price is listed', () => {
+    const estimate = estimateStack(stageTemplates('Sandbox').get('SecurityBaseline')!.template, prices);
+    expect([...new Set(estimate.lines.map((l) => l.type))].sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::KMS::Key']);
+    expect(estimate.usage.map((u) => u.item)).toEqual(expect.arrayContaining([
+      'CloudTrail management events, first copy delivered to S3 (free)',
+      'AWS Config configuration items recorded', 'AWS Config rule evaluations (first 100,000 a month)',
+      'GuardDuty analysis of CloudTrail management events', 'GuardDuty analysis of VPC flow and DNS logs (first 500 GB a month)',
+      'GuardDuty S3 Protection, S3 data events analyzed',
+      'Security Hub security checks (first 100,000 a month)', 'Security Hub finding ingestion beyond the free 10,000 a month',
+      'IAM Access Analyzer external access analysis (free)', 'EventBridge events from AWS services (free)',
+      'CloudWatch Logs ingestion', 'CloudWatch custom metrics of metric filters, prorated by the hours they receive data',
+    ]));
+    // The stage's trail logs management events only.
+    expect(estimate.usage.map((u) => u.item)).not.toContain('CloudTrail data events');
+  });
+
+  test('data events, S3 Protection and unused-access analysis are listed only when turned on', () => {
+    const items = (resources: CfnTemplate['Resources']) => estimateStack({ Resources: resources }, prices).usage.map((u) => u.item);
+    expect(items({ T: { Type: 'AWS::CloudTrail::Trail', Properties: { EventSelectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] } } }))
+      .toContain('CloudTrail data events');
+    expect(items({ T: { Type: 'AWS::CloudTrail::Trail', Properties: { AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }] }] } } }))
+      .toContain('CloudTrail data events');
+    expect(items({ G: { Type: 'AWS::GuardDuty::Detector', Properties: { Enable: true } } })).not.toContain('GuardDuty S3 Protection, S3 data events analyzed');
+    expect(items({ G: { Type: 'AWS::GuardDuty::Detector', Properties: { DataSources: { S3Logs: { Enable: true } } } } })).toContain('GuardDuty S3 Protection, S3 data events analyzed');
+    expect(items({ A: { Type: 'AWS::AccessAnalyzer::Analyzer', Properties: { Type: 'ACCOUNT_UNUSED_ACCESS' } } })).toEqual(['IAM Access Analyzer unused access analysis']);
+  });
+});
+
+describe('the reference stages', () => {
+  test.each(['Sandbox', 'Production'] as const)('no resource of any stack of %s is left not priced', (stage) => {
+    const notPriced = [...stageTemplates(stage)].flatMap(([name, s]) => estimateStack(s.template, prices).notPriced.map((n) => `${name}: ${n.logicalId} (${n.type})`));
+    expect(notPriced).toEqual([]);
+  });
+
+  test.each(['Sandbox', 'Production'] as const)('every stack of %s has a known total', (stage) => {
+    for (const [name, s] of stageTemplates(stage)) expect([name, Number.isNaN(estimateStack(s.template, prices).total)]).toEqual([name, false]);
   });
 });
 
@@ -148,7 +289,7 @@ describe('price data', () => {
 
   test('every price says where it came from and when', () => {
     expect(prices.takenOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    for (const priced of [...Object.values(prices.idle), ...Object.values(prices.usage), prices.ec2Hour]) {
+    for (const priced of [...Object.values(prices.idle), ...Object.values(prices.usage), prices.ec2Hour, prices.cacheNodeHour]) {
       expect(priced.source).toMatch(/^https:\/\/aws\.amazon\.com\//);
     }
   });
