@@ -59,9 +59,14 @@ function acknowledgeContentDeployment(site: StaticSite, kmsEncrypted: boolean): 
   const reason = 'CDK\'s content deployment copies every object of the asset into this stack\'s content bucket and invalidates its distribution; these are the grants it needs, on the asset bucket, the content bucket (and its key) and CloudFront invalidation only.';
   const kmsFindings = kmsEncrypted ? ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'] : [];
   for (const finding of [...kmsFindings, 'Action::s3:List*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*',
-    'Resource::*', `Resource::<${contentBucket}.Arn>/*`, `Resource::arn:<AWS::Partition>:s3:::${assetBucketName(stack)}/*`]) {
+    'Resource::*', `Resource::<${contentBucket}.Arn>/*`, `Resource::arn:${partitionOf(stack)}:s3:::${assetBucketName(stack)}/*`]) {
     acknowledge(grants, `AwsSolutions-IAM5[${finding}]`, reason);
   }
+}
+
+/** The partition as cdk-nag names it: literal when the region pins it (the partition-literals flag), else the pseudo parameter. */
+function partitionOf(stack: Stack): string {
+  return Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
 }
 
 /**
