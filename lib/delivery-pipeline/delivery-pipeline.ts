@@ -7,8 +7,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
-import { LogBucket } from '../shared/log-bucket';
-import { bucketRemoval, DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
+import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { acknowledgePipelineFindings, acknowledgeWildcards } from './pipeline-findings';
+import { ArtifactReplicaStack, ArtifactStore } from './artifact-store';
 import { PipelineConfig, pipelineContextArgs } from './pipeline-config';
 import { SmokeAccessStack } from './smoke-access';
 
@@ -66,6 +68,9 @@ const NODE_RUNTIME = '20';
  * `npm ci` + `npm test` + synth, the Sandbox stage with post-deploy smoke
  * checks, a manual approval, then Production in every region as one wave. The
  * pipeline updates itself. Place it in a stack pinned to the tools account and region.
+ *
+ * The pipeline is built in the constructor (its generated roles and projects
+ * are reviewed there): add stages through a stage factory, not to `pipeline`.
  */
 export class DeliveryPipeline extends Construct {
   /** The CDK pipeline. */
@@ -78,6 +83,8 @@ export class DeliveryPipeline extends Construct {
   readonly artifactBucket: s3.Bucket;
   /** The key of the artifact bucket. */
   readonly artifactKey: kms.Key;
+  /** The artifact bucket in each other region the pipeline deploys to (stacks of the tools account). */
+  readonly replicas: ArtifactReplicaStack[];
   /** The log group of every CodeBuild project of the pipeline. */
   readonly buildLogs: logs.LogGroup;
   /** The role of the smoke step, when there is one. */
@@ -89,20 +96,10 @@ export class DeliveryPipeline extends Construct {
     super(scope, id);
     const { config } = props;
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
-    this.artifactKey = new kms.Key(this, 'ArtifactKey', {
-      description: `Encrypts the artifacts of ${this.node.path}, readable by the deploy roles of the target accounts`,
-      enableKeyRotation: true,
-      ...keyRemoval(removalPolicy),
-    });
-    this.artifactBucket = new s3.Bucket(this, 'Artifacts', {
-      encryptionKey: this.artifactKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: new LogBucket(this, 'ArtifactAccessLogs', { removalPolicy }),
-      ...bucketRemoval(removalPolicy),
-    });
+    const store = new ArtifactStore(this, 'Artifacts', { removalPolicy });
+    this.artifactBucket = store.bucket;
+    this.artifactKey = store.key;
+    this.replicas = this.newReplicas(config, removalPolicy);
     this.buildLogs = new EncryptedLogGroup(this, 'BuildLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy }).logGroup;
     const source = pipelines.CodePipelineSource.connection(config.repository, config.branch, { connectionArn: config.connectionArn });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
@@ -110,7 +107,11 @@ export class DeliveryPipeline extends Construct {
       crossAccountKeys: true,
       enableKeyRotation: true,
       selfMutation: true,
-      artifactBucket: this.artifactBucket,
+      // The bucket of the pipeline's region is its artifact bucket; one bucket of ours per other region.
+      crossRegionReplicationBuckets: {
+        [config.toolsRegion]: this.artifactBucket,
+        ...Object.fromEntries(this.replicas.map((r) => [r.region, r.store.bucket])),
+      },
       codeBuildDefaults: this.codeBuildDefaults(props.buildImage),
     });
 
@@ -138,6 +139,25 @@ export class DeliveryPipeline extends Construct {
       wave.stages.push(pipelines.StageDeployment.fromStage(stage, { stageName: `Production-${region}` }));
       return stage;
     });
+    // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
+    this.pipeline.buildPipeline();
+    acknowledgePipelineFindings(this.pipeline);
+    const grants = (this.smokeRunnerRole as ManagedPolicyRole | undefined)?.grantsPolicy;
+    if (grants) {
+      acknowledgeWildcards(grants, 'The smoke project\'s grants from CDK Pipelines: read of the pipeline\'s artifact bucket and key (s3:GetObject*, kms:GenerateDataKey*), '
+        + 'its own log streams and report groups, and sts:AssumeRole on the sandbox stage\'s SmokeAccess roles only.');
+    }
+  }
+
+  /** One artifact bucket stack per region other than the pipeline's, next to the pipeline stack. */
+  private newReplicas(config: PipelineConfig, removalPolicy: RemovalPolicy): ArtifactReplicaStack[] {
+    const stack = Stack.of(this);
+    const regions = [...new Set([config.sandboxRegion, ...config.productionRegions])].filter((r) => r !== config.toolsRegion);
+    const parent = Stage.of(stack) ?? stack.node.root;
+    return regions.map((region) => new ArtifactReplicaStack(parent, `${stack.node.id}-artifacts-${region}`, {
+      env: { account: config.toolsAccount, region },
+      removalPolicy,
+    }));
   }
 
   /** Small Linux builds with Node.js 20, no Docker, logging to the encrypted log group. */
@@ -155,7 +175,7 @@ export class DeliveryPipeline extends Construct {
 
   private newSmokeRunnerRole(roleName?: string): iam.Role {
     const stack = Stack.of(this);
-    return new iam.Role(this, 'SmokeRunnerRole', {
+    return new ManagedPolicyRole(this, 'SmokeRunnerRole', {
       roleName: roleName ?? `${stack.stackName}-smoke-${stack.region}`.slice(0, 64),
       description: 'Runs the smoke checks of the Sandbox stage; can only assume the sandbox account\'s smoke role',
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),

@@ -1,7 +1,7 @@
 import { ArnFormat, CfnOutput, Stack, StackProps, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledge } from '../shared/compliance';
+import { acknowledgeWildcards } from './pipeline-findings';
 
 /** Props of {@link SmokeAccessStack}. */
 export interface SmokeAccessStackProps extends StackProps {
@@ -41,8 +41,8 @@ export class SmokeAccessStack extends Stack {
       statements: smokeStatements(this, this.stageName()),
     });
     this.roleArnOutput = new CfnOutput(this, SMOKE_ROLE_OUTPUT, { value: this.role.roleArn, description: 'Role the pipeline\'s smoke step assumes' });
-    acknowledge(this.policy, 'AwsSolutions-IAM5', 'Describe calls on flow logs, Auto Scaling groups and event source mappings support no resource-level permissions; '
-      + 'the stage\'s stacks, topics, queues and API methods are named by the stage prefix CloudFormation gives their generated names, and KMS is limited to calls through SNS and SQS.');
+    acknowledgeWildcards(this.policy, 'Describe calls on flow logs, Auto Scaling groups and event source mappings support no resource-level permissions; '
+      + 'the stage\'s stacks, topics, queues and API methods are named by the stage prefix CloudFormation puts in their generated names, and KMS is limited to calls through SNS and SQS.');
   }
 
   /** The stage's name, which prefixes its stacks' names and so their resources' generated names. */
