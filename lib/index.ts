@@ -32,3 +32,9 @@ export type { CostLine, PriceData, StackEstimate, UsagePrice } from './docs/cost
 export { mermaidDiagram } from './docs/diagram';
 export { architectureDoc } from './docs/architecture-doc';
 export * from './shared/log-bucket';
+export * from './delivery-pipeline/artifact-store';
+export * from './delivery-pipeline/delivery-pipeline';
+export * from './delivery-pipeline/delivery-pipeline-stack';
+export * from './delivery-pipeline/pipeline-config';
+export * from './delivery-pipeline/pipeline-findings';
+export * from './delivery-pipeline/smoke-access';

@@ -8,8 +8,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
-import { ManagedPolicyRole } from '../shared/managed-policy-role';
-import { acknowledgePipelineFindings, acknowledgeWildcards } from './pipeline-findings';
+import { acknowledgeDefaultPolicy, acknowledgePipelineFindings } from './pipeline-findings';
 import { ArtifactReplicaStack, ArtifactStore } from './artifact-store';
 import { PipelineConfig, pipelineContextArgs } from './pipeline-config';
 import { SmokeAccessStack } from './smoke-access';
@@ -142,9 +141,9 @@ export class DeliveryPipeline extends Construct {
     // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
     this.pipeline.buildPipeline();
     acknowledgePipelineFindings(this.pipeline);
-    const grants = (this.smokeRunnerRole as ManagedPolicyRole | undefined)?.grantsPolicy;
-    if (grants) {
-      acknowledgeWildcards(grants, 'The smoke project\'s grants from CDK Pipelines: read of the pipeline\'s artifact bucket and key (s3:GetObject*, kms:GenerateDataKey*), '
+    const grants = this.smokeRunnerRole?.node.tryFindChild('DefaultPolicy');
+    if (grants instanceof iam.Policy) {
+      acknowledgeDefaultPolicy(grants, 'The smoke project\'s grants from CDK Pipelines: read of the pipeline\'s artifact bucket and key (s3:GetObject*, kms:GenerateDataKey*), '
         + 'its own log streams and report groups, and sts:AssumeRole on the sandbox stage\'s SmokeAccess roles only.');
     }
   }
@@ -175,7 +174,7 @@ export class DeliveryPipeline extends Construct {
 
   private newSmokeRunnerRole(roleName?: string): iam.Role {
     const stack = Stack.of(this);
-    return new ManagedPolicyRole(this, 'SmokeRunnerRole', {
+    return new iam.Role(this, 'SmokeRunnerRole', {
       roleName: roleName ?? `${stack.stackName}-smoke-${stack.region}`.slice(0, 64),
       description: 'Runs the smoke checks of the Sandbox stage; can only assume the sandbox account\'s smoke role',
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),

@@ -22,13 +22,23 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
       }
     }
     if (node instanceof iam.Policy && node.node.id === 'DefaultPolicy') {
-      for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
-        acknowledge(node, `${pack}-IAMNoInlinePolicy`, `${GENERATED} the policy belongs to this one role and is created and deleted with it.`);
-      }
-      acknowledgeWildcards(node, `${GENERATED} S3 object and KMS data-key actions (s3:GetObject*, kms:GenerateDataKey*) on the pipeline's own artifact buckets and keys, `
+      acknowledgeDefaultPolicy(node, `${GENERATED} S3 object and KMS data-key actions (s3:GetObject*, kms:GenerateDataKey*) on the pipeline's own artifact buckets and keys, `
         + 'the CDK bootstrap roles and asset buckets of the target accounts (named by the bootstrap qualifier), and the report groups and log streams of the pipeline\'s own projects.');
     }
   }
+}
+
+/**
+ * The default policy of a role CDK Pipelines grants to: inline because a
+ * managed policy attached to the role would make a dependency cycle with the
+ * CodeBuild project it names; `wildcards` says what its wildcards are.
+ */
+export function acknowledgeDefaultPolicy(policy: iam.Policy, wildcards: string): void {
+  for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+    acknowledge(policy, `${pack}-IAMNoInlinePolicy`, `${GENERATED} the policy belongs to this one role and is created and deleted with it `
+      + '(a managed policy attached to the role would make a dependency cycle with the CodeBuild project it names).');
+  }
+  acknowledgeWildcards(policy, wildcards);
 }
 
 /**
