@@ -112,6 +112,7 @@ export class DeliveryPipeline extends Construct {
         ...Object.fromEntries(this.replicas.map((r) => [r.region, r.store.bucket])),
       },
       codeBuildDefaults: this.codeBuildDefaults(props.buildImage),
+      synthCodeBuildDefaults: { rolePolicy: [lookupRoleAccess(config)] },
     });
 
     this.sandbox = props.stageFactory(this, 'Sandbox', { env: { account: config.sandboxAccount, region: config.sandboxRegion } });
@@ -203,6 +204,20 @@ export class DeliveryPipeline extends Construct {
       })],
     });
   }
+}
+
+/**
+ * Lets the synth step read context (the VPC's availability zones of a pinned
+ * stage) through the bootstrap lookup roles of the target accounts, read-only,
+ * when cdk.context.json does not hold it yet.
+ */
+function lookupRoleAccess(config: PipelineConfig): iam.PolicyStatement {
+  const accounts = [...new Set([config.sandboxAccount, config.productionAccount])];
+  return new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'],
+    resources: accounts.map((account) => `arn:${Aws.PARTITION}:iam::${account}:role/*`),
+    conditions: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': 'lookup' } },
+  });
 }
 
 /** `npm ci`, `npm test`, then `cdk synth` with the flags that rebuild this pipeline. */
