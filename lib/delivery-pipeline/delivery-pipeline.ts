@@ -8,6 +8,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
+import { Validator } from '../shared/validation';
 import { acknowledgeDefaultPolicy, acknowledgePipelineFindings } from './pipeline-findings';
 import { ArtifactReplicaStack, ArtifactStore } from './artifact-store';
 import { PipelineConfig, pipelineContextArgs } from './pipeline-config';
@@ -94,6 +95,7 @@ export class DeliveryPipeline extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
     super(scope, id);
     const { config } = props;
+    checkPlacement(Stack.of(this), config);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const store = new ArtifactStore(this, 'Artifacts', { removalPolicy });
     this.artifactBucket = store.bucket;
@@ -136,7 +138,8 @@ export class DeliveryPipeline extends Construct {
       // One scope per region: each stage keeps the name Production (stacks `Production-Network`
       // in every region, as the smoke CLI expects) while its pipeline stage is named after the region.
       const stage = props.stageFactory(new Construct(this, region), 'Production', { env: { account: config.productionAccount, region } });
-      wave.stages.push(pipelines.StageDeployment.fromStage(stage, { stageName: `Production-${region}` }));
+      const stageName = config.productionRegions.length > 1 ? `Production-${region}` : 'Production';
+      wave.stages.push(pipelines.StageDeployment.fromStage(stage, { stageName }));
       return stage;
     });
     // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
@@ -204,6 +207,14 @@ export class DeliveryPipeline extends Construct {
       })],
     });
   }
+}
+
+/** The pipeline's stack must be pinned to the tools account and region: cross-account actions need both. */
+function checkPlacement(stack: Stack, config: PipelineConfig): void {
+  const v = new Validator('delivery pipeline placement');
+  v.check(stack.account === config.toolsAccount, 'stack account', stack.account, `expected the tools account ${config.toolsAccount}: pin the stack with env`);
+  v.check(stack.region === config.toolsRegion, 'stack region', stack.region, `expected the tools region ${config.toolsRegion}: pin the stack with env`);
+  v.throwIfInvalid();
 }
 
 /**
