@@ -118,8 +118,7 @@ export class DeliveryPipeline extends Construct {
     });
 
     this.sandbox = props.stageFactory(this, 'Sandbox', { env: { account: config.sandboxAccount, region: config.sandboxRegion } });
-    const smokeTest = props.smokeTest ?? true;
-    if (smokeTest) {
+    if (props.smokeTest ?? true) {
       this.smokeRunnerRole = this.newSmokeRunnerRole(props.smokeRunnerRoleName);
       this.smokeAccess = new SmokeAccessStack(this.sandbox, 'SmokeAccess', {
         env: { account: config.sandboxAccount, region: config.sandboxRegion },
@@ -127,23 +126,34 @@ export class DeliveryPipeline extends Construct {
         runnerAccount: config.toolsAccount,
       });
     }
-    this.pipeline.addStage(this.sandbox, { post: this.smokeAccess && this.smokeRunnerRole ? [this.smokeStep(source, this.smokeAccess, this.smokeRunnerRole)] : [] });
+    const smoke = this.smokeAccess && this.smokeRunnerRole ? [this.smokeStep(source, this.smokeAccess, this.smokeRunnerRole)] : [];
+    this.pipeline.addStage(this.sandbox, { post: smoke });
+    this.production = this.addProductionWave(props, smoke.length > 0);
+    // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
+    this.pipeline.buildPipeline();
+    this.acknowledgeFindings();
+  }
 
+  /** A manual approval, then one Production stage per region, deployed in parallel. */
+  private addProductionWave(props: DeliveryPipelineProps, smokeTested: boolean): Stage[] {
+    const regions = props.config.productionRegions;
     const wave = this.pipeline.addWave('Production', {
       pre: [new pipelines.ManualApprovalStep('PromoteToProduction', {
-        comment: `Sandbox deployed${smokeTest ? ' and smoke-tested' : ''}: deploy this commit to Production in ${config.productionRegions.join(', ')}?`,
+        comment: `Sandbox deployed${smokeTested ? ' and smoke-tested' : ''}: deploy this commit to Production in ${regions.join(', ')}?`,
       })],
     });
-    this.production = config.productionRegions.map((region) => {
+    return regions.map((region) => {
       // One scope per region: each stage keeps the name Production (stacks `Production-Network`
       // in every region, as the smoke CLI expects) while its pipeline stage is named after the region.
-      const stage = props.stageFactory(new Construct(this, region), 'Production', { env: { account: config.productionAccount, region } });
-      const stageName = config.productionRegions.length > 1 ? `Production-${region}` : 'Production';
+      const stage = props.stageFactory(new Construct(this, region), 'Production', { env: { account: props.config.productionAccount, region } });
+      const stageName = regions.length > 1 ? `Production-${region}` : 'Production';
       wave.stages.push(pipelines.StageDeployment.fromStage(stage, { stageName }));
       return stage;
     });
-    // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
-    this.pipeline.buildPipeline();
+  }
+
+  /** The findings of the roles and projects CDK Pipelines generated, one resource at a time. */
+  private acknowledgeFindings(): void {
     acknowledgePipelineFindings(this.pipeline);
     const grants = this.smokeRunnerRole?.node.tryFindChild('DefaultPolicy');
     if (grants instanceof iam.Policy) {
