@@ -41,7 +41,7 @@ export class SmokeAccessStack extends Stack {
       statements: smokeStatements(this, this.stageName()),
     });
     this.roleArnOutput = new CfnOutput(this, SMOKE_ROLE_OUTPUT, { value: this.role.roleArn, description: 'Role the pipeline\'s smoke step assumes' });
-    acknowledgeWildcards(this.policy, 'Describe calls on flow logs, Auto Scaling groups and event source mappings support no resource-level permissions; '
+    acknowledgeWildcards(this.policy, 'Describing flow logs, Auto Scaling groups, event source mappings and subscription attributes supports no resource-level permissions; '
       + 'the stage\'s stacks, topics, queues and API methods are named by the stage prefix CloudFormation puts in their generated names, and KMS is limited to calls through SNS and SQS.');
   }
 
@@ -64,12 +64,13 @@ export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStat
     }),
     new iam.PolicyStatement({
       sid: 'DescribeWithoutResourceLevelPermissions',
-      actions: ['ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'lambda:ListEventSourceMappings'],
+      // Read-only calls that take no resource ARN in IAM (a subscription's attributes are authorized account-wide).
+      actions: ['ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes'],
       resources: ['*'],
     }),
     new iam.PolicyStatement({
       sid: 'PublishToStageTopics',
-      actions: ['sns:Publish', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'],
+      actions: ['sns:Publish', 'sns:ListSubscriptionsByTopic'],
       resources: [arn('sns', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)],
     }),
     new iam.PolicyStatement({

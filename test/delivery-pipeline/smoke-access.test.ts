@@ -75,9 +75,9 @@ describe('the smoke role', () => {
     expect(JSON.stringify(kms[0].Condition)).toContain('sqs.eu-west-1.');
   });
 
-  test('is granted "*" only for the describe calls that support no resource-level permissions', () => {
+  test('is granted "*" only for the read calls that take no resource-level permissions', () => {
     const unscoped = statements.filter((s) => JSON.stringify(s.Resource) === '"*"').flatMap(actionsOf).sort();
-    expect(unscoped).toEqual(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeFlowLogs', 'lambda:ListEventSourceMappings']);
+    expect(unscoped).toEqual(['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeFlowLogs', 'lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes']);
   });
 
   test('reaches only the stage\'s own stacks, topics and queues, in its account and region', () => {
