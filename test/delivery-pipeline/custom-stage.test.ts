@@ -63,3 +63,11 @@ describe('DeliveryPipeline with a stage of your own', () => {
       .toThrow(new ConfigError('delivery pipeline placement', ['stack account: got "999999999999"; expected the tools account 111111111111: pin the stack with env']));
   });
 });
+
+test('the package exports the pipeline, its stack, config and smoke access', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const api = require('../../lib');
+  for (const name of ['DeliveryPipeline', 'DeliveryPipelineStack', 'pipelineConfig', 'pipelineRequested', 'buildPipelineApp', 'SmokeAccessStack', 'ArtifactStore']) {
+    expect(typeof api[name]).toBe('function');
+  }
+});
