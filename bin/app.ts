@@ -1,30 +1,36 @@
 import { App } from 'aws-cdk-lib';
+import { enforceCompliance } from '../lib/shared/compliance';
+import { synthFailureMessage } from '../lib/shared/synth-failure';
+import { complianceReport } from '../lib/shared/template-findings';
 import { ReferenceStage } from '../lib/stages/reference-stage';
-import { enforceCompliance, findingsIn, formatFindings } from '../lib/shared/compliance';
 import { stageConfig } from '../lib/stages/stage-config';
+import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../lib/stages/stage-selection';
 import { buildPipelineApp, pipelineRequested } from '../lib/delivery-pipeline/delivery-pipeline-stack';
 
-// Stage by context (-c stage=Production); account and region by context or
-// CDK_DEPLOY_ACCOUNT / CDK_DEPLOY_REGION, else the stage is environment-agnostic.
-const app = new App();
-enforceCompliance(app);
-const context = (key: string): string | undefined => app.node.tryGetContext(key);
-// -c pipeline=true: the delivery pipeline (README "Delivery pipeline across accounts") instead of one stage.
-if (pipelineRequested(app)) buildPipelineApp(app);
-else {
-  new ReferenceStage(app, stageConfig({
-    stage: context('stage'),
-    account: context('account') ?? process.env.CDK_DEPLOY_ACCOUNT,
-    region: context('region') ?? process.env.CDK_DEPLOY_REGION,
-    alarmEmail: context('alarmEmail') ?? process.env.ALARM_EMAIL,
-  }));
+// Stage by context (-c stage=Production); account, region, alarm e-mail and the
+// web tier's certificate by context or environment variable (stage-selection.ts).
+function synth(): void {
+  const app = new App();
+  enforceCompliance(app);
+  // -c pipeline=true: the delivery pipeline (README "Delivery pipeline across accounts") instead of one stage.
+  if (pipelineRequested(app)) buildPipelineApp(app);
+  else new ReferenceStage(app, stageConfig(stageSelectionFrom((key) => app.node.tryGetContext(key))));
+  const assembly = app.synth();
+  for (const notice of noticesIn(assembly)) process.stderr.write(`warning: ${notice}\n`);
+  // The CLI fails on findings only for the stacks it selected, and a plain
+  // `cdk synth` selects none inside a stage: fail here on any finding anywhere.
+  const report = complianceReport(assembly, STAGE_NOTICES);
+  if (report) {
+    process.stderr.write(report);
+    process.exitCode = 1;
+  }
 }
-const assembly = app.synth();
 
-// The CLI fails on findings only for the stacks it selected, and a plain
-// `cdk synth` selects none inside a stage: fail here on any finding anywhere.
-const findings = findingsIn(assembly.directory);
-if (findings.length > 0) {
-  process.stderr.write(`cdk-nag: ${findings.length} unacknowledged finding(s):\n${formatFindings(findings)}\n`);
+// Exit code, not a throw: an uncaught error would bury a config problem under
+// Node's stack trace and banner.
+try {
+  synth();
+} catch (error) {
+  process.stderr.write(synthFailureMessage(error));
   process.exitCode = 1;
 }

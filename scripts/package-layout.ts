@@ -15,7 +15,10 @@ export const LIB = path.join(ROOT, 'lib');
  * neither the TypeScript sources nor esbuild to bundle them. A handler missing
  * here fails test/package.test.ts with "no prebuilt bundle at ...".
  */
-export const HANDLERS = ['serverless-api/handler/items.ts', 'fan-out/consumer/handler.ts'];
+export const HANDLERS = [
+  'serverless-api/handler/items.ts', 'fan-out/consumer/handler.ts', 'static-site/key-policy-handler/index.ts',
+  'security-baseline/account-settings/handler.ts',
+];
 
 /** Files the constructs read at synth, relative to lib/: default site content and price data. */
 export const ASSETS = ['static-site/site', 'docs/prices'];

@@ -1,15 +1,5 @@
-import { flowLogDelivering } from './checks/network';
-import { apiRoundTrip } from './checks/serverless-api';
-import { bucketRefusesDirectAccess, siteServesSecurely } from './checks/static-site';
-import { fanOutDelivers } from './checks/fan-out';
-import { loadBalancerSpreads } from './checks/web-tier';
 import { stackOutputs } from './outputs';
 import { fail, Outcome, skip, SmokeCheck, SmokeContext } from './types';
-
-/** Every check, in deployment order. */
-export const ALL_CHECKS: SmokeCheck[] = [
-  flowLogDelivering, loadBalancerSpreads, siteServesSecurely, bucketRefusesDirectAccess, fanOutDelivers, apiRoundTrip,
-];
 
 /** The result of one check. */
 export interface CheckResult extends Outcome {
@@ -17,14 +7,16 @@ export interface CheckResult extends Outcome {
   readonly seconds: number;
 }
 
+type Deployed = { readonly outputs: Record<string, string> } | { readonly missing: Outcome };
+
 /** Runs the checks one after another; a check that throws or overruns `checkTimeoutMs` fails, never hangs. */
 export async function runSmoke(ctx: SmokeContext, checks: SmokeCheck[], checkTimeoutMs: number,
   report: (r: CheckResult) => void = () => undefined): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const outputsByStack = new Map<string, Record<string, string> | undefined>();
+  const stacks = new Map<string, Promise<Deployed>>();
   for (const check of checks) {
     const start = Date.now();
-    const outcome = await runOne(ctx, check, outputsByStack, checkTimeoutMs);
+    const outcome = await runOne(ctx, check, stacks, checkTimeoutMs);
     const result = { ...outcome, check, seconds: (Date.now() - start) / 1000 };
     results.push(result);
     report(result);
@@ -32,17 +24,18 @@ export async function runSmoke(ctx: SmokeContext, checks: SmokeCheck[], checkTim
   return results;
 }
 
-async function runOne(ctx: SmokeContext, check: SmokeCheck, cache: Map<string, Record<string, string> | undefined>, timeoutMs: number): Promise<Outcome> {
+async function runOne(ctx: SmokeContext, check: SmokeCheck, stacks: Map<string, Promise<Deployed>>, timeoutMs: number): Promise<Outcome> {
   const stackName = `${ctx.stage}-${check.architecture}`;
   let timer: NodeJS.Timeout | undefined;
   try {
-    if (!cache.has(stackName)) cache.set(stackName, await stackOutputs(ctx, stackName));
-    const outputs = cache.get(stackName);
-    if (!outputs) return skip(`stack ${stackName} is not deployed`);
+    // One look per stack, shared by its checks (a failed look is not retried).
+    if (!stacks.has(stackName)) stacks.set(stackName, lookUp(ctx, stackName));
+    const deployed = await stacks.get(stackName)!;
+    if ('missing' in deployed) return deployed.missing;
     const timeout = new Promise<Outcome>((resolve) => {
       timer = setTimeout(() => resolve(fail(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     });
-    return await Promise.race([check.run(ctx, outputs), timeout]);
+    return await Promise.race([check.run(ctx, deployed.outputs), timeout]);
   } catch (error) {
     return fail(`${(error as Error).name}: ${(error as Error).message}`);
   } finally {
@@ -50,11 +43,40 @@ async function runOne(ctx: SmokeContext, check: SmokeCheck, cache: Map<string, R
   }
 }
 
-/** One line per check, then the summary; returns the exit code (1 when any check failed). */
-export function summarize(results: CheckResult[], print: (line: string) => void): number {
+/**
+ * The stack's outputs in the region asked; when it is not there, whether it is
+ * deployed in another region (a failure naming it) or nowhere (a skip).
+ */
+async function lookUp(ctx: SmokeContext, stackName: string): Promise<Deployed> {
+  const outputs = await stackOutputs(ctx, stackName);
+  if (outputs) return { outputs };
+  const elsewhere = ctx.locateStack ? await ctx.locateStack(stackName) : [];
+  if (elsewhere.length > 0) {
+    return { missing: fail(`stack ${stackName} is not deployed in ${ctx.region} but is in ${elsewhere.join(', ')}; run with --region ${elsewhere[0]} to check it`) };
+  }
+  return { missing: skip(`stack ${stackName} is not deployed in ${ctx.region}`) };
+}
+
+/** How a run is judged. */
+export interface SummaryOptions {
+  /**
+   * Exit 0 when every check was skipped (nothing deployed). Off by default: a
+   * run that checked nothing proves nothing, and a wrong stage or region looks just like it.
+   * @default false
+   */
+  readonly allowEmpty?: boolean;
+}
+
+/** The summary line (and why an empty run fails); returns the exit code: 1 when any check failed or none ran. */
+export function summarize(results: CheckResult[], print: (line: string) => void, options: SummaryOptions = {}): number {
   const count = (s: Outcome['status']) => results.filter((r) => r.status === s).length;
   print(`\n${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped`);
-  return count('fail') > 0 ? 1 : 0;
+  if (count('fail') > 0) return 1;
+  if (count('pass') === 0 && !options.allowEmpty) {
+    print('Nothing was checked: no stack of the stage is deployed in this region. Check --stage and --region, or pass --allow-empty if that is expected.');
+    return 1;
+  }
+  return 0;
 }
 
 /** A check's line: status, architecture, what it proves, and why. */

@@ -41,7 +41,16 @@ export interface SmokeContext {
   readonly waitMs: number;
   /** A SigV4 signer for an AWS service (`execute-api`, `apigateway`) with the caller's credentials. */
   readonly signer: (service: string) => RequestSigner;
+  /**
+   * The other regions where a stack is deployed, so that a stack missing from
+   * `region` but deployed elsewhere is reported, not silently skipped.
+   * @default none: a missing stack is only skipped
+   */
+  readonly locateStack?: StackLocator;
 }
+
+/** The regions, other than the one asked, where a stack is deployed. */
+export type StackLocator = (stackName: string) => Promise<string[]>;
 
 /** One check of one deployed architecture. */
 export interface SmokeCheck {

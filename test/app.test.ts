@@ -6,11 +6,11 @@ import { CDK_CONTEXT, tempOutdir } from './harness';
 // Runs bin/app.ts as `cdk synth` does (context passed by environment), Lambda
 // bundling included. CloudFormation's built-in schema validation (3 s a
 // process) is left to `cdk synth`, which .ci/run runs for both stages.
-function synthApp(context: Record<string, unknown>) {
+function synthApp(context: Record<string, unknown>, env: Record<string, string> = {}) {
   const outdir = tempOutdir();
   const result = spawnSync(process.execPath, ['-r', 'sucrase/register', 'bin/app.ts'], {
     cwd: path.join(__dirname, '..'),
-    env: { ...process.env, CDK_VALIDATION: 'false', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, ...context }) },
+    env: { ...process.env, CDK_VALIDATION: 'false', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, ...context }), ...env },
     encoding: 'utf8',
   });
   return { ...result, outdir };
@@ -28,12 +28,17 @@ describe('the app', () => {
     const manifest = readJson(path.join(outdir, 'assembly-Sandbox', 'manifest.json'));
     const stacks = Object.values(manifest.artifacts as Record<string, { type: string; properties?: { stackName?: string } }>)
       .filter((a) => a.type === 'aws:cloudformation:stack').map((a) => a.properties?.stackName);
-    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi']);
+    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi', 'Sandbox-DataTier', 'Sandbox-SecurityBaseline']);
   });
 
-  test('fails clearly on an unknown stage', () => {
-    const { status, stderr } = synthApp({ stage: 'Prod' });
-    expect(status).not.toBe(0);
-    expect(stderr).toContain('stage: got "Prod"; expected one of "Sandbox", "Production"');
+  test('fails on bad stage config with its problems alone, once, and no stack trace', () => {
+    const { status, stderr } = synthApp({ stage: 'Prod', account: '12' });
+    expect(status).toBe(1);
+    expect(stderr).toBe([
+      'Invalid stage config:',
+      '  - stage: got "Prod"; expected one of "Sandbox", "Production"',
+      '  - account: got "12"; expected a 12-digit AWS account id',
+      '',
+    ].join('\n'));
   });
 });

@@ -2,7 +2,7 @@ import * as api from '../lib';
 
 test('the package entry exports every construct, stack and helper a user composes with', () => {
   for (const name of ['Network', 'NetworkStack', 'ReferenceStage', 'stageConfig', 'STAGE_PROFILES',
-    'enforceCompliance', 'acknowledge', 'EncryptedLogGroup', 'ConfigError', 'resolveNetworkProps',
+    'enforceCompliance', 'acknowledge', 'templateFindings', 'complianceReport', 'EncryptedLogGroup', 'ConfigError', 'resolveNetworkProps',
     'FanOut', 'FanOutStack', 'validateFanOutProps', 'HardenedFunction', 'ManagedPolicyRole', 'AlarmTopic',
     'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl',
     'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps', 'WebTier', 'WebTierStack', 'validateWebTierProps']) {

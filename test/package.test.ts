@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ROOT } from '../scripts/package-layout';
+import { HANDLERS, LIB, libModules, ROOT } from '../scripts/package-layout';
 import { buildPackageDir, installInto, pack, Packed } from './package/pack';
 
 const MY_SITE = '<!doctype html><title>My app</title>';
@@ -44,7 +44,22 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** Every handler entry a construct names: `path.join(__dirname, 'dir', 'file.ts')`, relative to lib/. */
+function handlerEntriesNamedInLib(): string[] {
+  return libModules().flatMap((module) => {
+    const source = fs.readFileSync(path.join(LIB, module), 'utf8');
+    return [...source.matchAll(/path\.join\(__dirname, ((?:'[^']+', )*'[^']+\.ts')\)/g)]
+      .map((m) => path.join(path.dirname(module), ...m[1].split(', ').map((part) => part.slice(1, -1))));
+  });
+}
+
 describe('the tarball', () => {
+  test('ships every handler a construct names, prebuilt (scripts/package-layout.ts HANDLERS)', () => {
+    const named = handlerEntriesNamedInLib();
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    expect([...HANDLERS].sort()).toEqual([...new Set(named)].sort());
+  });
+
   test('holds the compiled library, the prebuilt handlers, the default site and the price data', () => {
     expect(packed.files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'dist/index.js',

@@ -64,15 +64,17 @@ function outputTable(template: CfnTemplate): string {
 }
 
 function acknowledgementTable(template: CfnTemplate): string {
-  const rules = new Map<string, { reason: string; resources: Set<string> }>();
+  // One row per rule and reason: one rule can be acknowledged for different reasons on different resources.
+  const rules = new Map<string, { id: string; reason: string; resources: Set<string> }>();
   for (const { logicalId, ruleId, reason } of acknowledgementsIn(template)) {
-    const entry = rules.get(ruleId) ?? { reason, resources: new Set<string>() };
+    const key = `${ruleId}\n${reason}`;
+    const entry = rules.get(key) ?? { id: ruleId, reason, resources: new Set<string>() };
     entry.resources.add(logicalId.replace(/[0-9A-F]{8}$/, ''));
-    rules.set(ruleId, entry);
+    rules.set(key, entry);
   }
   if (rules.size === 0) return 'None: every rule of the five packs passes.';
   const rows = [...rules].sort(([a], [b]) => a.localeCompare(b))
-    .map(([id, e]) => `| \`${id.replace(/\|/g, '\\|')}\` | ${summarise([...e.resources].sort())} | ${e.reason.replace(/\|/g, '\\|')} |`);
+    .map(([, e]) => `| \`${e.id.replace(/\|/g, '\\|')}\` | ${summarise([...e.resources].sort())} | ${e.reason.replace(/\|/g, '\\|')} |`);
   return ['| rule | on | reason |', '|---|---|---|', ...rows].join('\n');
 }
 

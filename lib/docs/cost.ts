@@ -93,9 +93,7 @@ const IDLE_RULES: Record<string, IdleRule> = {
   'AWS::EC2::VPCEndpoint': (id, r, _a, p) => r.Properties?.VpcEndpointType === 'Interface'
     ? [line(id, r.Type, `Interface endpoint hours x ${(r.Properties.SubnetIds ?? []).length} AZ`, perMonth(p.idle.interfaceEndpointAzHour.price, p) * (r.Properties.SubnetIds ?? []).length)]
     : [],
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': (id, r, _a, p) => (r.Properties?.Type ?? 'application') === 'application'
-    ? [line(id, r.Type, 'Application Load Balancer hours', perMonth(p.idle.applicationLoadBalancerHour.price, p))]
-    : [],
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': loadBalancerLines,
   'AWS::KMS::Key': (id, r, _a, p) => [line(id, r.Type, 'KMS key', p.idle.kmsKeyMonth.price)],
   'AWS::WAFv2::WebACL': (id, r, _a, p) => {
     const rules = (r.Properties?.Rules ?? []).length;
@@ -195,6 +193,24 @@ function instanceLines(id: string, r: CfnResource, instanceType: string | undefi
 
 function publicIpOf(r: CfnResource): boolean {
   return (r.Properties?.NetworkInterfaces ?? []).some((n: { AssociatePublicIpAddress?: boolean }) => n.AssociatePublicIpAddress);
+}
+
+/**
+ * An Application Load Balancer's hours and, when internet-facing (the default
+ * scheme), the public IPv4 address its node holds in each AZ: billed per hour
+ * since February 2024, at least one per subnet, more while it scales out.
+ */
+function loadBalancerLines(id: string, r: CfnResource, _all: Resources, p: PriceData): CostLine[] {
+  const props = r.Properties ?? {};
+  if ((props.Type ?? 'application') !== 'application') return [];
+  const lines = [line(id, r.Type, 'Application Load Balancer hours', perMonth(p.idle.applicationLoadBalancerHour.price, p))];
+  if ((props.Scheme ?? 'internet-facing') === 'internet-facing') {
+    const subnets = props.SubnetMappings ?? props.Subnets;
+    // A list resolved only at deploy (one token) leaves the AZ count, and so the total, unknown.
+    const azs = Array.isArray(subnets) ? subnets.length : NaN;
+    lines.push(line(id, r.Type, `Public IPv4 address hours x ${Number.isNaN(azs) ? 'unknown number of' : azs} AZ`, azs * perMonth(p.idle.publicIpv4Hour.price, p)));
+  }
+  return lines;
 }
 
 /** Idle instances of a group: its desired count, else its minimum. */

@@ -157,7 +157,9 @@ export function mermaidDiagram(input: DiagramInput): string {
         break;
     }
   }
+  drawDataStores(d, all);
   drawAlarms(d, all);
+  drawSecurityServices(d, all);
   return d.render(Object.values(all).some((r) => r.Type === 'AWS::EC2::VPC') ? 'TB' : 'LR');
 }
 
@@ -192,6 +194,44 @@ function drawSubscription(d: Diagram, p: Record<string, any>, all: Record<string
   for (const dlq of refsIn(p.RedrivePolicy)) d.edge({ from: topic, to: dlq, label: 'undeliverable', dotted: true });
   d.node({ id: 'publishers', label: 'Publishers', shape: 'round' });
   d.edge({ from: 'publishers', to: topic, label: 'publish' });
+}
+
+/**
+ * Databases and caches in their subnet tier, who may connect to them (security
+ * group rules from another stack's group: the app tier), the password
+ * rotation function and the backup plan.
+ */
+function drawDataStores(d: Diagram, all: Record<string, CfnResource>): void {
+  const stores = new Map<string, string[]>();
+  for (const [id, r] of Object.entries(all)) {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::RDS::DBCluster') {
+      const scaling = p.ServerlessV2ScalingConfiguration;
+      const instances = Object.values(all).filter((x) => x.Type === 'AWS::RDS::DBInstance' && refsIn(x.Properties?.DBClusterIdentifier).includes(id)).length;
+      d.node({ id, label: `Aurora ${p.Engine} ${p.EngineVersion ?? ''}<br/>${scaling ? `Serverless v2, ${scaling.MinCapacity}-${scaling.MaxCapacity} ACU, ` : ''}${instances} instance${instances === 1 ? '' : 's'}`, shape: 'db', group: importedTier(all[refsIn(p.DBSubnetGroupName)[0]]?.Properties?.SubnetIds) });
+      stores.set(id, refsIn(p.VpcSecurityGroupIds));
+    } else if (r.Type === 'AWS::ElastiCache::ReplicationGroup') {
+      d.node({ id, label: `ElastiCache ${p.Engine}<br/>${p.NumCacheClusters ?? 1} x ${p.CacheNodeType}${p.TransitEncryptionEnabled ? ', TLS' : ''}${p.AuthToken ? ' + AUTH' : ''}`, shape: 'db', group: importedTier(all[refsIn(p.CacheSubnetGroupName)[0]]?.Properties?.SubnetIds) });
+      stores.set(id, refsIn(p.SecurityGroupIds));
+    }
+  }
+  for (const r of Object.values(all).filter((x) => x.Type === 'AWS::EC2::SecurityGroupIngress' && importsIn(x.Properties?.SourceSecurityGroupId).length > 0)) {
+    const store = [...stores].find(([, groups]) => groups.some((g) => refsIn(r.Properties?.GroupId).includes(g)))?.[0];
+    if (!store) continue;
+    d.node({ id: 'app_tier', label: 'App tier<br/>(security group of another stack)', shape: 'round' });
+    d.edge({ from: 'app_tier', to: store, label: `TCP :${r.Properties?.FromPort}` });
+  }
+  for (const [id, r] of Object.entries(all)) {
+    if (r.Type === 'AWS::SecretsManager::RotationSchedule' && r.Properties?.HostedRotationLambda) {
+      d.node({ id, label: `Password rotation<br/>${r.Properties.HostedRotationLambda.RotationType} (hosted Lambda)`, shape: 'box', group: importedTier(r.Properties.HostedRotationLambda.VpcSubnetIds) });
+      for (const cluster of [...stores.keys()].filter((s) => all[s].Type === 'AWS::RDS::DBCluster')) d.edge({ from: id, to: cluster, label: 'rotates password', dotted: true });
+    } else if (r.Type === 'AWS::Backup::BackupSelection') {
+      const plan = refsIn(r.Properties?.BackupPlanId)[0];
+      const copies = (all[plan]?.Properties?.BackupPlan?.BackupPlanRule ?? []).some((rule: { CopyActions?: unknown[] }) => rule.CopyActions?.length);
+      d.node({ id: plan, label: `AWS Backup plan<br/>daily${copies ? ', copy to a second region' : ''}`, shape: 'box' });
+      for (const target of refsIn(r.Properties?.BackupSelection?.Resources)) d.edge({ from: plan, to: target, label: 'backs up', dotted: true });
+    }
+  }
 }
 
 /** Alarms collapse into one node per topic they notify. */
@@ -313,4 +353,55 @@ export function humanize(logicalId: string, prefix?: string): string {
   let id = logicalId.replace(/[0-9A-F]{8}$/, '');
   if (prefix && id.startsWith(prefix) && id.length > prefix.length) id = id.slice(prefix.length);
   return id.replace(/([a-z0-9])([A-Z])/g, '$1 $2').trim();
+}
+
+const SECURITY_SERVICES: Record<string, string> = {
+  'AWS::CloudTrail::Trail': 'CloudTrail trail',
+  'AWS::Config::ConfigurationRecorder': 'AWS Config recorder',
+  'AWS::GuardDuty::Detector': 'GuardDuty detector',
+  'AWS::SecurityHub::Hub': 'Security Hub',
+  'AWS::AccessAnalyzer::Analyzer': 'IAM Access Analyzer',
+};
+const FINDING_SOURCES: Record<string, string> = { 'aws.guardduty': 'AWS::GuardDuty::Detector', 'aws.securityhub': 'AWS::SecurityHub::Hub' };
+
+/** The account's watchers: trail and recorder to their bucket, CIS filters to their alarms, findings to the topic. */
+function drawSecurityServices(d: Diagram, all: Record<string, CfnResource>): void {
+  const entries = Object.entries(all);
+  const ofType = (type: string) => entries.filter(([, r]) => r.Type === type);
+  for (const [id, r] of entries.filter(([, x]) => SECURITY_SERVICES[x.Type])) {
+    const trail = r.Type === 'AWS::CloudTrail::Trail';
+    d.node({ id, label: `${SECURITY_SERVICES[r.Type]}${trail && r.Properties?.IsMultiRegionTrail ? '<br/>all regions, validated' : ''}`, shape: 'box' });
+    if (trail) {
+      d.node({ id: 'apiCalls', label: 'API calls of the account', shape: 'round' });
+      d.edge({ from: 'apiCalls', to: id, label: 'events' });
+      for (const b of refsIn(r.Properties?.S3BucketName)) d.edge({ from: id, to: b, label: 'log files' });
+    }
+  }
+  const [recorder] = ofType('AWS::Config::ConfigurationRecorder');
+  for (const [, channel] of ofType('AWS::Config::DeliveryChannel')) {
+    for (const b of refsIn(channel.Properties?.S3BucketName)) if (recorder) d.edge({ from: recorder[0], to: b, label: 'snapshots, history' });
+  }
+  const rules = ofType('AWS::Config::ConfigRule').length;
+  if (rules > 0) {
+    d.node({ id: 'configRules', label: `${rules} AWS Config managed rules`, shape: 'box' });
+    if (recorder) d.edge({ from: recorder[0], to: 'configRules', label: 'evaluated', dotted: true });
+  }
+  const [trail] = ofType('AWS::CloudTrail::Trail');
+  const filters = ofType('AWS::Logs::MetricFilter').length;
+  for (const topic of new Set(ofType('AWS::CloudWatch::Alarm').flatMap(([, a]) => refsIn(a.Properties?.AlarmActions)))) {
+    if (trail && filters > 0) d.edge({ from: trail[0], to: `alarms_${topic}`, label: `${filters} CIS metric filters`, dotted: true });
+  }
+  for (const [, rule] of ofType('AWS::Events::Rule')) {
+    const sources: string[] = rule.Properties?.EventPattern?.source ?? [];
+    const from = sources.map((src) => ofType(FINDING_SOURCES[src] ?? '')[0]?.[0]).find(Boolean);
+    for (const target of rule.Properties?.Targets ?? []) {
+      if (!from) continue;
+      for (const t of refsIn(target.Arn)) d.edge({ from, to: t, label: 'findings' });
+      for (const dlq of refsIn(target.DeadLetterConfig)) d.edge({ from, to: dlq, label: 'undeliverable', dotted: true });
+    }
+  }
+  if (ofType('Custom::AccountSetting').length > 0) {
+    d.node({ id: 'accountSettings', label: 'Account settings<br/>EBS encryption, S3 Block Public Access, password policy', shape: 'box' });
+    for (const [fn] of ofType('AWS::Lambda::Function').filter(([id]) => id.includes('AccountSettings'))) d.edge({ from: fn, to: 'accountSettings', label: 'sets, restores on delete' });
+  }
 }

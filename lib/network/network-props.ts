@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Validator } from '../shared/validation';
@@ -40,7 +40,8 @@ export interface SubnetTierSizes {
 /** Props of the {@link Network} construct. */
 export interface NetworkProps {
   /**
-   * IPv4 CIDR block of the VPC; prefix /16 to /28.
+   * IPv4 CIDR block of the VPC; prefix /16 to /28. Must be known at synth
+   * (not a parameter): the VPC divides it into subnets.
    * @default '10.0.0.0/16'
    */
   readonly cidr?: string;
@@ -52,7 +53,8 @@ export interface NetworkProps {
   readonly azCount?: number;
   /**
    * Explicit Availability Zone names (e.g. `['eu-west-1a', 'eu-west-1b']`).
-   * Names need a stack with an explicit region.
+   * Names need a stack with an explicit region; they may be tokens, the
+   * list's length must be known at synth.
    * @default the first `azCount` zones of the region, resolved at deploy time
    */
   readonly availabilityZones?: string[];
@@ -86,6 +88,8 @@ export interface NetworkProps {
   /**
    * CIDR blocks denied in and out at the public and private network ACLs,
    * ahead of every allow rule (e.g. known-bad address ranges). At most 10.
+   * Entries may be tokens (e.g. `Fn.select(0, param.valueAsList)`); the list's
+   * length must be known at synth.
    * @default []
    */
   readonly blockedCidrs?: string[];
@@ -115,11 +119,12 @@ const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/;
 export function resolveNetworkProps(props: NetworkProps): ResolvedNetworkProps {
   const v = new Validator('Network props');
   const cidr = props.cidr ?? '10.0.0.0/16';
-  const vpcBlock = v.cidr('cidr', cidr, 16, 28);
+  const vpcBlock = knownAtSynth(v, 'cidr', cidr, 'the VPC divides it into subnets at synth') ? v.cidr('cidr', cidr, 16, 28) : undefined;
   const azCount = props.availabilityZones?.length ?? props.azCount ?? 2;
-  v.intRange('azCount', props.azCount, 2, 6);
+  if (knownAtSynth(v, 'azCount', props.azCount, 'it decides how many subnets there are')) v.intRange('azCount', props.azCount, 2, 6);
   checkAvailabilityZones(v, props.availabilityZones);
-  v.check(props.azCount === undefined || props.availabilityZones === undefined || props.azCount === props.availabilityZones.length,
+  const bothKnown = !Token.isUnresolved(props.azCount) && !Token.isUnresolved(props.availabilityZones);
+  v.check(!bothKnown || props.azCount === undefined || props.availabilityZones === undefined || props.azCount === props.availabilityZones.length,
     'azCount', props.azCount, `expected it to match the ${props.availabilityZones?.length} availabilityZones given, or to be left out`);
   const natMode = props.natMode ?? 'single';
   v.oneOf('natMode', natMode, NAT_MODES);
@@ -128,24 +133,48 @@ export function resolveNetworkProps(props: NetworkProps): ResolvedNetworkProps {
     private: props.subnetSizes?.private ?? 22,
     isolated: props.subnetSizes?.isolated ?? 24,
   };
+  let sizesKnown = true;
   for (const [tier, mask] of Object.entries(subnetSizes)) {
-    if (mask !== false) v.intRange(`subnetSizes.${tier}`, mask, 16, 28);
+    if (!knownAtSynth(v, `subnetSizes.${tier}`, mask, 'the VPC lays out its subnets at synth')) sizesKnown = false;
+    else if (mask !== false) v.intRange(`subnetSizes.${tier}`, mask, 16, 28);
   }
-  if (vpcBlock) checkSubnetsFit(v, vpcBlock.prefix, cidr, azCount, subnetSizes);
+  if (vpcBlock && sizesKnown && !Token.isUnresolved(azCount)) checkSubnetsFit(v, vpcBlock.prefix, cidr, azCount, subnetSizes);
   checkNatNeeds(v, natMode, subnetSizes);
   const blockedCidrs = props.blockedCidrs ?? [];
-  v.check(blockedCidrs.length <= MAX_BLOCKED_CIDRS, 'blockedCidrs', `${blockedCidrs.length} entries`,
-    `expected at most ${MAX_BLOCKED_CIDRS}, as each becomes a deny rule in network ACLs limited to 20 rules per direction`);
-  blockedCidrs.forEach((c, i) => v.cidr(`blockedCidrs[${i}]`, c, 0, 32));
+  checkBlockedCidrs(v, blockedCidrs);
   v.throwIfInvalid();
   return { cidr, azCount, availabilityZones: props.availabilityZones, subnetSizes, natMode, blockedCidrs };
 }
 
+/**
+ * Records a problem when `value` is a token where the value shapes the
+ * template itself (how many subnets, which rules): CloudFormation parameters
+ * and imported values cannot be used there. True when the value is known.
+ */
+function knownAtSynth(v: Validator, prop: string, value: unknown, why: string): boolean {
+  if (!Token.isUnresolved(value)) return true;
+  v.fail(prop, 'a token', `expected a value known at synth: ${why}, which a value known only at deploy (a parameter, an imported value) cannot drive`);
+  return false;
+}
+
+function checkBlockedCidrs(v: Validator, blockedCidrs: string[]): void {
+  // The list makes one ACL rule per entry, so its length must be known; each entry may be a token.
+  if (!knownAtSynth(v, 'blockedCidrs', blockedCidrs, 'each entry becomes its own network ACL rule (the entries themselves may be tokens)')) return;
+  v.check(blockedCidrs.length <= MAX_BLOCKED_CIDRS, 'blockedCidrs', `${blockedCidrs.length} entries`,
+    `expected at most ${MAX_BLOCKED_CIDRS}, as each becomes a deny rule in network ACLs limited to 20 rules per direction`);
+  blockedCidrs.forEach((c, i) => {
+    if (!Token.isUnresolved(c)) v.cidr(`blockedCidrs[${i}]`, c, 0, 32);
+  });
+}
+
 function checkAvailabilityZones(v: Validator, azs: string[] | undefined): void {
-  if (azs === undefined) return;
+  if (azs === undefined || !knownAtSynth(v, 'availabilityZones', azs, 'each zone gets its own subnets (the names themselves may be tokens)')) return;
   v.check(azs.length >= 2 && azs.length <= 6, 'availabilityZones', azs, 'expected 2 to 6 zone names');
-  v.check(new Set(azs).size === azs.length, 'availabilityZones', azs, 'expected each zone once');
-  azs.forEach((az, i) => v.check(AZ_NAME.test(az), `availabilityZones[${i}]`, az, 'expected a zone name such as "eu-west-1a"'));
+  const known = azs.filter((az) => !Token.isUnresolved(az));
+  v.check(new Set(known).size === known.length, 'availabilityZones', azs, 'expected each zone once');
+  azs.forEach((az, i) => {
+    if (!Token.isUnresolved(az)) v.check(AZ_NAME.test(az), `availabilityZones[${i}]`, az, 'expected a zone name such as "eu-west-1a"');
+  });
 }
 
 /**

@@ -40,7 +40,10 @@ export function alarmAbove(scope: Construct, id: string, topic: sns.ITopic, spec
 
 /** Props of {@link AlarmTopic}. */
 export interface AlarmTopicProps {
-  /** Key the topic is encrypted with; CloudWatch is granted its use (an imported key must grant it already). */
+  /**
+   * Key the topic is encrypted with; CloudWatch is granted its use (an imported
+   * key's policy cannot be changed here and must grant it already).
+   */
   readonly key: kms.IKey;
   /** E-mail address to subscribe. @default none */
   readonly email?: string;

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Aspects, Validations } from 'aws-cdk-lib';
 import type { NagPack } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { acknowledgeCdkProviders } from './cdk-provider-acknowledgements';
 
 /**
  * The packs built from AWS Config rules, which share rule names
@@ -39,10 +40,12 @@ export function nagPacks(): NagPack[] {
 /**
  * Copies every acknowledgement under `scope` into its resource's template
  * metadata (`cdk_nag.rules_to_suppress`), so an auditor reading a template
- * sees each acknowledged rule with its reason. Aspects do not cross stage
- * boundaries, so call this on each Stage.
+ * sees each acknowledged rule with its reason, and acknowledges the rules
+ * CDK's own provider functions break (see cdk-provider-acknowledgements.ts).
+ * Aspects do not cross stage boundaries, so call this on each Stage.
  */
 export function recordAcknowledgements(scope: IConstruct): void {
+  acknowledgeCdkProviders(scope);
   Aspects.of(scope).add(new (cdkNag().WriteNagSuppressionsToCloudFormationAspect)());
 }
 
@@ -60,6 +63,24 @@ export function enforceCompliance(scope: IConstruct): void {
  */
 export function acknowledge(construct: IConstruct, ruleId: string, reason: string): void {
   Validations.of(construct).acknowledge({ id: ruleId, reason });
+}
+
+/**
+ * A resolved CloudFormation value as cdk-nag writes it into a finding id
+ * (`AwsSolutions-IAM5[Resource::<Bucket.Arn>/*]`): joins flattened, `Ref` and
+ * `Fn::GetAtt` in angle brackets. Lets an acknowledgement name the exact
+ * finding however the stack is placed, without reaching into cdk-nag.
+ */
+export function nagFindingName(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const v = value as Record<string, any>;
+  if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(nagFindingName).join(v['Fn::Join'][0]);
+  if (v['Fn::Sub']) return nagFindingName(v['Fn::Sub']);
+  if (v['Fn::GetAtt']) return `<${nagFindingName(v['Fn::GetAtt'][0])}.${nagFindingName(v['Fn::GetAtt'][1])}>`;
+  if (v['Fn::ImportValue']) return nagFindingName(v['Fn::ImportValue']);
+  if (v.Ref) return `<${nagFindingName(v.Ref)}>`;
+  return JSON.stringify(value);
 }
 
 /** One unacknowledged finding: the rule and the construct it fires on. */

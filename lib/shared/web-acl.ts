@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -56,9 +56,8 @@ export class RegionalWebAcl extends Construct {
         },
       ],
     });
-    // WAF delivers only to log groups whose name starts with aws-waf-logs-.
     const { logGroup } = new EncryptedLogGroup(this, 'Logs', {
-      logGroupName: `aws-waf-logs-${this.node.addr.slice(0, 16)}`,
+      logGroupName: wafLogGroupName(this),
       encryptionKey: props.key,
       retention: props.logRetention,
       removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
@@ -76,4 +75,15 @@ export class RegionalWebAcl extends Construct {
   associate(id: string, scope: IConstruct, resourceArn: string): wafv2.CfnWebACLAssociation {
     return new wafv2.CfnWebACLAssociation(scope as Construct, id, { resourceArn, webAclArn: this.webAcl.attrArn });
   }
+}
+
+/**
+ * WAF delivers only to log groups named `aws-waf-logs-*`, so CloudFormation
+ * cannot name this one. The name ends in the stack's id (a UUID new with every
+ * stack creation) and the construct's address, so that two stages, two regions,
+ * two web ACLs in one stack and a retained group of an earlier stack never share it.
+ */
+export function wafLogGroupName(scope: Construct): string {
+  const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+  return `aws-waf-logs-${scope.node.addr.slice(0, 8)}-${stackUuid}`;
 }

@@ -1,10 +1,13 @@
-import { Stage, Tags } from 'aws-cdk-lib';
+import { Annotations, Stage, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DataTierStack } from '../data-tier/data-tier-stack';
 import { FanOutStack } from '../fan-out/fan-out-stack';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
 import { StaticSiteStack } from '../static-site/static-site-stack';
+import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { WebTierStack } from '../web-tier/web-tier-stack';
+import { SecurityBaselineStack } from '../security-baseline/security-baseline-stack';
 import { recordAcknowledgements } from '../shared/compliance';
 import { StageConfig } from './stage-config';
 
@@ -21,6 +24,8 @@ export class ReferenceStage extends Stage {
   readonly staticSite: StaticSiteStack;
   readonly fanOut: FanOutStack;
   readonly serverlessApi: ServerlessApiStack;
+  readonly dataTier: DataTierStack;
+  readonly securityBaseline: SecurityBaselineStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -40,14 +45,17 @@ export class ReferenceStage extends Stage {
         ...config.webTier,
         vpc: this.network.network.vpc,
         removalPolicy: config.removalPolicy,
+        logRetention: config.logRetention,
         deletionProtection: config.deletionProtection,
         alarmEmail: config.alarmEmail,
+        certificateArn: config.certificateArn ?? config.webTier.certificateArn,
       },
     });
+    if (config.plainHttpReason) Annotations.of(this.webTier.webTier).acknowledgeWarning(PLAIN_HTTP_WARNING, config.plainHttpReason);
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
       ...common,
-      description: 'Static site: CloudFront with an origin access identity to a private S3 bucket',
-      site: { ...config.staticSite, removalPolicy: config.removalPolicy },
+      description: `Static site: CloudFront reading a private S3 bucket through ${config.staticSite.originAccess === 'oai' ? 'an origin access identity' : 'origin access control'}`,
+      site: { ...config.staticSite, removalPolicy: config.removalPolicy, logRetention: config.logRetention },
     });
     this.fanOut = new FanOutStack(this, 'FanOut', {
       ...common,
@@ -64,6 +72,27 @@ export class ReferenceStage extends Stage {
         deletionProtection: config.deletionProtection,
         alarmEmail: config.alarmEmail,
       },
+    });
+    this.dataTier = new DataTierStack(this, 'DataTier', {
+      ...common,
+      description: 'Data tier: Aurora PostgreSQL Serverless v2 and ElastiCache (Valkey) in isolated subnets, reachable from the web tier only',
+      dataTier: {
+        ...config.dataTier,
+        vpc: this.network.network.vpc,
+        removalPolicy: config.removalPolicy,
+        deletionProtection: config.deletionProtection,
+        logRetention: config.logRetention,
+        alarmEmail: config.alarmEmail,
+      },
+    });
+    // The web tier's instances are the app tier: only they reach the database and cache, and read their secrets.
+    const web = this.webTier.webTier;
+    this.dataTier.dataTier.allowFrom(web.instanceSecurityGroup, 'the web tier instances');
+    this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
+    this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', {
+      ...common,
+      description: 'Security baseline: CloudTrail with CIS alarms, AWS Config, GuardDuty, Security Hub, Access Analyzer and safe account settings',
+      baseline: { ...config.securityBaseline, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
     });
   }
 }

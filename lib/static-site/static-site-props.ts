@@ -1,11 +1,15 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Validator } from '../shared/validation';
 import { COUNTRY_CODES } from './country-codes';
 
 /**
  * How CloudFront reads the private bucket:
- * - `oai`: an Origin Access Identity, as the notes describe (SSE-S3 buckets only).
  * - `oac`: Origin Access Control, what AWS recommends now (SSE-KMS, every region, writes).
+ * - `oai`: an Origin Access Identity, as the notes describe; AWS calls it legacy, and it
+ *   reads neither SSE-KMS objects nor buckets in regions launched after December 2022.
  */
 export type OriginAccess = 'oai' | 'oac';
 
@@ -15,6 +19,18 @@ export const PRICE_CLASSES: readonly PriceClass[] = ['PriceClass_100', 'PriceCla
 
 /** Encryption at rest of the content bucket. */
 export type ContentEncryption = 'S3_MANAGED' | 'KMS';
+
+/**
+ * Commercial, China and GovCloud regions launched by December 2022, whose S3
+ * buckets accept an Origin Access Identity; regions launched since (such as
+ * ap-southeast-4, il-central-1, ca-west-1, mx-central-1) accept only OAC.
+ */
+export const OAI_REGIONS: ReadonlySet<string> = new Set([
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
+  'ca-central-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2',
+  'eu-north-1', 'me-south-1', 'me-central-1', 'sa-east-1', 'cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1',
+]);
 
 /** A second behaviour: a path pattern served by an HTTP origin, uncached. */
 export interface DynamicContentProps {
@@ -30,22 +46,45 @@ export interface DynamicContentProps {
 /** Props of the {@link StaticSite} construct. */
 export interface StaticSiteProps {
   /**
-   * How CloudFront reads the bucket. See {@link OriginAccess}.
-   * @default 'oai'
+   * How CloudFront reads the bucket. See {@link OriginAccess}. `'oai'` fails at synth
+   * in a region (known at synth) launched after December 2022.
+   * @default 'oac'
    */
   readonly originAccess?: OriginAccess;
   /**
-   * Encryption of the content bucket; `KMS` needs `originAccess: 'oac'`.
+   * Encryption of the content bucket; `KMS` needs `originAccess: 'oac'`. With KMS the
+   * key policy lets this site's distribution decrypt, and no other distribution.
    * @default 'S3_MANAGED'
    */
   readonly encryption?: ContentEncryption;
+  /**
+   * Your own key for `encryption: 'KMS'`, e.g. `kms.Key.fromKeyArn(...)`. The site adds
+   * a statement for its distribution to the key's policy after deploy (and removes it
+   * on delete), so the key policy must let this account's IAM principals manage it.
+   * @default a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Your own content bucket instead of a new one: a private bucket whose policy this app
+   * can change (an `s3.Bucket` of the app, not an imported one). Encryption, versioning,
+   * logging and removal are then yours; `bucketProps`, `encryption`, `encryptionKey`
+   * and `noncurrentVersionDays` do not apply.
+   * @default a new private, versioned, logged bucket
+   */
+  readonly existingBucket?: s3.IBucket;
+  /**
+   * Props merged over the new content bucket's defaults (not with `existingBucket`).
+   * @default none
+   */
+  readonly bucketProps?: s3.BucketProps;
   /**
    * Folder whose files are uploaded to the bucket on every deploy (then the cache is invalidated).
    * @default the sample site in `lib/static-site/site`
    */
   readonly contentPath?: string;
   /**
-   * Single-page-app mode: 403 and 404 are answered with `/index.html` and status 200.
+   * Single-page-app mode: a path with no object is answered with `/index.html` and
+   * status 200 (the app routes it); otherwise with the site's `/404.html` and 404.
    * @default false
    */
   readonly spa?: boolean;
@@ -99,6 +138,12 @@ export interface StaticSiteProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Retention of the logs of the content deployment (and of the key-policy function).
+   * Every site of a stack shares CDK's deployment function, so they must agree.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
@@ -106,43 +151,82 @@ const DOMAIN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const GLOBAL_WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[A-Za-z0-9_-]+\/[0-9a-f-]{36}$/;
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.*$/~"'@:+?&=]*$/;
 
-/** Checks every rule, throwing one ConfigError listing all problems. */
-export function validateStaticSiteProps(props: StaticSiteProps): void {
+/** True when a value is given and known at synth (not a token such as a parameter). */
+const known = (value: unknown): boolean => value !== undefined && !Token.isUnresolved(value);
+
+/**
+ * Checks every rule, throwing one ConfigError listing all problems. Values
+ * that are tokens (parameters, imports) are checked at deploy, not here.
+ * `region` is the bucket's region, when known, for the OAI rule.
+ */
+export function validateStaticSiteProps(props: StaticSiteProps, region?: string): void {
   const v = new Validator('StaticSite props');
-  const access = props.originAccess ?? 'oai';
+  const access = props.originAccess ?? 'oac';
   v.oneOf('originAccess', access, ['oai', 'oac']);
   v.oneOf('encryption', props.encryption, ['S3_MANAGED', 'KMS']);
   v.check(!(access === 'oai' && props.encryption === 'KMS'), 'encryption', 'KMS',
     'an Origin Access Identity cannot read SSE-KMS objects; use originAccess: "oac" or encryption: "S3_MANAGED"');
-  v.oneOf('priceClass', props.priceClass, PRICE_CLASSES);
+  if (access === 'oai' && region !== undefined && known(region)) {
+    v.check(OAI_REGIONS.has(region), 'originAccess', access,
+      `S3 buckets in ${region}, a region launched after December 2022, do not accept an Origin Access Identity; use originAccess: "oac"`);
+  }
+  checkBucket(v, props);
+  if (known(props.priceClass)) v.oneOf('priceClass', props.priceClass, PRICE_CLASSES);
   checkDomain(v, props);
   checkCountries(v, props);
-  if (props.webAclArn !== undefined && !Token.isUnresolved(props.webAclArn)) {
-    v.check(GLOBAL_WEB_ACL_ARN.test(props.webAclArn), 'webAclArn', props.webAclArn, 'expected the ARN of a WAFv2 web ACL of CLOUDFRONT scope (global, in us-east-1)');
+  if (known(props.webAclArn)) {
+    v.check(GLOBAL_WEB_ACL_ARN.test(props.webAclArn!), 'webAclArn', props.webAclArn, 'expected the ARN of a WAFv2 web ACL of CLOUDFRONT scope (global, in us-east-1)');
   }
-  if (props.dynamicContent) {
-    const { pathPattern, originDomainName } = props.dynamicContent;
-    v.check(PATH_PATTERN.test(pathPattern) && pathPattern.length <= 255 && pathPattern !== '/*', 'dynamicContent.pathPattern', pathPattern,
-      'expected a path pattern such as "/api/*" (starts with "/", not the default "/*")');
-    v.check(originDomainName !== undefined && DOMAIN.test(originDomainName) && !originDomainName.startsWith('*'), 'dynamicContent.originDomainName', originDomainName,
-      'a dynamic path pattern needs the domain name of its HTTPS origin, e.g. "api.example.com"');
-  }
+  checkDynamicContent(v, props);
   v.intRange('noncurrentVersionDays', props.noncurrentVersionDays, 1, 3650, ' days');
-  if (props.contentSecurityPolicy !== undefined) {
-    v.check(props.contentSecurityPolicy.trim().length > 0 && !/[\r\n]/.test(props.contentSecurityPolicy), 'contentSecurityPolicy',
+  if (known(props.contentSecurityPolicy)) {
+    v.check(props.contentSecurityPolicy!.trim().length > 0 && !/[\r\n]/.test(props.contentSecurityPolicy!), 'contentSecurityPolicy',
       props.contentSecurityPolicy, 'expected a non-empty policy on one line');
   }
   v.throwIfInvalid();
 }
 
+function checkBucket(v: Validator, props: StaticSiteProps): void {
+  const { existingBucket, bucketProps, encryption, encryptionKey, noncurrentVersionDays } = props;
+  if (existingBucket) {
+    const ignored = Object.entries({ bucketProps, encryption, encryptionKey, noncurrentVersionDays }).filter(([, value]) => value !== undefined).map(([name]) => name);
+    v.check(ignored.length === 0, 'existingBucket', existingBucket.node.path,
+      `${ignored.join(', ')} configure a new bucket; set them on your own bucket instead, or leave existingBucket out`);
+    v.check(!(existingBucket.encryptionKey && props.originAccess === 'oai'), 'existingBucket', existingBucket.node.path,
+      'the bucket is SSE-KMS encrypted, which an Origin Access Identity cannot read; use originAccess: "oac"');
+  }
+  v.check(!(encryptionKey && encryption !== 'KMS'), 'encryptionKey', encryptionKey?.node.path, 'a key is used with encryption: "KMS" only');
+  if (bucketProps) {
+    const owned = ['encryption', 'encryptionKey', 'blockPublicAccess', 'enforceSSL', 'publicReadAccess', 'websiteIndexDocument'] as const;
+    const overridden = owned.filter((name) => bucketProps[name] !== undefined);
+    v.check(overridden.length === 0, 'bucketProps', overridden,
+      'the site keeps its bucket private, TLS-only and encrypted as encryption/encryptionKey say; set the other bucket props here');
+  }
+}
+
+function checkDynamicContent(v: Validator, props: StaticSiteProps): void {
+  if (!props.dynamicContent) return;
+  const { pathPattern, originDomainName } = props.dynamicContent;
+  if (known(pathPattern)) {
+    v.check(PATH_PATTERN.test(pathPattern) && pathPattern.length <= 255 && pathPattern !== '/*', 'dynamicContent.pathPattern', pathPattern,
+      'expected a path pattern such as "/api/*" (starts with "/", not the default "/*")');
+  }
+  if (!Token.isUnresolved(originDomainName)) {
+    v.check(originDomainName !== undefined && DOMAIN.test(originDomainName) && !originDomainName.startsWith('*'), 'dynamicContent.originDomainName', originDomainName,
+      'a dynamic path pattern needs the domain name of its HTTPS origin, e.g. "api.example.com"');
+  }
+}
+
 function checkDomain(v: Validator, props: StaticSiteProps): void {
   const { domainNames, certificateArn } = props;
-  const hasDomains = domainNames !== undefined && domainNames.length > 0;
+  const hasDomains = domainNames !== undefined && (Token.isUnresolved(domainNames) || domainNames.length > 0);
   v.check(!(hasDomains && certificateArn === undefined), 'domainNames', domainNames, 'custom domain names need certificateArn, an ACM certificate in us-east-1');
   v.check(!(!hasDomains && certificateArn !== undefined), 'certificateArn', certificateArn, 'a certificate needs the domainNames it covers');
-  domainNames?.forEach((d, i) => v.check(DOMAIN.test(d), `domainNames[${i}]`, d, 'expected a lower-case domain name such as "www.example.com"'));
-  if (certificateArn !== undefined && !Token.isUnresolved(certificateArn)) {
-    const match = CERTIFICATE_ARN.exec(certificateArn);
+  if (known(domainNames)) {
+    domainNames!.forEach((d, i) => { if (known(d)) v.check(DOMAIN.test(d), `domainNames[${i}]`, d, 'expected a lower-case domain name such as "www.example.com"'); });
+  }
+  if (known(certificateArn)) {
+    const match = CERTIFICATE_ARN.exec(certificateArn!);
     if (!match) v.fail('certificateArn', certificateArn, 'expected an ACM certificate ARN such as "arn:aws:acm:us-east-1:123456789012:certificate/<uuid>"');
     else v.check(match[1] === 'us-east-1', 'certificateArn', certificateArn, `CloudFront uses certificates from us-east-1 only; this one is in ${match[1]}`);
   }
@@ -152,8 +236,8 @@ function checkCountries(v: Validator, props: StaticSiteProps): void {
   const { allowCountries: allow, denyCountries: deny } = props;
   v.check(!(allow && deny), 'denyCountries', deny, 'expected an allow list or a deny list, not both');
   for (const [prop, list] of [['allowCountries', allow], ['denyCountries', deny]] as const) {
-    if (!list) continue;
-    v.check(list.length > 0, prop, list, 'expected at least one country code, or leave it out');
-    list.forEach((c, i) => v.check(COUNTRY_CODES.has(c), `${prop}[${i}]`, c, 'expected an ISO 3166-1 alpha-2 country code such as "DE"'));
+    if (!known(list)) continue;
+    v.check(list!.length > 0, prop, list, 'expected at least one country code, or leave it out');
+    list!.forEach((c, i) => { if (known(c)) v.check(COUNTRY_CODES.has(c), `${prop}[${i}]`, c, 'expected an ISO 3166-1 alpha-2 country code such as "DE"'); });
   }
 }

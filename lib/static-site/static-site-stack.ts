@@ -7,12 +7,12 @@ import { StaticSiteProps } from './static-site-props';
 export interface StaticSiteStackProps extends StackProps {
   /**
    * Props of the site.
-   * @default the StaticSite defaults (OAI, SSE-S3, sample content)
+   * @default the StaticSite defaults (OAC, SSE-S3, sample content)
    */
   readonly site?: StaticSiteProps;
 }
 
-/** Deploys a {@link StaticSite} and outputs its URL and bucket name. */
+/** Deploys a {@link StaticSite} and outputs its URL, bucket name, distribution id and how a missing path answers. */
 export class StaticSiteStack extends Stack {
   readonly site: StaticSite;
 
@@ -22,5 +22,6 @@ export class StaticSiteStack extends Stack {
     new CfnOutput(this, 'SiteUrl', { value: `https://${this.site.distribution.distributionDomainName}/`, description: 'The site, through CloudFront' });
     new CfnOutput(this, 'BucketName', { value: this.site.bucket.bucketName, description: 'Private content bucket (direct access is refused)' });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId, description: 'For cache invalidations' });
+    new CfnOutput(this, 'MissingPathStatus', { value: props.site?.spa ? '200' : '404', description: 'What a path with no object answers: 404 with /404.html, or 200 with the app (SPA)' });
   }
 }

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -7,12 +7,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { LogBucket } from '../shared/log-bucket';
-import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { bucketRemoval, DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
+import { ConfigError, show } from '../shared/validation';
+import { ContentDeployer } from './content-deployer';
+import { DistributionKeyAccess } from './distribution-key-access';
+import { OacBucketOrigin } from './oac-origin';
+import { stackUniqueName } from './physical-name';
 import { acknowledgeSiteFindings } from './site-findings';
 import { OriginAccess, StaticSiteProps, validateStaticSiteProps } from './static-site-props';
 
@@ -29,51 +31,50 @@ export const DEFAULT_CONTENT_SECURITY_POLICY = [
 
 /**
  * CloudFront in front of a private S3 bucket (notes 001, 002, 004): users reach
- * the content only through CloudFront, by Origin Access Identity (the notes)
- * or Origin Access Control (AWS's current recommendation).
+ * the content only through CloudFront, by Origin Access Control (AWS's current
+ * recommendation, the default) or Origin Access Identity (the notes).
  */
 export class StaticSite extends Construct {
-  readonly bucket: s3.Bucket;
+  /** The content bucket: the site's own, or `existingBucket`. */
+  readonly bucket: s3.IBucket;
   readonly logBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly originAccess: OriginAccess;
   /** The identity CloudFront reads the bucket with, in OAI mode. */
   readonly originAccessIdentity?: cloudfront.OriginAccessIdentity;
+  /** The access control CloudFront signs its requests with, in OAC mode. */
+  readonly originAccessControl?: cloudfront.S3OriginAccessControl;
+  /** The key of an SSE-KMS content bucket. */
+  readonly encryptionKey?: kms.IKey;
+  /** True when the site created the content bucket (not `existingBucket`). */
+  readonly ownsBucket: boolean;
 
   constructor(scope: Construct, id: string, props: StaticSiteProps = {}) {
     super(scope, id);
-    validateStaticSiteProps(props);
+    validateStaticSiteProps(props, props.existingBucket?.env.region ?? Stack.of(this).region);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
-    this.originAccess = props.originAccess ?? 'oai';
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.originAccess = props.originAccess ?? 'oac';
     // CloudFront's standard logs are written with ACLs, which bucket-owner-enforced forbids.
     this.logBucket = new LogBucket(this, 'Logs', { removalPolicy, objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED });
-    this.bucket = this.newContentBucket(props, removalPolicy);
-    const origin = this.newOrigin();
+    this.ownsBucket = props.existingBucket === undefined;
+    this.bucket = props.existingBucket ?? this.newContentBucket(props, removalPolicy);
+    this.encryptionKey = this.bucket.encryptionKey;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `Static site ${this.node.path}`,
+      comment: `Static site ${this.node.path}`.slice(0, 128),
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin,
+        origin: this.newOrigin(),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         compress: true,
+        // Forwards no query string, so no viewer request becomes a bucket listing.
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.newHeadersPolicy(props.contentSecurityPolicy ?? DEFAULT_CONTENT_SECURITY_POLICY),
       },
-      additionalBehaviors: props.dynamicContent ? {
-        [props.dynamicContent.pathPattern]: {
-          origin: new origins.HttpOrigin(props.dynamicContent.originDomainName!, {
-            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-          }),
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        },
-      } : undefined,
+      additionalBehaviors: dynamicBehaviors(props),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      priceClass: cloudfront.PriceClass[priceClassKey(props.priceClass ?? 'PriceClass_100')],
+      priceClass: props.priceClass as cloudfront.PriceClass | undefined ?? cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
@@ -83,63 +84,80 @@ export class StaticSite extends Construct {
       minimumProtocolVersion: props.certificateArn ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       geoRestriction: geoRestriction(props),
       webAclId: props.webAclArn,
-      errorResponses: props.spa
-        ? [403, 404].map((httpStatus) => ({ httpStatus, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(10) }))
-        : [{ httpStatus: 404, responseHttpStatus: 404, responsePagePath: '/404.html', ttl: Duration.minutes(1) }],
+      errorResponses: [notFoundResponse(props.spa ?? false)],
     });
-    this.deployContent(props.contentPath ?? path.join(__dirname, 'site'), removalPolicy);
+    this.grantRead();
+    const deployer = ContentDeployer.of(this, { logRetention, removalPolicy });
+    deployer.deploy(this, 'Deploy', { contentPath: props.contentPath ?? path.join(__dirname, 'site'), bucket: this.bucket, distribution: this.distribution });
+    if (this.originAccess === 'oac' && this.encryptionKey) {
+      new DistributionKeyAccess(this, 'KeyAccess', { key: this.encryptionKey, distribution: this.distribution, logKey: deployer.logGroupKey, logRetention, removalPolicy });
+    }
     acknowledgeSiteFindings(this, props);
-  }
-
-  /**
-   * Uploads the folder on every deploy and invalidates the cache, through
-   * CDK's deployment function, given a role whose grants are in a managed
-   * policy and an encrypted log group with finite retention.
-   */
-  private deployContent(contentPath: string, removalPolicy: RemovalPolicy): void {
-    const role = new ManagedPolicyRole(this, 'DeployRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Copies the site content into the bucket and invalidates the cache',
-    });
-    const { logGroup } = new EncryptedLogGroup(this, 'DeployLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
-    logGroup.grantWrite(role);
-    new s3deploy.BucketDeployment(this, 'Deploy', {
-      sources: [s3deploy.Source.asset(contentPath)],
-      destinationBucket: this.bucket,
-      distribution: this.distribution,
-      distributionPaths: ['/*'],
-      memoryLimit: 256,
-      role,
-      logGroup,
-    });
   }
 
   private newContentBucket(props: StaticSiteProps, removalPolicy: RemovalPolicy): s3.Bucket {
     const kmsEncrypted = props.encryption === 'KMS';
+    const key = kmsEncrypted ? props.encryptionKey ?? new kms.Key(this, 'ContentKey', { enableKeyRotation: true, ...keyRemoval(removalPolicy) }) : undefined;
     return new s3.Bucket(this, 'Content', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: kmsEncrypted ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-      encryptionKey: kmsEncrypted ? new kms.Key(this, 'ContentKey', { enableKeyRotation: true, ...keyRemoval(removalPolicy) }) : undefined,
-      bucketKeyEnabled: kmsEncrypted || undefined,
-      enforceSSL: true,
       versioned: true,
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30) }],
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'content-access/',
       ...bucketRemoval(removalPolicy),
+      ...props.bucketProps,
+      // Not overridable (validated): private, TLS only, encrypted as `encryption` says.
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: kmsEncrypted ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey: key,
+      bucketKeyEnabled: kmsEncrypted || undefined,
     });
   }
 
   private newOrigin(): cloudfront.IOrigin {
-    if (this.originAccess === 'oac') return origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
-    const identity = new cloudfront.OriginAccessIdentity(this, 'OriginAccessIdentity', { comment: `Reads ${this.node.path}` });
+    if (this.originAccess === 'oac') {
+      const control = new cloudfront.S3OriginAccessControl(this, 'OriginAccessControl', {
+        originAccessControlName: stackUniqueName(this, 64),
+        description: `Signs requests of ${this.node.path} to its bucket`.slice(0, 256),
+      });
+      (this as { originAccessControl?: cloudfront.S3OriginAccessControl }).originAccessControl = control;
+      return new OacBucketOrigin(this.bucket, control);
+    }
+    const identity = new cloudfront.OriginAccessIdentity(this, 'OriginAccessIdentity', { comment: `Reads ${this.node.path}`.slice(0, 128) });
     (this as { originAccessIdentity?: cloudfront.OriginAccessIdentity }).originAccessIdentity = identity;
     return origins.S3BucketOrigin.withOriginAccessIdentity(this.bucket, { originAccessIdentity: identity });
   }
 
+  /**
+   * Lets CloudFront read objects and list the bucket. With s3:ListBucket, S3
+   * answers 404 (not 403) for a missing key, so only 404 needs the site's
+   * error page, and real refusals (geo restriction, WAF, a broken key policy)
+   * stay 403 instead of posing as "not found". The listing itself is out of
+   * reach: the root object is index.html and no query string is forwarded.
+   */
+  private grantRead(): void {
+    const reader = this.originAccessIdentity
+      ? { principals: [this.originAccessIdentity.grantPrincipal] }
+      : {
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        conditions: { StringEquals: { 'AWS:SourceArn': this.distribution.distributionArn } },
+      };
+    const statements = [
+      // The OAI origin of aws-cdk-lib grants s3:GetObject itself.
+      ...this.originAccessIdentity ? [] : [new iam.PolicyStatement({ ...reader, actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('*')] })],
+      new iam.PolicyStatement({ ...reader, actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    ];
+    for (const statement of statements) {
+      if (!this.bucket.addToResourcePolicy(statement).statementAdded) {
+        throw new ConfigError('StaticSite props', [`existingBucket: got ${show(this.bucket.node.path)}; the site cannot change the policy of an imported bucket; pass an s3.Bucket of this app`]);
+      }
+    }
+  }
+
   private newHeadersPolicy(contentSecurityPolicy: string): cloudfront.ResponseHeadersPolicy {
     return new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      responseHeadersPolicyName: stackUniqueName(this, 128),
       comment: 'HSTS, nosniff, frame options, referrer policy and CSP',
       securityHeadersBehavior: {
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: false, override: true },
@@ -152,8 +170,27 @@ export class StaticSite extends Construct {
   }
 }
 
-function priceClassKey(priceClass: string): keyof typeof cloudfront.PriceClass {
-  return ({ PriceClass_100: 'PRICE_CLASS_100', PriceClass_200: 'PRICE_CLASS_200', PriceClass_All: 'PRICE_CLASS_ALL' } as const)[priceClass as 'PriceClass_100'];
+/** A missing object (S3 answers 404): the site's 404 page, or in SPA mode the app with 200. */
+function notFoundResponse(spa: boolean): cloudfront.ErrorResponse {
+  return spa
+    ? { httpStatus: 404, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(10) }
+    : { httpStatus: 404, responseHttpStatus: 404, responsePagePath: '/404.html', ttl: Duration.minutes(1) };
+}
+
+function dynamicBehaviors(props: StaticSiteProps): Record<string, cloudfront.BehaviorOptions> | undefined {
+  if (!props.dynamicContent) return undefined;
+  return {
+    [props.dynamicContent.pathPattern]: {
+      origin: new origins.HttpOrigin(props.dynamicContent.originDomainName!, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      }),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    },
+  };
 }
 
 function geoRestriction(props: StaticSiteProps): cloudfront.GeoRestriction | undefined {

@@ -3,6 +3,9 @@ import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import type { WebTier } from './web-tier';
 import { WebTierProps } from './web-tier-props';
 
+/** Id of the warning a web tier without a certificate gives at synth (acknowledge it where plain HTTP is intended). */
+export const PLAIN_HTTP_WARNING = '@aws-reference-architectures/web-tier:plainHttp';
+
 /**
  * Findings that are the architecture's chosen trade-offs, each acknowledged on
  * its one resource with the reason; what can be fixed is fixed in the construct.
@@ -30,7 +33,7 @@ export function acknowledgeWebTierFindings(tier: WebTier, props: WebTierProps): 
   }
   if (props.deletionProtection === false) {
     for (const pack of CONFIG_RULE_PACKS) {
-      acknowledge(tier.loadBalancer, `${pack}-ELBDeletionProtectionEnabled`, 'Deletion protection is off so that the sandbox tears down with cdk destroy; production turns it on.');
+      acknowledge(tier.loadBalancer, `${pack}-ELBDeletionProtectionEnabled`, 'The deployer turned deletion protection off (deletionProtection: false, as the sandbox profile does) so that cdk destroy removes the load balancer; it is on by default.');
     }
   }
 }
@@ -38,7 +41,11 @@ export function acknowledgeWebTierFindings(tier: WebTier, props: WebTierProps): 
 function acknowledgeListeners(tier: WebTier, props: WebTierProps): void {
   const http = tier.loadBalancer.node.tryFindChild('Http');
   if (http) {
-    const reason = 'No certificate was given, so the load balancer serves plain HTTP (the sandbox default, stated in the README); certificateArn switches to HTTPS with HTTP redirected.';
+    // Said at every synth, so that nobody deploys plain HTTP unawares; a stage that means it acknowledges it.
+    Annotations.of(tier).addWarningV2(PLAIN_HTTP_WARNING,
+      `${tier.node.path} serves plain HTTP on port 80: no certificateArn was given, so traffic between users and the load balancer is unencrypted. `
+      + 'Pass certificateArn (an ACM certificate in this region; for the stages: -c certificateArn=... or CERTIFICATE_ARN) for HTTPS with HTTP redirected to it.');
+    const reason = 'No certificateArn was given to this web tier, so it serves plain HTTP: synth warns of it unless the stage profile states why it accepts it. certificateArn switches it to HTTPS with HTTP redirected.';
     for (const pack of CONFIG_RULE_PACKS) {
       acknowledge(http, `${pack}-ELBv2ACMCertificateRequired`, reason);
       acknowledge(http, `${pack}-ALBHttpToHttpsRedirection`, reason);

@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Validator } from '../shared/validation';
 
 /** Instance counts of the Auto Scaling group. */
@@ -36,7 +38,10 @@ export interface StepScalingProps {
   readonly scaleInBy?: number;
 }
 
-/** A scheduled change of capacity (the notes' peak at 14:00, low at 02:00). */
+/**
+ * A scheduled change of capacity (the notes' peak at 14:00, low at 02:00). It
+ * sets the bounds: a desired count alone is undone by target tracking within minutes.
+ */
 export interface ScheduleProps {
   /** Name of the action, e.g. `afternoon-peak`. */
   readonly name: string;
@@ -44,7 +49,7 @@ export interface ScheduleProps {
   readonly cron: string;
   /** New minimum. @default unchanged */
   readonly min?: number;
-  /** New desired capacity. @default unchanged */
+  /** New desired capacity; only with min or max, as target tracking undoes a desired count alone. @default unchanged */
   readonly desired?: number;
   /** New maximum. @default unchanged */
   readonly max?: number;
@@ -55,13 +60,59 @@ export interface WebTierProps {
   /** The VPC: the load balancer goes in its public subnets, the instances in its private ones. */
   readonly vpc: ec2.IVpc;
   /**
+   * Subnets of the load balancer: at most one per Availability Zone.
+   * @default one public subnet per AZ (the first public group when there are several)
+   */
+  readonly loadBalancerSubnets?: ec2.SubnetSelection;
+  /**
+   * Subnets of the instances.
+   * @default one private-with-egress subnet per AZ (the first such group when there are several)
+   */
+  readonly instanceSubnets?: ec2.SubnetSelection;
+  /**
+   * Machine image of the instances; must be Linux with `curl` (the health-gated
+   * signal runs in its shell; `cfn-signal` is installed with dnf when missing).
+   * @default the latest Amazon Linux 2023 for the instance type's architecture
+   */
+  readonly machineImage?: ec2.IMachineImage;
+  /**
+   * User data that starts your web server on `port`, answering 200 on `healthCheck.path`.
+   * The construct appends the health-gated CloudFormation signal to it.
+   * @default nginx serving a page naming the instance and its AZ, and the health path
+   */
+  readonly userData?: ec2.UserData;
+  /**
+   * Port the instances serve HTTP on, 1 to 65535.
+   * @default 80
+   */
+  readonly port?: number;
+  /**
+   * How long CloudFormation waits for each new instance to pass its local health
+   * check and signal, on creation and in each rolling-update batch; past it the
+   * deploy fails and rolls back instead of hanging. 1 to 60 minutes.
+   * @default Duration.minutes(15)
+   */
+  readonly launchTimeout?: Duration;
+  /**
+   * Key encrypting the notification topic and the WAF logs. A key of your own
+   * (`kms.Key.fromKeyArn`) must already let Auto Scaling's service-linked role,
+   * CloudWatch and CloudWatch Logs use it.
+   * @default a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Retention of the WAF logs (with `webAcl: true`).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
    * CIDRs allowed to reach the load balancer on ports 80 and 443.
    * @default ['0.0.0.0/0'] (anywhere)
    */
   readonly allowedCidrs?: string[];
   /**
    * ACM certificate ARN (same region): HTTPS with a TLS 1.3 policy, HTTP redirected to it.
-   * @default none: plain HTTP
+   * @default none: plain HTTP, with a warning at synth
    */
   readonly certificateArn?: string;
   /**
@@ -136,30 +187,53 @@ export interface WebTierProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** An ACM certificate ARN. */
+export const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const CRON_FIELD = /^(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?(,(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?)*$/;
 const SCHEDULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const CRON_RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
 
-/** Checks every rule, throwing one ConfigError listing all problems. */
+/**
+ * Checks every rule, throwing one ConfigError listing all problems. Values
+ * that are tokens (parameters, imported values) are unknown until deploy and skipped.
+ */
 export function validateWebTierProps(props: WebTierProps): void {
   const v = new Validator('WebTier props');
-  props.allowedCidrs?.forEach((c, i) => v.cidr(`allowedCidrs[${i}]`, c, 0, 32));
-  v.check(props.allowedCidrs === undefined || props.allowedCidrs.length > 0, 'allowedCidrs', props.allowedCidrs, 'expected at least one CIDR, or leave it out for anywhere');
-  if (props.certificateArn !== undefined && !Token.isUnresolved(props.certificateArn)) {
+  checkAllowedCidrs(v, props.allowedCidrs);
+  if (known(props.certificateArn)) {
     v.check(CERTIFICATE_ARN.test(props.certificateArn), 'certificateArn', props.certificateArn,
       'expected an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"');
   }
+  if (known(props.alarmEmail)) v.check(EMAIL.test(props.alarmEmail), 'alarmEmail', props.alarmEmail, 'expected an e-mail address');
+  v.intRange('port', props.port, 1, 65535);
   checkHealthCheck(v, props.healthCheck);
   v.intRange('deregistrationDelay', props.deregistrationDelay?.toSeconds(), 0, 3600, ' seconds');
   v.intRange('stickySessions', props.stickySessions?.toSeconds(), 1, 604800, ' seconds');
   v.intRange('healthCheckGracePeriod', props.healthCheckGracePeriod?.toSeconds(), 0, 7200, ' seconds');
+  v.intRange('launchTimeout', props.launchTimeout?.toSeconds(), 60, 3600, ' seconds');
   checkCapacity(v, 'capacity', props.capacity ?? {}, capacityOf(props));
   v.intRange('cpuTarget', props.cpuTarget, 1, 100, ' %');
   v.intRange('requestsPerTargetPerMinute', props.requestsPerTargetPerMinute, 1, 1_000_000);
   checkSteps(v, props.stepScaling);
   checkSchedules(v, props);
   v.throwIfInvalid();
+}
+
+/** True when a value is given and known at synth (not a token). */
+function known<T>(value: T | undefined): value is T {
+  return value !== undefined && !Token.isUnresolved(value);
+}
+
+function checkAllowedCidrs(v: Validator, cidrs: string[] | undefined): void {
+  if (cidrs === undefined) return;
+  // A list parameter is one token standing for the whole list: it cannot become one rule per CIDR.
+  if (Token.isUnresolved(cidrs)) {
+    v.fail('allowedCidrs', cidrs, 'expected a list of CIDRs, each a string or a token (e.g. Fn.select over a list parameter), not one token for the whole list');
+    return;
+  }
+  v.check(cidrs.length > 0, 'allowedCidrs', cidrs, 'expected at least one CIDR, or leave it out for anywhere');
+  cidrs.forEach((c, i) => { if (known(c)) v.cidr(`allowedCidrs[${i}]`, c, 0, 32); });
 }
 
 /** Capacity with defaults applied. */
@@ -179,8 +253,8 @@ function checkCapacity(v: Validator, prop: string, c: CapacityProps, group?: Req
   v.intRange(`${prop}.desired`, c.desired, 0, 1000);
   const min = group?.min ?? c.min;
   const max = group?.max ?? c.max;
-  if (min !== undefined && max !== undefined) v.check(min <= max, `${prop}.min`, min, `expected at most ${prop}.max (${max})`);
-  if (c.desired !== undefined) {
+  if (known(min) && known(max)) v.check(min <= max, `${prop}.min`, min, `expected at most ${prop}.max (${max})`);
+  if (known(c.desired) && !Token.isUnresolved(min) && !Token.isUnresolved(max)) {
     v.check((min === undefined || c.desired >= min) && (max === undefined || c.desired <= max), `${prop}.desired`, c.desired,
       `expected a count between ${prop}.min (${min ?? 'unchanged'}) and ${prop}.max (${max ?? 'unchanged'})`);
   }
@@ -188,7 +262,7 @@ function checkCapacity(v: Validator, prop: string, c: CapacityProps, group?: Req
 
 function checkHealthCheck(v: Validator, h: HealthCheckProps | undefined): void {
   if (!h) return;
-  if (h.path !== undefined) v.check(/^\/[\x21-\x7e]*$/.test(h.path) && h.path.length <= 1024, 'healthCheck.path', h.path, 'expected a path starting with "/", e.g. "/health"');
+  if (known(h.path)) v.check(/^\/[\x21-\x7e]*$/.test(h.path) && h.path.length <= 1024, 'healthCheck.path', h.path, 'expected a path starting with "/", e.g. "/health"');
   v.intRange('healthCheck.interval', h.interval?.toSeconds(), 5, 300, ' seconds');
   v.intRange('healthCheck.healthyThreshold', h.healthyThreshold, 2, 10);
   v.intRange('healthCheck.unhealthyThreshold', h.unhealthyThreshold, 2, 10);
@@ -202,6 +276,7 @@ function checkSteps(v: Validator, s: StepScalingProps | undefined): void {
   v.intRange('stepScaling.scaleInBelow', s.scaleInBelow, 1, 99, ' %');
   v.intRange('stepScaling.scaleOutBy', s.scaleOutBy, 1, 100);
   v.intRange('stepScaling.scaleInBy', s.scaleInBy, 1, 100);
+  if (Token.isUnresolved(inn) || Token.isUnresolved(out)) return;
   v.check(inn < out, 'stepScaling', { scaleInBelow: inn, scaleOutAbove: out },
     'expected scaleInBelow under scaleOutAbove: overlapping thresholds would scale in and out at once');
 }
@@ -210,13 +285,15 @@ function checkSchedules(v: Validator, props: WebTierProps): void {
   const names = new Set<string>();
   props.schedules?.forEach((s, i) => {
     const at = `schedules[${i}]`;
-    v.check(SCHEDULE_NAME.test(s.name) && !names.has(s.name), `${at}.name`, s.name, 'expected a unique name of 1 to 64 letters, digits, "-" or "_"');
+    if (known(s.name)) v.check(SCHEDULE_NAME.test(s.name) && !names.has(s.name), `${at}.name`, s.name, 'expected a unique name of 1 to 64 letters, digits, "-" or "_"');
     names.add(s.name);
-    v.check(isCron(s.cron), `${at}.cron`, s.cron, 'expected five cron fields "minute hour day month weekday", e.g. "0 14 * * *"');
-    v.check(s.min !== undefined || s.desired !== undefined || s.max !== undefined, at, s.name, 'expected at least one of min, desired, max');
+    if (known(s.cron)) v.check(isCron(s.cron), `${at}.cron`, s.cron, 'expected five cron fields "minute hour day month weekday", e.g. "0 14 * * *"');
+    // Target tracking is always on, and resets a desired count within minutes: only the bounds hold.
+    v.check(s.min !== undefined || s.max !== undefined, at, s.name,
+      s.desired === undefined ? 'expected at least one of min, max' : 'expected min or max besides desired: target tracking undoes a desired count alone within minutes');
     checkCapacity(v, at, s);
   });
-  if (props.timeZone !== undefined) {
+  if (known(props.timeZone)) {
     v.check(TIME_ZONES.has(props.timeZone), 'timeZone', props.timeZone, 'expected an IANA time zone such as "UTC" or "Asia/Seoul"');
   }
 }

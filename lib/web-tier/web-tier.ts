@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,23 +12,35 @@ import { AlarmTopic, alarmAbove } from '../shared/alarms';
 import { LogBucket } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
+import { Validator } from '../shared/validation';
 import { RegionalWebAcl } from '../shared/web-acl';
 import { logAccessLogs } from './access-logs';
-import { HEALTH_PATH, webServerUserData } from './user-data';
+import { addHealthSignal, HEALTH_PATH, WEB_PORT, webServerUserData } from './user-data';
 import { acknowledgeWebTierFindings } from './web-tier-findings';
 import { capacityOf, validateWebTierProps, WebTierProps } from './web-tier-props';
 import { addScalingPolicies } from './web-tier-scaling';
+
+export { PLAIN_HTTP_WARNING } from './web-tier-findings';
 
 /**
  * An internet-facing Application Load Balancer in front of an EC2 Auto Scaling
  * group in private subnets (notes 001, 002, 003, 004): hardened instances
  * reached by Session Manager only, health checks, the notes' scaling
- * policies, access logs, notifications and alarms.
+ * policies, access logs, notifications and alarms. Creation and rolling
+ * updates wait for each new instance to pass its health check locally.
  */
 export class WebTier extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener forwarding to the instances: HTTPS with a certificate, else HTTP. Add rules here. */
+  readonly listener: elbv2.ApplicationListener;
   readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** Security group of the instances: allow a database port from it, for example. */
+  readonly instanceSecurityGroup: ec2.ISecurityGroup;
+  /** Role of the instances: grant them what the application reads (grants land in a managed policy). */
+  readonly instanceRole: iam.IRole;
+  /** Key of the notification topic and the WAF logs. */
+  readonly key: kms.IKey;
   readonly accessLogs: s3.Bucket;
   readonly notificationTopic: sns.Topic;
   /** The URL of the load balancer. */
@@ -38,17 +50,24 @@ export class WebTier extends Construct {
     super(scope, id);
     validateWebTierProps(props);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
-    const key = new kms.Key(this, 'Key', { description: `Encrypts the notification topic of ${this.node.path}`, enableKeyRotation: true, ...keyRemoval(removalPolicy) });
-    this.notificationTopic = new AlarmTopic(this, 'Notifications', { key, email: props.alarmEmail, removalPolicy }).topic;
-    allowAutoScalingToPublish(key);
+    this.key = props.encryptionKey ?? newKey(this, removalPolicy);
+    this.notificationTopic = new AlarmTopic(this, 'Notifications', { key: this.key, email: props.alarmEmail, removalPolicy }).topic;
+    allowAutoScalingToPublish(this.key);
     // ALB log delivery writes with SSE-S3 only: a KMS default here is the other classic "Access Denied".
     this.accessLogs = new LogBucket(this, 'AccessLogs', { removalPolicy });
     this.loadBalancer = this.newLoadBalancer(props);
+    this.instanceRole = this.newInstanceRole();
+    this.instanceSecurityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Web instances: HTTP from the load balancer only; no inbound SSH',
+    });
     this.autoScalingGroup = this.newAutoScalingGroup(props);
-    this.targetGroup = this.addListeners(props);
+    this.targetGroup = this.newTargetGroup(props);
+    this.listener = this.addListeners(props);
     addScalingPolicies(this.autoScalingGroup, props);
     if (props.webAcl) {
-      new RegionalWebAcl(this, 'WebAcl', { key, removalPolicy }).associate('WebAclAssociation', this, this.loadBalancer.loadBalancerArn);
+      new RegionalWebAcl(this, 'WebAcl', { key: this.key, removalPolicy, logRetention: props.logRetention })
+        .associate('WebAclAssociation', this, this.loadBalancer.loadBalancerArn);
     }
     this.addAlarms();
     const scheme = props.certificateArn ? 'https' : 'http';
@@ -68,7 +87,7 @@ export class WebTier extends Construct {
     const alb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      vpcSubnets: loadBalancerSubnets(props),
       securityGroup,
       dropInvalidHeaderFields: true,
       desyncMitigationMode: elbv2.DesyncMitigationMode.DEFENSIVE,
@@ -79,33 +98,41 @@ export class WebTier extends Construct {
     return alb;
   }
 
-  private newAutoScalingGroup(props: WebTierProps): autoscaling.AutoScalingGroup {
-    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
-    const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
+  private newInstanceRole(): ManagedPolicyRole {
     const role = new ManagedPolicyRole(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'Web instances: Session Manager access, no SSH',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
-    const securityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Web instances: HTTP from the load balancer only; no inbound SSH',
-    });
+    // cfn-signal, signed with this role, may report on this stack's resources only.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [Stack.of(this).stackId] }));
+    return role;
+  }
+
+  private newAutoScalingGroup(props: WebTierProps): autoscaling.AutoScalingGroup {
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
+    const arm = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
+    const port = props.port ?? WEB_PORT;
+    const healthPath = props.healthCheck?.path ?? HEALTH_PATH;
+    const userData = props.userData ?? webServerUserData({ port, healthPath });
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64 }),
+      machineImage: props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({ cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64 }),
       instanceType,
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,
       detailedMonitoring: true,
-      role,
-      securityGroup,
-      userData: webServerUserData(),
+      role: this.instanceRole,
+      securityGroup: this.instanceSecurityGroup,
+      userData,
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }) }],
     });
+    new Validator('WebTier props').check(launchTemplate.osType !== ec2.OperatingSystemType.WINDOWS, 'machineImage', 'a Windows image',
+      'expected a Linux image: the health-gated signal is a shell script').throwIfInvalid();
     const capacity = capacityOf(props);
-    return new autoscaling.AutoScalingGroup(this, 'Instances', {
+    const timeout = props.launchTimeout ?? Duration.minutes(15);
+    const asg = new autoscaling.AutoScalingGroup(this, 'Instances', {
       vpc: props.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: props.instanceSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, onePerAz: true },
       launchTemplate,
       minCapacity: capacity.min,
       // Left unset unless given: a desired capacity in the template resets the group's size on every deploy.
@@ -119,15 +146,33 @@ export class WebTier extends Construct {
       defaultInstanceWarmup: Duration.seconds(120),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       notifications: [{ topic: this.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
-      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ minInstancesInService: capacity.min > 0 ? 1 : 0 }),
+      // Creation waits for every first instance, each rolling-update batch for its new instance, to signal healthy.
+      signals: autoscaling.Signals.waitForAll({ timeout, minSuccessPercentage: 100 }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: 1,
+        // Keep the minimum serving while replacing (the group must be able to grow by one for that).
+        minInstancesInService: Math.max(0, Math.min(capacity.min, capacity.max - 1)),
+        waitOnResourceSignals: true,
+        pauseTime: timeout,
+      }),
     });
+    addHealthSignal(userData, {
+      port,
+      healthPath,
+      stackName: Aws.STACK_NAME,
+      resource: Stack.of(this).getLogicalId(asg.node.defaultChild as autoscaling.CfnAutoScalingGroup),
+      region: Aws.REGION,
+      role: this.instanceRole.roleName,
+      waitSeconds: timeout.toSeconds(),
+    });
+    return asg;
   }
 
-  private addListeners(props: WebTierProps): elbv2.ApplicationTargetGroup {
+  private newTargetGroup(props: WebTierProps): elbv2.ApplicationTargetGroup {
     const health = props.healthCheck ?? {};
-    const targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+    return new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,
-      port: 80,
+      port: props.port ?? WEB_PORT,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.autoScalingGroup],
       deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
@@ -142,22 +187,23 @@ export class WebTier extends Construct {
         healthyHttpCodes: '200',
       },
     });
-    if (props.certificateArn) {
-      this.loadBalancer.addListener('Https', {
-        port: 443,
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS, // ELBSecurityPolicy-TLS13-1-2-2021-06: TLS 1.3, and 1.2 for older clients
-        defaultTargetGroups: [targetGroup],
-        open: false,
-      });
-      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: false });
-    } else {
-      this.loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [targetGroup], open: false });
-    }
+  }
+
+  private addListeners(props: WebTierProps): elbv2.ApplicationListener {
     // Instances accept HTTP from the load balancer's security group and nothing else.
-    this.autoScalingGroup.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(80), 'HTTP from the load balancer');
-    return targetGroup;
+    this.autoScalingGroup.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(props.port ?? WEB_PORT), 'HTTP from the load balancer');
+    if (!props.certificateArn) {
+      return this.loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [this.targetGroup], open: false });
+    }
+    this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: false });
+    return this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS, // ELBSecurityPolicy-TLS13-1-2-2021-06: TLS 1.3, and 1.2 for older clients
+      defaultTargetGroups: [this.targetGroup],
+      open: false,
+    });
   }
 
   private addAlarms(): void {
@@ -189,7 +235,7 @@ export class WebTier extends Construct {
  * Named by condition, not as principal: in a new account the role does not exist
  * until the first group is created, and KMS rejects a policy naming a missing role.
  */
-function allowAutoScalingToPublish(key: kms.Key): void {
+function allowAutoScalingToPublish(key: kms.IKey): void {
   const stack = Stack.of(key);
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowAutoScalingNotifications',
@@ -205,4 +251,24 @@ function allowAutoScalingToPublish(key: kms.Key): void {
       },
     },
   }));
+}
+
+function newKey(scope: Construct, removalPolicy: RemovalPolicy): kms.Key {
+  return new kms.Key(scope, 'Key', { description: `Encrypts the notifications and WAF logs of ${scope.node.path}`, enableKeyRotation: true, ...keyRemoval(removalPolicy) });
+}
+
+/**
+ * The load balancer's subnets: one public subnet per AZ unless chosen. Two
+ * subnets in one AZ (two public groups, say) are refused by CloudFormation,
+ * so that fails here, at synth.
+ */
+function loadBalancerSubnets(props: WebTierProps): ec2.SubnetSelection {
+  const selection = props.loadBalancerSubnets ?? { subnetType: ec2.SubnetType.PUBLIC, onePerAz: true };
+  const zones = props.vpc.selectSubnets(selection).availabilityZones;
+  new Validator('WebTier props')
+    .check(new Set(zones).size === zones.length, 'loadBalancerSubnets', `${zones.length} subnets in ${new Set(zones).size} AZs`,
+      'expected at most one subnet per Availability Zone (add onePerAz: true or name one subnet group)')
+    .check(new Set(zones).size >= 2, 'loadBalancerSubnets', `${zones.length} subnet(s)`, 'expected subnets in at least two Availability Zones')
+    .throwIfInvalid();
+  return selection;
 }

@@ -26,3 +26,26 @@ export const bucketRefusesDirectAccess: SmokeCheck = {
     return response.status === 403 ? pass(`${url} answered 403`) : fail(`${url} answered ${response.status}, expected 403`);
   },
 };
+
+/**
+ * A path with no object gets the site's error page: `/404.html` with status
+ * 404, or in SPA mode (`MissingPathStatus` 200) `/` itself with 200; never
+ * S3's AccessDenied XML or CloudFront's bare error.
+ */
+export const missingPathServesErrorPage: SmokeCheck = {
+  architecture: 'StaticSite',
+  name: 'a missing path gets the site\'s 404 page (SPA: the app)',
+  async run(ctx, outputs) {
+    const spa = outputs.MissingPathStatus === '200';
+    const expectedStatus = spa ? 200 : 404;
+    const pageUrl = new URL(spa ? '/' : '/404.html', outputs.SiteUrl).toString();
+    const missingUrl = new URL(`/smoke-${ctx.runId}/no-such-page`, outputs.SiteUrl).toString();
+    const [missing, page] = [await ctx.http.request(missingUrl), await ctx.http.request(pageUrl)];
+    if (page.status !== 200) return fail(`${pageUrl} answered ${page.status}; the error page itself is missing`);
+    if (missing.status !== expectedStatus) {
+      return fail(`${missingUrl} answered ${missing.status}${missing.body.includes('AccessDenied') ? ' (S3 AccessDenied)' : ''}, expected ${expectedStatus}`);
+    }
+    if (missing.body !== page.body) return fail(`${missingUrl} answered ${missing.status} but not with the content of ${pageUrl}`);
+    return pass(`${missingUrl} answered ${expectedStatus} with the content of ${pageUrl}`);
+  },
+};

@@ -1,5 +1,9 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import { estimateStack, loadPrices, natModeCosts, pricedRegions } from '../../lib/docs/cost';
 import { CfnTemplate } from '../../lib/docs/template';
+import { Network } from '../../lib/network/network';
+import { NetworkProps } from '../../lib/network/network-props';
+import { testStack } from '../harness';
 
 const prices = loadPrices('us-east-1');
 
@@ -26,7 +30,7 @@ describe('idle cost estimator, on hand-written templates', () => {
         InstanceType: 't4g.micro', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 10 } }],
       } } },
       Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '2', MaxSize: '4', LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
-      Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'application' } },
+      Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'application', Scheme: 'internal', Subnets: ['a', 'b'] } },
     } };
     const estimate = estimateStack(template, prices);
     // 2 x 0.0084 x 730 = 12.264; 2 x 10 x 0.08 = 1.6; ALB 0.0225 x 730 = 16.425
@@ -34,6 +38,30 @@ describe('idle cost estimator, on hand-written templates', () => {
       ['2 x t4g.micro instance hours', 12.264], ['2 x 10 GB gp3 volume', 1.6], ['Application Load Balancer hours', 16.425],
     ]);
     expect(estimate.total).toBe(30.29);
+  });
+
+  test('an internet-facing load balancer (the default scheme) holds a public IPv4 address in each AZ, billed by the hour', () => {
+    const template: CfnTemplate = { Resources: {
+      Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Subnets: ['a', 'b', 'c'] } },
+      Mapped: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', SubnetMappings: [{ SubnetId: 'a' }, { SubnetId: 'b' }] } },
+      Internal: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internal', Subnets: ['a', 'b'] } },
+    } };
+    const estimate = estimateStack(template, prices);
+    // 3 x 0.005 x 730 = 10.95; 2 x 0.005 x 730 = 7.30; each ALB 16.425
+    expect(estimate.lines.map((l) => [l.logicalId, l.what, +l.monthly.toFixed(3)])).toEqual([
+      ['Alb', 'Application Load Balancer hours', 16.425], ['Alb', 'Public IPv4 address hours x 3 AZ', 10.95],
+      ['Mapped', 'Application Load Balancer hours', 16.425], ['Mapped', 'Public IPv4 address hours x 2 AZ', 7.3],
+      ['Internal', 'Application Load Balancer hours', 16.425],
+    ]);
+  });
+
+  test('subnets known only at deploy leave the addresses, and the total, unknown rather than low', () => {
+    const template: CfnTemplate = { Resources: {
+      Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Subnets: { 'Fn::Split': [',', { Ref: 'Subnets' }] } } },
+    } };
+    const estimate = estimateStack(template, prices);
+    expect(estimate.lines[1].what).toBe('Public IPv4 address hours x unknown number of AZ');
+    expect(estimate.total).toBeNaN();
   });
 
   test('a desired capacity, when set, is what runs', () => {
@@ -88,6 +116,27 @@ describe('idle cost estimator, on hand-written templates', () => {
     const estimate = estimateStack(template, prices);
     expect(estimate.lines[0].what).toBe('1 x x9.huge instance hours (type not in the price data)');
     expect(estimate.total).toBeNaN();
+  });
+});
+
+describe('public IPv4 addresses of a synthesized Network', () => {
+  const ipv4Lines = (props: NetworkProps) => {
+    const stack = testStack();
+    new Network(stack, 'Network', props);
+    return estimateStack(Template.fromStack(stack).toJSON(), prices).lines.filter((l) => /public IPv4/i.test(l.what)).map((l) => [l.type, l.what, +l.monthly.toFixed(2)]);
+  };
+
+  test('each NAT gateway\'s Elastic IP', () => {
+    expect(ipv4Lines({ natMode: 'single' })).toEqual([['AWS::EC2::EIP', 'Public IPv4 address hours', 3.65]]);
+    expect(ipv4Lines({ natMode: 'perAz', azCount: 3 })).toEqual(Array(3).fill(['AWS::EC2::EIP', 'Public IPv4 address hours', 3.65]));
+  });
+
+  test('the NAT instance\'s public address', () => {
+    expect(ipv4Lines({ natMode: 'instance' })).toEqual([['AWS::EC2::Instance', '1 x public IPv4 address hours', 3.65]]);
+  });
+
+  test('no NAT, no address', () => {
+    expect(ipv4Lines({ natMode: 'none', subnetSizes: { private: false } })).toEqual([]);
   });
 });
 

@@ -52,6 +52,14 @@ describe('handler', () => {
     expect(JSON.parse(info.mock.calls[0][0])).toMatchObject({ event: 'processed', messageId: 'a', eventType: 'OrderShipped' });
   });
 
+  test('a processed message is logged with SNS\'s message id, which ties it to the publish call; raw delivery has none', async () => {
+    await handler({ Records: [record('q-1', envelope('{"eventType":"OrderPlaced"}')), record('q-2', '{"eventType":"OrderShipped"}')] });
+    expect(info.mock.calls.map((c) => JSON.parse(c[0]))).toEqual([
+      { event: 'processed', subscriber: 'unknown', messageId: 'q-1', snsMessageId: 'b9c1', eventType: 'OrderPlaced' },
+      { event: 'processed', subscriber: 'unknown', messageId: 'q-2', snsMessageId: null, eventType: 'OrderShipped' },
+    ]);
+  });
+
   test('an empty batch reports nothing', async () => {
     expect(await handler({ Records: [] })).toEqual({ batchItemFailures: [] });
   });

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { FanOutProps, SubscriberProps, validateFanOutProps, visibilityTimeoutOf } from '../../lib/fan-out/fan-out-props';
 import { problemsOf as problemsFor, testStack } from '../harness';
@@ -17,7 +17,7 @@ describe('FanOut props: bad input fails at synth with a clear message', () => {
 
   test('fails on duplicate (case-insensitive) or malformed subscriber names', () => {
     expect(problemsOf({ subscribers: [{ name: 'billing' }, { name: 'Billing' }] }))
-      .toEqual(['subscribers[1].name: got "Billing"; expected a name no other subscriber has']);
+      .toEqual(['subscribers[1].name: got "Billing"; expected a name no other subscriber has, ignoring case, "-" and "_"']);
     expect(problemsOf({ subscribers: [{ name: 'bill ing' }] }))
       .toEqual(['subscribers[0].name: got "bill ing"; expected 1 to 40 letters, digits, "-" or "_"']);
   });
@@ -90,6 +90,17 @@ describe('FanOut props: bad input fails at synth with a clear message', () => {
 
   test('fails on a malformed alarm e-mail, or one with a topic passed in', () => {
     expect(problemsOf({ alarmEmail: 'ops' })).toEqual(['alarmEmail: got "ops"; expected an e-mail address']);
+  });
+
+  test('an alarm e-mail that is a token (a parameter) is not checked at synth', () => {
+    const email = new CfnParameter(testStack(), 'Email').valueAsString;
+    expect(problemsOf({ alarmEmail: email })).toEqual([]);
+  });
+
+  test('durations and counts that are tokens are skipped; what is known is still checked', () => {
+    const n = new CfnParameter(testStack(), 'N', { type: 'Number' }).valueAsNumber;
+    expect(one({ maxReceiveCount: n, retentionPeriod: Duration.seconds(n), visibilityTimeout: Duration.seconds(n), consumer: { batchSize: n, memorySize: 64 } }))
+      .toEqual(['subscribers[0].consumer.memorySize: got 64; expected a whole number from 128 to 10240 MB']);
   });
 
   test('fails when the topic and queues share one key', () => {

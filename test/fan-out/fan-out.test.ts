@@ -1,9 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { FanOut } from '../../lib/fan-out/fan-out';
 import { formatFindings } from '../../lib/shared/compliance';
 import { nagFindings, resourcesOf, testStack } from '../harness';
+import { collidingNames } from '../template-rules';
 
 describe('FIFO mode', () => {
   const stack = testStack();
@@ -19,6 +21,11 @@ describe('FIFO mode', () => {
 
   test('a FIFO topic with content-based deduplication', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { FifoTopic: true, ContentBasedDeduplication: true, KmsMasterKeyId: Match.anyValue() });
+  });
+
+  test('the FIFO topic\'s name (which must end in .fifo) is built from the stack name at deploy, not a literal', () => {
+    const [topic] = Object.values(resourcesOf(template, 'AWS::SNS::Topic')).filter((t) => t.Properties.FifoTopic);
+    expect(topic.Properties.TopicName).toEqual({ 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, expect.stringMatching(/^-UnitTestFanOut[0-9A-F]{8}\.fifo$/)]] });
   });
 
   test('every queue, dead-letter queues included, is FIFO: standard and FIFO never mixed', () => {
@@ -91,5 +98,128 @@ describe('options', () => {
   test('bad props throw before anything is built', () => {
     const stack = testStack();
     expect(() => new FanOut(stack, 'FanOut', { subscribers: [] })).toThrow(/^Invalid FanOut props:\n {2}- subscribers: got \[\]/);
+  });
+});
+
+describe('subscribers added after construction', () => {
+  const late = { name: 'late-orders', filterPolicy: { eventType: ['OrderPlaced'] }, consumer: { timeout: Duration.seconds(10) } };
+
+  test('an added subscriber is built exactly as one given in the props: DLQs, alarms, key grants, filter policy', () => {
+    const inProps = testStack();
+    new FanOut(inProps, 'FanOut', { subscribers: [{ name: 'audit' }, late] });
+    const added = testStack();
+    const fanOut = new FanOut(added, 'FanOut', { subscribers: [{ name: 'audit' }] });
+    const queue = fanOut.addSubscriber(late);
+    expect(fanOut.subscribers['late-orders']).toBe(queue);
+    expect(Template.fromStack(added).toJSON()).toEqual(Template.fromStack(inProps).toJSON());
+  });
+
+  test('the added queue has its own dead-letter queues and alarms on the shared alarm topic, and passes the five packs', () => {
+    const stack = testStack();
+    const fanOut = new FanOut(stack, 'FanOut', { subscribers: [{ name: 'audit' }] });
+    fanOut.addSubscriber(late);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FanOutQueueKey'), 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FanOutLateOrdersDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FanOutLateOrdersQueue'), 'Arn'] },
+      FilterPolicy: { eventType: ['OrderPlaced'] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FanOutLateOrdersDeliveryDeadLetterQueue'), 'Arn'] } },
+    });
+    const lateAlarms = Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('FanOutLateOrders'));
+    expect(lateAlarms.map(([, a]) => a.Properties.AlarmActions)).toEqual(Array(4).fill([{ Ref: expect.stringMatching(/^FanOutAlarmsTopic/) }]));
+    // The consumer may decrypt with the queue key: its role is granted it.
+    const policies = JSON.stringify(resourcesOf(template, 'AWS::IAM::ManagedPolicy'));
+    expect(policies).toMatch(/kms:Decrypt.*FanOutQueueKey/);
+    expect(formatFindings(nagFindings(stack))).toBe('');
+  });
+
+  test('fails, naming the problem, on a name already taken or a FIFO/standard mix', () => {
+    const fanOut = new FanOut(testStack(), 'FanOut', { subscribers: [{ name: 'audit' }] });
+    expect(() => fanOut.addSubscriber({ name: 'Audit' })).toThrow('Invalid FanOut subscriber:\n  - subscriber.name: got "Audit"; expected a name no other subscriber has, ignoring case, "-" and "_"');
+    expect(() => fanOut.addSubscriber({ name: 'x', fifo: true })).toThrow('subscriber.fifo: got true; the topic is standard');
+    expect(Object.keys(fanOut.subscribers)).toEqual(['audit']);
+  });
+
+  test('names that would make the same construct id collide', () => {
+    const fanOut = new FanOut(testStack(), 'FanOut', { subscribers: [{ name: 'order-events' }] });
+    expect(() => fanOut.addSubscriber({ name: 'order_events' })).toThrow('expected a name no other subscriber has, ignoring case, "-" and "_"');
+  });
+});
+
+describe('reuse', () => {
+  test('two fan-outs in one stack: nothing shared, nothing colliding, no findings', () => {
+    const stack = testStack();
+    new FanOut(stack, 'Orders', { subscribers: [{ name: 'billing', consumer: {} }], alarmEmail: 'ops@example.com' });
+    new FanOut(stack, 'Payments', { subscribers: [{ name: 'billing', consumer: {} }], alarmEmail: 'ops@example.com' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 4);
+    template.resourceCountIs('AWS::KMS::Key', 4);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    expect(formatFindings(nagFindings(stack))).toBe('');
+  });
+
+  test('imported keys (IKey) encrypt the topic and queues, and synth warns which grants they must hold', () => {
+    const stack = testStack();
+    const topicKey = kms.Key.fromKeyArn(stack, 'TopicKey', 'arn:aws:kms:eu-west-1:111122223333:key/11111111-1111-1111-1111-111111111111');
+    const queueKey = kms.Key.fromKeyArn(stack, 'QueueKey', 'arn:aws:kms:eu-west-1:111122223333:key/22222222-2222-2222-2222-222222222222');
+    new FanOut(stack, 'FanOut', { topicKey, queueKey, subscribers: [{ name: 'a', consumer: {} }] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: Match.absent(), KmsMasterKeyId: topicKey.keyArn });
+    for (const q of Object.values(resourcesOf(template, 'AWS::SQS::Queue'))) expect(q.Properties.KmsMasterKeyId).toBe(queueKey.keyArn);
+    // Synth prints the warnings as a validation report; they are asserted below instead.
+    const report = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const annotations = Annotations.fromStack(stack);
+    report.mockRestore();
+    annotations.hasWarning('/Unit/Test/FanOut', Match.stringLikeRegexp('topicKey is imported: .*cloudwatch.amazonaws.com'));
+    annotations.hasWarning('/Unit/Test/FanOut', Match.stringLikeRegexp('queueKey is imported: .*sns.amazonaws.com'));
+  });
+
+  test('keys of the app raise no warning', () => {
+    const stack = testStack();
+    new FanOut(stack, 'FanOut', { subscribers: [{ name: 'a' }] });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('is imported'));
+  });
+
+  test('tokens (CloudFormation parameters) are accepted and passed through, unchecked at synth', () => {
+    const stack = testStack();
+    const number = (id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+    const email = new CfnParameter(stack, 'AlarmEmail').valueAsString;
+    new FanOut(stack, 'FanOut', {
+      alarmEmail: email,
+      subscribers: [{
+        name: 'a',
+        maxReceiveCount: number('MaxReceives'),
+        retentionPeriod: Duration.seconds(number('Retention')),
+        visibilityTimeout: Duration.seconds(number('Visibility')),
+        maxMessageAge: Duration.seconds(number('MaxAge')),
+        consumer: { timeout: Duration.seconds(number('Timeout')), memorySize: number('Memory'), batchSize: number('Batch'), maxConcurrency: number('Concurrency') },
+      }],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      MessageRetentionPeriod: { Ref: 'Retention' }, VisibilityTimeout: { Ref: 'Visibility' },
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: { Ref: 'MaxReceives' } }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: { Ref: 'Timeout' }, MemorySize: { Ref: 'Memory' } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: { Ref: 'Batch' }, ScalingConfig: { MaximumConcurrency: { Ref: 'Concurrency' } } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: { Ref: 'MaxAge' } });
+  });
+
+  test('a consumer timeout known only at deploy needs an explicit visibility timeout', () => {
+    const stack = testStack();
+    const timeout = Duration.seconds(new CfnParameter(stack, 'Timeout', { type: 'Number' }).valueAsNumber);
+    expect(() => new FanOut(stack, 'FanOut', { subscribers: [{ name: 'a', consumer: { timeout } }] }))
+      .toThrow('subscribers[0].consumer.timeout: got "a token"; a consumer timeout known only at deploy needs an explicit visibilityTimeout');
+  });
+
+  test('no literal physical names: two stages in one region, or one in two regions, cannot collide', () => {
+    const stack = testStack();
+    new FanOut(stack, 'FanOut', { fifo: true, alarmEmail: 'ops@example.com', subscribers: [{ name: 'a', consumer: {} }] });
+    expect(collidingNames(Template.fromStack(stack).toJSON())).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { CfnParameter } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Network } from '../../lib/network/network';
 import { NetworkProps, resolveNetworkProps } from '../../lib/network/network-props';
@@ -140,5 +141,30 @@ describe('Network props: bad input fails at synth with a clear message', () => {
     expect(() => new Network(stack, 'Network', { cidr: '10.0.0.0/12' })).toThrow(
       /^Invalid Network props:\n {2}- cidr: got "10\.0\.0\.0\/12"/);
     expect(stack.node.findAll().some((c) => c.node.id === 'Vpc')).toBe(false);
+  });
+});
+
+describe('Network props: tokens', () => {
+  const stack = testStack();
+  const text = new CfnParameter(stack, 'Text').valueAsString;
+  const number = new CfnParameter(stack, 'Number', { type: 'Number' }).valueAsNumber;
+  const list = new CfnParameter(stack, 'List', { type: 'CommaDelimitedList' }).valueAsList;
+  const why = 'which a value known only at deploy (a parameter, an imported value) cannot drive';
+
+  test('token entries of blockedCidrs and availabilityZones are skipped; known entries are still checked', () => {
+    expect(problemsOf({ blockedCidrs: [text, '10.0.0.1/8'], availabilityZones: [text, 'nowhere'] })).toEqual([
+      'availabilityZones[1]: got "nowhere"; expected a zone name such as "eu-west-1a"',
+      'blockedCidrs[1]: got "10.0.0.1/8"; expected an IPv4 CIDR block a.b.c.d/n with no host bits set and a prefix from /0 to /32',
+    ]);
+  });
+
+  test('fails, saying why, on a token where the value shapes the template', () => {
+    expect(problemsOf({ cidr: text, azCount: number, subnetSizes: { private: number }, blockedCidrs: list, availabilityZones: list })).toEqual([
+      `cidr: got "a token"; expected a value known at synth: the VPC divides it into subnets at synth, ${why}`,
+      `azCount: got "a token"; expected a value known at synth: it decides how many subnets there are, ${why}`,
+      `availabilityZones: got "a token"; expected a value known at synth: each zone gets its own subnets (the names themselves may be tokens), ${why}`,
+      `subnetSizes.private: got "a token"; expected a value known at synth: the VPC lays out its subnets at synth, ${why}`,
+      `blockedCidrs: got "a token"; expected a value known at synth: each entry becomes its own network ACL rule (the entries themselves may be tokens), ${why}`,
+    ]);
   });
 });

@@ -1,10 +1,11 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Network } from '../../lib/network/network';
 import { NetworkProps } from '../../lib/network/network-props';
 import { formatFindings } from '../../lib/shared/compliance';
 import { nagFindings, resourcesOf, testApp, testStack } from '../harness';
+import { collidingNames } from '../template-rules';
 
 function build(props: NetworkProps, stack: Stack = testStack()): { network: Network; template: Template; stack: Stack } {
   const network = new Network(stack, 'Network', props);
@@ -28,11 +29,11 @@ describe('NAT instance mode (cheapest egress)', () => {
     template.hasResourceProperties('AWS::EC2::Instance', {
       Monitoring: true,
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }],
-      LaunchTemplate: Match.anyValue(),
+      MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
     });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
-    });
+    // No launch template, whose name would be a literal two networks in one region share.
+    template.resourceCountIs('AWS::EC2::LaunchTemplate', 0);
+    expect(collidingNames(Template.fromStack(stack).toJSON())).toEqual([]);
   });
 
   test('the NAT instance admits traffic from the VPC only', () => {
@@ -44,6 +45,13 @@ describe('NAT instance mode (cheapest egress)', () => {
 
   test('the five packs report nothing unacknowledged', () => {
     expect(formatFindings(nagFindings(stack))).toBe('');
+  });
+
+  test('nor beside a launch template in the same stack (a web tier), where cdk-nag\'s EBS rule cannot read the instance', () => {
+    const shared = testStack('Shared');
+    new Network(shared, 'Network', { natMode: 'instance' });
+    new ec2.CfnLaunchTemplate(shared, 'WebTierTemplate', { launchTemplateData: {} });
+    expect(formatFindings(nagFindings(shared))).toBe('');
   });
 });
 
@@ -152,5 +160,38 @@ describe('construct defaults', () => {
   test('exposes the VPC for other architectures', () => {
     expect(network.vpc).toBeInstanceOf(ec2.Vpc);
     expect(network.vpc.privateSubnets).toHaveLength(2);
+  });
+});
+
+describe('reuse', () => {
+  test('two networks in one stack: separate VPCs, flow logs and keys, no findings', () => {
+    const stack = testStack();
+    new Network(stack, 'Front', { natMode: 'instance' });
+    new Network(stack, 'Back', { cidr: '10.1.0.0/16', natMode: 'instance', sessionManagerEndpoints: true });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 2);
+    template.resourceCountIs('AWS::EC2::FlowLog', 2);
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    template.resourceCountIs('AWS::EC2::Instance', 2);
+    expect(collidingNames(Template.fromStack(stack).toJSON())).toEqual([]);
+    expect(formatFindings(nagFindings(stack))).toBe('');
+  });
+
+  test('tokens (parameters) where they can be used: blocked CIDRs, zone names', () => {
+    const stack = new Stack(testApp(), 'Placed', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const blocked = new CfnParameter(stack, 'Blocked').valueAsString;
+    const zones = new CfnParameter(stack, 'Zones', { type: 'List<AWS::EC2::AvailabilityZone::Name>' }).valueAsList;
+    const { template } = build({ blockedCidrs: [blocked, '203.0.113.0/24'], availabilityZones: [Fn.select(0, zones), Fn.select(1, zones)] }, stack);
+    expect(aclEntries(template, 'Public').filter((e) => e.RuleAction === 'deny').map((e) => e.CidrBlock))
+      .toEqual([{ Ref: 'Blocked' }, { Ref: 'Blocked' }, '203.0.113.0/24', '203.0.113.0/24']);
+    const zonesUsed = Object.values(resourcesOf(template, 'AWS::EC2::Subnet')).map((s) => s.Properties.AvailabilityZone);
+    expect(zonesUsed).toContainEqual({ 'Fn::Select': [1, { Ref: 'Zones' }] });
+  });
+
+  test('a token where the template depends on the value fails with the reason', () => {
+    const stack = testStack();
+    const cidr = new CfnParameter(stack, 'Cidr').valueAsString;
+    expect(() => new Network(stack, 'Network', { cidr })).toThrow(
+      'cidr: got "a token"; expected a value known at synth: the VPC divides it into subnets at synth, which a value known only at deploy (a parameter, an imported value) cannot drive');
   });
 });

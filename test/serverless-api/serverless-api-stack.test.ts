@@ -157,7 +157,9 @@ describe('stage differences', () => {
     });
     productionTemplate.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: Match.anyValue() });
     productionTemplate.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', { LogDestinationConfigs: [Match.anyValue()] });
-    productionTemplate.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') });
+    // WAF's required prefix, then this stack's id: no other deployment or retained leftover has the name.
+    productionTemplate.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: { 'Fn::Join': ['', [
+      Match.stringLikeRegexp('^aws-waf-logs-'), { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] } });
     sandboxTemplate.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { acknowledge, findingsIn, formatFindings, nagPacks } from '../../lib/shared/compliance';
+import { acknowledge, findingsIn, formatFindings, nagFindingName, nagPacks } from '../../lib/shared/compliance';
 import { nagFindings, testStack } from '../harness';
 
 describe('nag packs', () => {
@@ -41,5 +41,15 @@ describe('findings in a synthesized assembly', () => {
     const findings = findingsIn(dir);
     expect(formatFindings(findings)).toBe(
       '  ERROR AwsSolutions-S1 at A/B\n  ERROR AwsSolutions-S1 at A/C\n  WARNING HIPAA.Security-X at A/D');
+  });
+});
+
+describe('nagFindingName', () => {
+  test('renders resolved values as cdk-nag names them in finding ids', () => {
+    expect(nagFindingName({ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Bucket', 'Arn'] }, '/*']] })).toBe('<Bucket.Arn>/*');
+    expect(nagFindingName({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cdk-assets-', { Ref: 'AWS::AccountId' }, '/*']] }))
+      .toBe('arn:<AWS::Partition>:s3:::cdk-assets-<AWS::AccountId>/*');
+    expect(nagFindingName('arn:aws:s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/*')).toBe('arn:aws:s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/*');
+    expect(nagFindingName({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::x' })).toBe('arn:<AWS::Partition>:s3:::x');
   });
 });

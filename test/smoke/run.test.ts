@@ -20,7 +20,7 @@ describe('smoke runner', () => {
       check('FanOut', async () => pass('never run')),
     ], 1_000);
     expect(results.map((r) => [r.status, r.detail])).toEqual([
-      ['pass', 'ok'], ['fail', 'Error: boom'], ['skip', 'stack Sandbox-FanOut is not deployed'],
+      ['pass', 'ok'], ['fail', 'Error: boom'], ['skip', 'stack Sandbox-FanOut is not deployed in us-east-1'],
     ]);
     expect(seen).toEqual([{ VpcId: 'vpc-1' }]);
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(2);
@@ -30,6 +30,32 @@ describe('smoke runner', () => {
     cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'Sandbox-WebTier', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: [] }] });
     const [result] = await runSmoke(testContext(), [check('WebTier', () => new Promise(() => undefined))], 200);
     expect([result.status, result.detail]).toEqual(['fail', 'no answer within 0.2 s']);
+  });
+
+  test('a stack missing from the region asked but deployed in another is a failure naming that region, looked up once', async () => {
+    cfn.on(DescribeStacksCommand).rejects(new Error('Stack with id Sandbox-StaticSite does not exist'));
+    const asked: string[] = [];
+    const ctx = testContext({ locateStack: async (name) => { asked.push(name); return ['eu-west-1']; } });
+    const results = await runSmoke(ctx, [check('StaticSite', async () => pass('never run')), check('StaticSite', async () => pass('never run'))], 1_000);
+    expect(results.map((r) => [r.status, r.detail])).toEqual(Array(2).fill(
+      ['fail', 'stack Sandbox-StaticSite is not deployed in us-east-1 but is in eu-west-1; run with --region eu-west-1 to check it']));
+    expect(asked).toEqual(['Sandbox-StaticSite']);
+  });
+
+  test('a stack deployed nowhere is skipped', async () => {
+    cfn.on(DescribeStacksCommand).rejects(new Error('Stack with id Sandbox-FanOut does not exist'));
+    const [result] = await runSmoke(testContext({ locateStack: async () => [] }), [check('FanOut', async () => pass('never run'))], 1_000);
+    expect([result.status, result.detail]).toEqual(['skip', 'stack Sandbox-FanOut is not deployed in us-east-1']);
+  });
+
+  test('a run that checked nothing fails, unless an empty run was allowed', () => {
+    const skipped = { status: 'skip' as const, detail: 'not deployed', check: check('A', async () => pass('')), seconds: 0 };
+    const lines: string[] = [];
+    expect(summarize([skipped, skipped], (l) => lines.push(l))).toBe(1);
+    expect(lines).toEqual(['\n0 passed, 0 failed, 2 skipped',
+      'Nothing was checked: no stack of the stage is deployed in this region. Check --stage and --region, or pass --allow-empty if that is expected.']);
+    expect(summarize([skipped], () => undefined, { allowEmpty: true })).toBe(0);
+    expect(summarize([], () => undefined)).toBe(1);
   });
 
   test('exits non-zero when any check failed, with a plain summary line', async () => {

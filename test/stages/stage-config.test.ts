@@ -1,5 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { STAGE_PROFILES, stageConfig } from '../../lib/stages/stage-config';
+import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { NOTES_SCHEDULE, STAGE_PROFILES, stageConfig } from '../../lib/stages/stage-config';
+
+const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e';
 
 describe('stage config', () => {
   test('defaults to the Sandbox profile, environment-agnostic', () => {
@@ -38,5 +40,33 @@ describe('stage config', () => {
 
   test.each(['us-east-1', 'ap-southeast-2', 'us-gov-west-1', 'eu-central-2'])('accepts region %s', (region) => {
     expect(stageConfig({ region }).region).toBe(region);
+  });
+
+  test('passes a certificate to the web tier; none by default', () => {
+    expect(stageConfig({ stage: 'Production', certificateArn: CERT }).certificateArn).toBe(CERT);
+    expect(stageConfig({ stage: 'Production' }).certificateArn).toBeUndefined();
+  });
+
+  test('fails when the certificate is not an ACM certificate ARN', () => {
+    expect(() => stageConfig({ certificateArn: 'arn:aws:iam::123456789012:server-certificate/web' })).toThrow(
+      'certificateArn: got "arn:aws:iam::123456789012:server-certificate/web"; expected an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"');
+  });
+
+  test('a certificate or e-mail known only at deploy time (a token) is not judged at synth', () => {
+    const token = Lazy.string({ produce: () => 'later' });
+    expect(stageConfig({ certificateArn: token, alarmEmail: token })).toMatchObject({ certificateArn: token, alarmEmail: token });
+  });
+
+  test('only the sandbox accepts plain HTTP without a certificate, saying why; production keeps the warning', () => {
+    expect(STAGE_PROFILES.Sandbox.plainHttpReason).toMatch(/sandbox/);
+    expect(STAGE_PROFILES.Production.plainHttpReason).toBeUndefined();
+  });
+
+  test('the notes\' schedule moves the minimum (target tracking would undo a desired count), within the sandbox\'s 2-4', () => {
+    expect(NOTES_SCHEDULE).toEqual([
+      { name: 'afternoon-peak', cron: '0 14 * * *', min: 3 },
+      { name: 'night-low', cron: '0 2 * * *', min: 2 },
+    ]);
+    expect(STAGE_PROFILES.Sandbox.webTier.schedules).toBe(NOTES_SCHEDULE);
   });
 });

@@ -1,16 +1,52 @@
+import { Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { StaticSiteProps, validateStaticSiteProps } from '../../lib/static-site/static-site-props';
-import { problemsOf as problemsFor } from '../harness';
+import { problemsOf as problemsFor, testStack } from '../harness';
 
-const problemsOf = (props: StaticSiteProps) => problemsFor(validateStaticSiteProps, props);
+const problemsOf = (props: StaticSiteProps, region?: string) => problemsFor((p: StaticSiteProps) => validateStaticSiteProps(p, region), props);
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e';
 
 describe('StaticSite props: bad input fails at synth with a clear message', () => {
   test('the defaults are valid', () => expect(problemsOf({})).toEqual([]));
 
-  test('fails on OAI with an SSE-KMS bucket; OAC with KMS is fine', () => {
-    expect(problemsOf({ encryption: 'KMS' })).toEqual([
+  test('fails on OAI with an SSE-KMS bucket; OAC (the default) with KMS is fine', () => {
+    expect(problemsOf({ originAccess: 'oai', encryption: 'KMS' })).toEqual([
       'encryption: got "KMS"; an Origin Access Identity cannot read SSE-KMS objects; use originAccess: "oac" or encryption: "S3_MANAGED"']);
-    expect(problemsOf({ originAccess: 'oac', encryption: 'KMS' })).toEqual([]);
+    expect(problemsOf({ encryption: 'KMS' })).toEqual([]);
+  });
+
+  test('fails on OAI in a region launched after December 2022, when the region is known', () => {
+    expect(problemsOf({ originAccess: 'oai' }, 'ap-southeast-5')).toEqual([
+      'originAccess: got "oai"; S3 buckets in ap-southeast-5, a region launched after December 2022, do not accept an Origin Access Identity; use originAccess: "oac"']);
+    expect(problemsOf({ originAccess: 'oai' }, 'eu-west-1')).toEqual([]);
+    expect(problemsOf({ originAccess: 'oai' }, Token.asString({ Ref: 'AWS::Region' }))).toEqual([]);
+    expect(problemsOf({ originAccess: 'oac' }, 'ap-southeast-5')).toEqual([]);
+  });
+
+  test('fails on new-bucket props with existingBucket, a key without KMS, or bucketProps that would open the bucket', () => {
+    const stack = testStack();
+    const existingBucket = new s3.Bucket(stack, 'Mine');
+    const encryptionKey = new kms.Key(stack, 'Key');
+    expect(problemsOf({ existingBucket, bucketProps: { versioned: false }, noncurrentVersionDays: 7 })).toEqual([
+      'existingBucket: got "Unit/Test/Mine"; bucketProps, noncurrentVersionDays configure a new bucket; set them on your own bucket instead, or leave existingBucket out']);
+    expect(problemsOf({ encryptionKey })).toEqual(['encryptionKey: got "Unit/Test/Key"; a key is used with encryption: "KMS" only']);
+    expect(problemsOf({ bucketProps: { publicReadAccess: true, enforceSSL: false } })).toEqual([
+      'bucketProps: got ["enforceSSL","publicReadAccess"]; the site keeps its bucket private, TLS-only and encrypted as encryption/encryptionKey say; set the other bucket props here']);
+    expect(problemsOf({ encryption: 'KMS', encryptionKey, bucketProps: { versioned: true } })).toEqual([]);
+    const kmsBucket = new s3.Bucket(stack, 'MineKms', { encryptionKey });
+    expect(problemsOf({ existingBucket: kmsBucket, originAccess: 'oai' })).toEqual([
+      'existingBucket: got "Unit/Test/MineKms"; the bucket is SSE-KMS encrypted, which an Origin Access Identity cannot read; use originAccess: "oac"']);
+    expect(problemsOf({ existingBucket: kmsBucket })).toEqual([]);
+  });
+
+  test('tokens (parameters, imports) are not judged at synth', () => {
+    const token = Token.asString({ Ref: 'Param' });
+    expect(problemsOf({ domainNames: [token], certificateArn: token, webAclArn: token, allowCountries: [token], contentSecurityPolicy: token,
+      dynamicContent: { pathPattern: token, originDomainName: token }, noncurrentVersionDays: Token.asNumber({ Ref: 'Days' }) })).toEqual([]);
+    expect(problemsOf({ domainNames: Token.asList({ Ref: 'Domains' }), certificateArn: token })).toEqual([]);
+    expect(problemsOf({ domainNames: [token] })).toEqual([
+      expect.stringMatching(/^domainNames: got .*; custom domain names need certificateArn/)]);
   });
 
   test('fails on a certificate outside us-east-1', () => {

@@ -1,7 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { formatFindings } from '../../lib/shared/compliance';
 import { DEFAULT_CONTENT_SECURITY_POLICY } from '../../lib/static-site/static-site';
-import { acknowledgedRules, normalised, resourcesOf, stackTemplate, synthesizedStack } from '../harness';
+import { StaticSiteStack } from '../../lib/static-site/static-site-stack';
+import { acknowledgedRules, normalised, resourcesOf, stackTemplate, synthesizedStack, testApp } from '../harness';
 
 // Each stage variant is synthesized once per run (test/setup/global-setup.js).
 const sandboxTemplate = stackTemplate('Sandbox', 'StaticSite');
@@ -25,15 +26,13 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     });
   });
 
-  test('only the origin access identity may read the content: no other principal', () => {
+  test('CloudFront alone may read objects and list the bucket (so a missing key is a 404); no other principal', () => {
     const statements = contentPolicy(template);
-    const readers = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => a === 's3:GetObject' || a === 's3:*' || a === 's3:GetObject*'));
-    expect(readers).toEqual([expect.objectContaining({
-      Principal: { CanonicalUser: { 'Fn::GetAtt': [expect.stringMatching(/OriginAccessIdentity/), 'S3CanonicalUserId'] } },
-      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [contentBucketId(template), 'Arn'] }, '/*']] },
-    })]);
-    const allows = statements.filter((s) => s.Effect === 'Allow');
-    for (const s of allows.filter((x) => x !== readers[0])) {
+    const readers = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => /^s3:(\*|GetObject|ListBucket)/.test(a)));
+    expect(readers.map((s) => s.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(readers.map((s) => s.Resource)).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [contentBucketId(template), 'Arn'] }, '/*']] }, { 'Fn::GetAtt': [contentBucketId(template), 'Arn'] }]);
+    for (const s of statements.filter((x) => x.Effect === 'Allow' && !readers.includes(x))) {
       // The only other allow is the sandbox's auto-delete helper, which may list and delete, never read.
       expect(s.Principal).toEqual({ AWS: { 'Fn::GetAtt': [expect.stringMatching(/AutoDeleteObjects/), 'Arn'] } });
       expect([s.Action].flat().every((a: string) => /^s3:(List|Delete|GetBucket|PutBucketPolicy)/.test(a))).toBe(true);
@@ -59,7 +58,6 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
         AllowedMethods: ['GET', 'HEAD'],
         ResponseHeadersPolicyId: { Ref: Match.stringLikeRegexp('SecurityHeaders') },
       }),
-      Origins: [Match.objectLike({ S3OriginConfig: { OriginAccessIdentity: Match.anyValue() } })],
       Logging: { Bucket: { 'Fn::GetAtt': [logBucketId(template), 'RegionalDomainName'] }, Prefix: 'cloudfront/' },
       CustomErrorResponses: [{ ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 }],
     }) });
@@ -88,10 +86,35 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
   test('outputs the site URL and the bucket name', () => {
     template.hasOutput('SiteUrl', { Value: Match.anyValue() });
     template.hasOutput('BucketName', { Value: { Ref: contentBucketId(template) } });
+    // The smoke check reads it to expect the 404 page (or, in SPA mode, the app with 200).
+    template.hasOutput('MissingPathStatus', { Value: '404' });
   });
 });
 
 describe('stage differences', () => {
+  const readers = (t: Template) => contentPolicy(t).filter((s) => s.Effect === 'Allow' && /^s3:(GetObject|ListBucket)$/.test(s.Action)).map((s) => s.Principal);
+
+  test('the sandbox reads through the notes\' Origin Access Identity', () => {
+    expect(readers(sandboxTemplate)).toEqual(Array(2).fill({ CanonicalUser: { 'Fn::GetAtt': [expect.stringMatching(/OriginAccessIdentity/), 'S3CanonicalUserId'] } }));
+    sandboxTemplate.resourceCountIs('AWS::CloudFront::OriginAccessControl', 0);
+  });
+
+  test('production reads through Origin Access Control, for its one distribution only', () => {
+    productionTemplate.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
+    expect(readers(productionTemplate)).toEqual(Array(2).fill({ Service: 'cloudfront.amazonaws.com' }));
+    for (const s of contentPolicy(productionTemplate).filter((x) => x.Principal?.Service)) {
+      expect(s.Condition.StringEquals['AWS:SourceArn']['Fn::Join'][1]).toContainEqual({ Ref: expect.stringMatching(/^StaticSiteDistribution/) });
+    }
+    const origin = Object.values(resourcesOf(productionTemplate, 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig.Origins[0];
+    expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/OriginAccessControl/), 'Id'] });
+  });
+
+  test('the content deployment logs follow the stage\'s retention: a week in the sandbox, a year in production', () => {
+    sandboxTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    productionTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    sandboxTemplate.resourceCountIs('AWS::Logs::LogGroup', 1);
+  });
+
   test('price class: the cheapest in the sandbox, every edge in production', () => {
     sandboxTemplate.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ PriceClass: 'PriceClass_100' }) });
     productionTemplate.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ PriceClass: 'PriceClass_All' }) });
@@ -105,8 +128,13 @@ describe('stage differences', () => {
   });
 });
 
+test('in SPA mode the stack tells the smoke check that a missing path answers 200 (with the app)', () => {
+  const stack = new StaticSiteStack(testApp(), 'Spa', { site: { spa: true } });
+  Template.fromStack(stack).hasOutput('MissingPathStatus', { Value: '200' });
+});
+
 describe('compliance', () => {
-  test.each(['Sandbox', 'Production'] as const)('%s: the five packs report nothing unacknowledged', (variant) => {
+  test.each(['Sandbox', 'Production', 'Sandbox pinned', 'Production pinned'] as const)('%s: the five packs report nothing unacknowledged', (variant) => {
     expect(formatFindings(synthesizedStack(variant, 'StaticSite').findings)).toBe('');
   });
 

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { nagPacks } from '../../lib/shared/compliance';
+import { templateFindings } from '../../lib/shared/template-findings';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { stageConfig } from '../../lib/stages/stage-config';
 import { SynthesizedStack, SynthesizedStage } from './synthesized';
@@ -25,7 +26,10 @@ function synthesizeVariant(variant: VariantName, outdir: string): void {
   });
   const stage = new ReferenceStage(app, stageConfig(STAGE_VARIANTS[variant]));
   const assembly = stage.synth();
-  const stacks: SynthesizedStack[] = stage.node.children.filter(Stack.isStack).map((stack) => {
+  const stackConstructs = stage.node.children.filter(Stack.isStack);
+  // The five packs once more over the templates as a scanner reads them: CDK's own provider functions included.
+  const atTemplateLevel = templateFindings(Object.fromEntries(stackConstructs.map((s) => [s.stackName, assembly.getStackArtifact(s.artifactId).template])));
+  const stacks: SynthesizedStack[] = stackConstructs.map((stack) => {
     const artifact = assembly.getStackArtifact(stack.artifactId);
     const templateFile = `${stack.node.id}.template.json`;
     fs.writeFileSync(path.join(dir, templateFile), JSON.stringify(artifact.template));
@@ -37,6 +41,7 @@ function synthesizeVariant(variant: VariantName, outdir: string): void {
       terminationProtection: stack.terminationProtection,
       findings: nagPacks().flatMap((pack) => pack.validateScope(stack).violations.flatMap((v) =>
         v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '?', severity: v.severity ?? 'error' })))),
+      templateFindings: atTemplateLevel.filter((f) => f.path.startsWith(`${stack.stackName}/`)),
       messages: artifact.messages.map((m) => ({ level: m.level, path: m.id, text: String(m.entry.data) })),
       templateFile,
     };

@@ -11,6 +11,8 @@ export interface SynthesizedStack {
   readonly terminationProtection: boolean;
   /** Unacknowledged findings of the five packs, run on the construct tree as the app runs them. */
   readonly findings: Finding[];
+  /** Unacknowledged findings of the five packs in the template re-read from its JSON, at `<stack name>/<logical id>`. */
+  readonly templateFindings: Finding[];
   /** Warnings and errors CDK attached to constructs of this stack (`Annotations`). */
   readonly messages: { level: string; path: string; text: string }[];
   /** File name of the template, relative to the variant's directory. */

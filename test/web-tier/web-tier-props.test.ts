@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { problemsOf as problemsFor } from '../harness';
 import { isCron, validateWebTierProps, WebTierProps } from '../../lib/web-tier/web-tier-props';
@@ -50,17 +50,65 @@ describe('WebTier props: bad input fails at synth with a clear message', () => {
   });
 
   test('fails on an invalid cron or time zone in a schedule', () => {
-    expect(problemsOf({ schedules: [{ name: 'peak', cron: '0 25 * * *', desired: 3 }], timeZone: 'Mars/Olympus' })).toEqual([
+    expect(problemsOf({ schedules: [{ name: 'peak', cron: '0 25 * * *', min: 3 }], timeZone: 'Mars/Olympus' })).toEqual([
       'schedules[0].cron: got "0 25 * * *"; expected five cron fields "minute hour day month weekday", e.g. "0 14 * * *"',
       'timeZone: got "Mars/Olympus"; expected an IANA time zone such as "UTC" or "Asia/Seoul"',
     ]);
-    expect(problemsOf({ schedules: [{ name: 'peak', cron: '0 14 * * *', desired: 3 }], timeZone: 'Asia/Seoul' })).toEqual([]);
+    expect(problemsOf({ schedules: [{ name: 'peak', cron: '0 14 * * *', min: 3 }], timeZone: 'Asia/Seoul' })).toEqual([]);
   });
 
   test('fails on a schedule that changes nothing, or a repeated name', () => {
     expect(problemsOf({ schedules: [{ name: 'a', cron: '0 1 * * *', min: 1 }, { name: 'a', cron: '0 2 * * *' }] })).toEqual([
       'schedules[1].name: got "a"; expected a unique name of 1 to 64 letters, digits, "-" or "_"',
-      'schedules[1]: got "a"; expected at least one of min, desired, max',
+      'schedules[1]: got "a"; expected at least one of min, max',
+    ]);
+  });
+
+  test('fails on a schedule that sets only the desired count, which target tracking undoes', () => {
+    expect(problemsOf({ schedules: [{ name: 'peak', cron: '0 14 * * *', desired: 3 }] })).toEqual([
+      'schedules[0]: got "peak"; expected min or max besides desired: target tracking undoes a desired count alone within minutes']);
+    expect(problemsOf({ schedules: [{ name: 'peak', cron: '0 14 * * *', min: 3, desired: 3 }] })).toEqual([]);
+  });
+
+  test.each([0, 65536, 80.5])('fails when the port is outside 1-65535: %s', (port) => {
+    expect(problemsOf({ port })).toEqual([`port: got ${port}; expected a whole number from 1 to 65535`]);
+  });
+
+  test('fails when the launch timeout is under a minute or over an hour', () => {
+    expect(problemsOf({ launchTimeout: Duration.seconds(30) })).toEqual(['launchTimeout: got 30; expected a whole number from 60 to 3600 seconds']);
+    expect(problemsOf({ launchTimeout: Duration.hours(2) })).toEqual(['launchTimeout: got 7200; expected a whole number from 60 to 3600 seconds']);
+  });
+
+  test('fails on a malformed alarm e-mail address', () => {
+    expect(problemsOf({ alarmEmail: 'ops.example.com' })).toEqual(['alarmEmail: got "ops.example.com"; expected an e-mail address']);
+  });
+
+  test('fails when allowedCidrs is one token for a whole list (it cannot become one rule per CIDR)', () => {
+    const list = Token.asList(Lazy.any({ produce: () => ['203.0.113.0/24'] }));
+    expect(problemsOf({ allowedCidrs: list })).toEqual([
+      `allowedCidrs: got ${JSON.stringify(list)}; expected a list of CIDRs, each a string or a token (e.g. Fn.select over a list parameter), not one token for the whole list`]);
+  });
+});
+
+describe('WebTier props: values unknown until deploy (tokens) are not judged at synth', () => {
+  const text = () => Lazy.string({ produce: () => 'resolved later' });
+  const count = () => Lazy.number({ produce: () => 1 });
+
+  test('strings: alarm e-mail, CIDRs, certificate, health path, time zone, schedule name and cron', () => {
+    expect(problemsOf({
+      alarmEmail: text(), allowedCidrs: [text(), '203.0.113.0/24'], certificateArn: text(), healthCheck: { path: text() }, timeZone: text(),
+      schedules: [{ name: text(), cron: text(), min: 2 }],
+    })).toEqual([]);
+  });
+
+  test('numbers: capacity, CPU target, port, step thresholds', () => {
+    expect(problemsOf({ capacity: { min: count(), desired: count(), max: count() }, cpuTarget: count(), port: count(), stepScaling: { scaleInBelow: count(), scaleOutAbove: 40 } })).toEqual([]);
+  });
+
+  test('what is known beside a token is still checked', () => {
+    expect(problemsOf({ allowedCidrs: [text(), '10.0.0.300/8'], alarmEmail: text(), cpuTarget: 0 })).toEqual([
+      'allowedCidrs[1]: got "10.0.0.300/8"; expected an IPv4 CIDR block a.b.c.d/n with no host bits set and a prefix from /0 to /32',
+      'cpuTarget: got 0; expected a whole number from 1 to 100 %',
     ]);
   });
 

@@ -25,17 +25,29 @@ export class InvalidMessage extends Error {}
 // Read once per container, reused across warm invocations.
 const subscriber = process.env.SUBSCRIBER_NAME ?? 'unknown';
 
+/** A received message: what was published, and SNS's id for it (none with raw delivery). */
+export interface Unwrapped {
+  readonly message: Record<string, unknown>;
+  readonly snsMessageId: string | null;
+}
+
 /**
  * The published message: the SNS envelope is unwrapped unless the
  * subscription uses raw message delivery. Must be a JSON object.
  */
-export function messageOf(record: SqsRecord): Record<string, unknown> {
+export function unwrap(record: SqsRecord): Unwrapped {
   const body = parseJson(record.body);
-  const published = isSnsEnvelope(body) ? parseJson(body.Message) : body;
+  const envelope = isSnsEnvelope(body) ? body : undefined;
+  const published = envelope ? parseJson(envelope.Message) : body;
   if (typeof published !== 'object' || published === null || Array.isArray(published)) {
     throw new InvalidMessage('message is not a JSON object');
   }
-  return published as Record<string, unknown>;
+  return { message: published as Record<string, unknown>, snsMessageId: typeof envelope?.MessageId === 'string' ? envelope.MessageId : null };
+}
+
+/** The published message of a record (see {@link unwrap}). */
+export function messageOf(record: SqsRecord): Record<string, unknown> {
+  return unwrap(record).message;
 }
 
 function parseJson(text: string): unknown {
@@ -46,21 +58,24 @@ function parseJson(text: string): unknown {
   }
 }
 
-function isSnsEnvelope(body: unknown): body is { Type: string; Message: string } {
+function isSnsEnvelope(body: unknown): body is { Type: string; Message: string; MessageId?: unknown } {
   const b = body as { Type?: unknown; Message?: unknown } | null;
   return typeof b === 'object' && b !== null && b.Type === 'Notification' && typeof b.Message === 'string';
 }
 
 /** Processes one message; replace the body with the subscriber's business logic. */
-export async function processMessage(message: Record<string, unknown>, messageId: string): Promise<void> {
-  console.info(JSON.stringify({ event: 'processed', subscriber, messageId, eventType: message.eventType ?? null }));
+export async function processMessage(_message: Record<string, unknown>, _messageId: string): Promise<void> {
+  // The subscriber's business logic goes here; throw to have the message retried.
 }
 
 export async function handler(event: SqsEvent): Promise<BatchResponse> {
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
     try {
-      await processMessage(messageOf(record), record.messageId);
+      const { message, snsMessageId } = unwrap(record);
+      await processMessage(message, record.messageId);
+      // SNS's message id ties this line to the publish call (the smoke test looks for it).
+      console.info(JSON.stringify({ event: 'processed', subscriber, messageId: record.messageId, snsMessageId, eventType: message.eventType ?? null }));
     } catch (error) {
       console.error(JSON.stringify({ event: 'failed', subscriber, messageId: record.messageId, error: (error as Error).message }));
       batchItemFailures.push({ itemIdentifier: record.messageId });

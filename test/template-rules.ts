@@ -2,7 +2,7 @@
 // the services read it. test/stages/user-paths.test.ts applies them to every
 // stack of every stage variant; each returns the places that break the rule.
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import type { CfnTemplate } from '../../lib/docs/template';
+import type { CfnTemplate } from '../lib/docs/template';
 
 type Json = unknown;
 

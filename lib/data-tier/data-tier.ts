@@ -1,0 +1,173 @@
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlarmTopic } from '../shared/alarms';
+import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
+import { newCache } from './cache';
+import { addCacheAlarms, addDatabaseAlarms } from './data-tier-alarms';
+import { acknowledgeDataTierFindings } from './data-tier-findings';
+import { Validator } from '../shared/validation';
+import { BackupPlanProps, cacheOf, databaseOf, DataTierProps, regionOfVaultArn, validateDataTierProps } from './data-tier-props';
+import { newDatabaseCluster } from './database';
+import { addPasswordRotation } from './rotation';
+
+/**
+ * The data tier of the notes' three-tier picture (notes 002, 003, 004): Aurora
+ * PostgreSQL Serverless v2 and an ElastiCache (Valkey) cache in the isolated
+ * subnets, reachable only from the security groups given to {@link allowFrom},
+ * their credentials generated in Secrets Manager (the database's rotated),
+ * everything encrypted with one customer-managed key, alarms to a topic and
+ * an optional AWS Backup plan with a cross-region copy.
+ */
+export class DataTier extends Construct {
+  /** The Aurora cluster. */
+  readonly cluster: rds.DatabaseCluster;
+  /** The master credentials (JSON: username, password, host, port, dbname), rotated. */
+  readonly databaseSecret: secretsmanager.ISecret;
+  /** The Valkey replication group. */
+  readonly cache: elasticache.CfnReplicationGroup;
+  /** The cache's AUTH token. */
+  readonly cacheAuthToken: secretsmanager.Secret;
+  /** Guards the database port; nothing is admitted until {@link allowFrom}. */
+  readonly databaseSecurityGroup: ec2.SecurityGroup;
+  /** Guards the cache port; nothing is admitted until {@link allowFrom}. */
+  readonly cacheSecurityGroup: ec2.SecurityGroup;
+  /** Encrypts storage, secrets, Performance Insights, logs, backups and the alarm topic. */
+  readonly key: kms.Key;
+  /** Where the alarms go. */
+  readonly alarmTopic: sns.Topic;
+  /** The Secrets Manager endpoint the rotation function uses, when there is one. */
+  readonly secretsManagerEndpoint?: ec2.InterfaceVpcEndpoint;
+  /** The AWS Backup plan, when asked for. */
+  readonly backupPlan?: backup.BackupPlan;
+  private readonly props: DataTierProps;
+  private secretReaders = 0;
+
+  constructor(scope: Construct, id: string, props: DataTierProps) {
+    super(scope, id);
+    validateDataTierProps(props);
+    this.props = props;
+    const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
+    this.key = new kms.Key(this, 'Key', { description: `Encrypts the data tier ${this.node.path}`, enableKeyRotation: true, ...keyRemoval(removalPolicy) });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { key: this.key, email: props.alarmEmail, removalPolicy }).topic;
+    this.databaseSecurityGroup = this.closedSecurityGroup('DatabaseSecurityGroup', 'Aurora: its port from the app tier only; no egress');
+    this.cacheSecurityGroup = this.closedSecurityGroup('CacheSecurityGroup', 'Valkey: its port from the app tier only; no egress');
+    const database = databaseOf(props);
+    this.cluster = newDatabaseCluster(this, {
+      vpc: props.vpc, key: this.key, securityGroup: this.databaseSecurityGroup, config: database,
+      deletionProtection: props.deletionProtection ?? true, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.databaseSecret = this.cluster.secret!;
+    this.secretsManagerEndpoint = addPasswordRotation(this, {
+      vpc: props.vpc, secret: this.databaseSecret, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port,
+      interval: database.rotationInterval, throughEndpoint: props.secretsManagerEndpoint ?? props.vpc.privateSubnets.length === 0,
+    });
+    const cacheConfig = cacheOf(props);
+    const cache = newCache(this, { vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy });
+    this.cache = cache.replicationGroup;
+    this.cacheAuthToken = cache.authToken;
+    if (props.backupPlan) this.backupPlan = this.addBackupPlan(props.backupPlan, removalPolicy);
+    addDatabaseAlarms(this, this.alarmTopic, this.cluster, database);
+    addCacheAlarms(this, this.alarmTopic, this.cache, cacheConfig);
+    acknowledgeDataTierFindings(this, props);
+  }
+
+  /** Host name of the cluster's writer endpoint. */
+  get databaseEndpoint(): string {
+    return this.cluster.clusterEndpoint.hostname;
+  }
+
+  /** Host name of the cache's primary endpoint. */
+  get cacheEndpoint(): string {
+    return this.cache.attrPrimaryEndPointAddress;
+  }
+
+  /** Port of the database. */
+  get databasePort(): number {
+    return databaseOf(this.props).port;
+  }
+
+  /** Port of the cache. */
+  get cachePort(): number {
+    return cacheOf(this.props).port;
+  }
+
+  /**
+   * Admits `peer` (an app tier's instances, a function) to the database port
+   * and the cache port, and nothing else. The rules are written in this
+   * stack, so a peer in another stack gains no dependency on this one.
+   */
+  allowFrom(peer: ec2.IConnectable, description = 'the app tier'): void {
+    this.databaseSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.databasePort), `PostgreSQL from ${description}`);
+    this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cachePort), `Valkey from ${description}`);
+  }
+
+  /**
+   * Lets `role` read the database credentials and the cache AUTH token, and
+   * decrypt them through Secrets Manager only; nothing broader. The policy
+   * lives in this stack and is attached to the role, so the role's stack does
+   * not depend on this one (which already depends on it through allowFrom).
+   */
+  grantSecretsRead(role: iam.IRole): iam.ManagedPolicy {
+    this.secretReaders += 1;
+    return new iam.ManagedPolicy(this, `SecretsReader${this.secretReaders}`, {
+      description: `Reads the data tier's credentials (${this.node.path})`,
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [this.databaseSecret.secretArn, this.cacheAuthToken.secretArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [this.key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      ],
+    });
+  }
+
+  private closedSecurityGroup(id: string, description: string): ec2.SecurityGroup {
+    return new ec2.SecurityGroup(this, id, { vpc: this.props.vpc, description, allowAllOutbound: false });
+  }
+
+  /**
+   * A daily AWS Backup of the cluster into an encrypted vault, copied to a
+   * vault in a second region when given. The vault and plan are named after
+   * this stack's deployment id, unique even beside a retained leftover.
+   */
+  private addBackupPlan(config: BackupPlanProps, removalPolicy: RemovalPolicy): backup.BackupPlan {
+    checkCopyRegion(Stack.of(this).region, config.copyToVaultArn);
+    const uniqueName = Fn.join('-', ['data-tier', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
+    const vault = new backup.BackupVault(this, 'BackupVault', { backupVaultName: uniqueName, encryptionKey: this.key, removalPolicy });
+    const plan = new backup.BackupPlan(this, 'BackupPlan', { backupPlanName: uniqueName, backupVault: vault });
+    const deleteAfter = config.retention ?? Duration.days(35);
+    plan.addRule(new backup.BackupPlanRule({
+      ruleName: 'Daily',
+      scheduleExpression: events.Schedule.cron({ minute: '0', hour: '5' }),
+      deleteAfter,
+      copyActions: config.copyToVaultArn
+        ? [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'CopyVault', config.copyToVaultArn), deleteAfter }]
+        : undefined,
+    }));
+    plan.addSelection('Cluster', { resources: [backup.BackupResource.fromRdsServerlessCluster(this.cluster)] });
+    return plan;
+  }
+}
+
+/** A copy in the stack's own region is no disaster recovery; checked when the region is known at synth. */
+function checkCopyRegion(stackRegion: string, arn: string | undefined): void {
+  if (arn === undefined || Token.isUnresolved(stackRegion)) return;
+  const v = new Validator('DataTier props');
+  v.check(regionOfVaultArn(arn) !== stackRegion, 'backupPlan.copyToVaultArn', arn, `expected a vault in another region than this stack's (${stackRegion})`);
+  v.throwIfInvalid();
+}

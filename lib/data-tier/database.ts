@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { EncryptedLogGroup } from '../shared/encrypted-log-group';
+import { destroysData } from '../shared/removal';
+import { ResolvedDatabaseProps } from './data-tier-props';
+
+/** Master user of the cluster; its password lives only in Secrets Manager. */
+export const MASTER_USERNAME = 'postgres';
+
+/** What the database needs from the data tier. */
+export interface DatabaseClusterOptions {
+  readonly vpc: ec2.IVpc;
+  readonly key: kms.Key;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly config: ResolvedDatabaseProps;
+  readonly deletionProtection: boolean;
+  readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: logs.RetentionDays;
+}
+
+const ISOLATED: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+
+/**
+ * An Aurora PostgreSQL Serverless v2 cluster in the isolated subnets: encrypted
+ * with the customer-managed key, TLS-only, IAM authentication, the RDS Data API,
+ * Performance Insights, PostgreSQL logs in an encrypted log group, and a
+ * generated master password in Secrets Manager.
+ */
+export function newDatabaseCluster(scope: Construct, options: DatabaseClusterOptions): rds.DatabaseCluster {
+  const { config, key, removalPolicy } = options;
+  const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: config.engineVersion });
+  const advanced = config.databaseInsights === rds.DatabaseInsightsMode.ADVANCED;
+  const zones = instanceZones(options.vpc, config.readers);
+  const performanceInsights = {
+    enablePerformanceInsights: true,
+    performanceInsightEncryptionKey: key,
+    performanceInsightRetention: advanced ? rds.PerformanceInsightRetention.MONTHS_15 : rds.PerformanceInsightRetention.DEFAULT,
+  };
+  const cluster = new rds.DatabaseCluster(scope, 'Database', {
+    engine,
+    writer: rds.ClusterInstance.serverlessV2('Writer', { availabilityZone: zones[0], ...performanceInsights }),
+    readers: zones.slice(1).map((availabilityZone, i) => rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, {
+      availabilityZone,
+      ...performanceInsights,
+      scaleWithWriter: true, // promotion tier 1: a failover target sized for the writer's load
+    })),
+    serverlessV2MinCapacity: config.minCapacity,
+    serverlessV2MaxCapacity: config.maxCapacity,
+    serverlessV2AutoPauseDuration: config.minCapacity === 0 ? config.autoPause : undefined,
+    vpc: options.vpc,
+    vpcSubnets: ISOLATED,
+    securityGroups: [options.securityGroup],
+    port: config.port,
+    defaultDatabaseName: config.databaseName,
+    credentials: rds.Credentials.fromGeneratedSecret(MASTER_USERNAME, { encryptionKey: key }),
+    storageEncrypted: true,
+    storageEncryptionKey: key,
+    iamAuthentication: true,
+    enableDataApi: true,
+    parameterGroup: new rds.ParameterGroup(scope, 'ClusterParameters', {
+      engine,
+      description: 'TLS required; connections and disconnections logged',
+      parameters: { 'rds.force_ssl': '1', log_connections: '1', log_disconnections: '1' },
+    }),
+    cloudwatchLogsExports: ['postgresql'],
+    backup: { retention: config.backupRetention },
+    copyTagsToSnapshot: true,
+    deletionProtection: options.deletionProtection,
+    removalPolicy: destroysData(removalPolicy) ? RemovalPolicy.DESTROY : RemovalPolicy.SNAPSHOT,
+    ...performanceInsights,
+    databaseInsightsMode: config.databaseInsights,
+    autoMinorVersionUpgrade: true,
+    monitoringInterval: Duration.minutes(1), // Enhanced Monitoring: OS metrics per instance
+  });
+  // The cluster deletes its secret when it is snapshotted; production keeps it with the snapshot and key.
+  (cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(removalPolicy);
+  exportLogsToOwnGroup(scope, cluster, options);
+  return cluster;
+}
+
+/**
+ * The writer's AZ first, then one per reader, each in the next isolated
+ * subnet's AZ, so a reader is never in the writer's AZ. One instance alone is
+ * left for RDS to place.
+ */
+function instanceZones(vpc: ec2.IVpc, readers: number): (string | undefined)[] {
+  if (readers === 0) return [undefined];
+  const subnets = vpc.isolatedSubnets;
+  return Array.from({ length: readers + 1 }, (_, i) => subnets[i % subnets.length].availabilityZone);
+}
+
+/**
+ * RDS creates `/aws/rds/cluster/<id>/postgresql` on first export, unencrypted
+ * and kept forever. Creating it ourselves, after the cluster (whose generated
+ * id it needs) and before the instances (which write the logs), gives it the
+ * key, the stage's retention and removal policy, with no log-retention Lambda.
+ */
+function exportLogsToOwnGroup(scope: Construct, cluster: rds.DatabaseCluster, options: DatabaseClusterOptions): void {
+  const { logGroup } = new EncryptedLogGroup(scope, 'PostgresLogs', {
+    logGroupName: `/aws/rds/cluster/${cluster.clusterIdentifier}/postgresql`,
+    encryptionKey: options.key,
+    retention: options.logRetention,
+    removalPolicy: options.removalPolicy,
+  });
+  for (const instance of cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance)) {
+    instance.node.addDependency(logGroup);
+  }
+}

@@ -1,0 +1,67 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { alarmAbove } from '../shared/alarms';
+
+/** One CIS AWS Foundations metric filter: what it catches and its CloudWatch Logs pattern. */
+export interface CisFilter {
+  /** Construct id and metric name. */
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: string;
+}
+
+const anyEvent = (...names: string[]) => names.map((n) => `($.eventName = ${n})`).join(' || ');
+
+/**
+ * The metric filters of the CIS AWS Foundations Benchmark (monitoring section),
+ * as AWS Security Hub's CloudWatch.1-14 controls check them: what an attacker
+ * or a mistake does to an account.
+ */
+export const CIS_FILTERS: readonly CisFilter[] = [
+  { name: 'RootAccountUse', description: 'The root user was used', pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' },
+  { name: 'UnauthorizedApiCalls', description: 'API calls were refused for lack of permission', pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }' },
+  { name: 'ConsoleSignInWithoutMfa', description: 'An IAM user signed in to the console without MFA', pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }' },
+  { name: 'IamPolicyChanges', description: 'An IAM policy was created, changed, attached or detached', pattern: `{ ${anyEvent('DeleteGroupPolicy', 'DeleteRolePolicy', 'DeleteUserPolicy', 'PutGroupPolicy', 'PutRolePolicy', 'PutUserPolicy', 'CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'AttachRolePolicy', 'DetachRolePolicy', 'AttachUserPolicy', 'DetachUserPolicy', 'AttachGroupPolicy', 'DetachGroupPolicy')} }` },
+  { name: 'CloudTrailChanges', description: 'A trail was created, changed, stopped or deleted', pattern: `{ ${anyEvent('CreateTrail', 'UpdateTrail', 'DeleteTrail', 'StartLogging', 'StopLogging')} }` },
+  { name: 'ConfigChanges', description: 'AWS Config recording or delivery was stopped or changed', pattern: `{ ($.eventSource = config.amazonaws.com) && (${anyEvent('StopConfigurationRecorder', 'DeleteDeliveryChannel', 'PutDeliveryChannel', 'PutConfigurationRecorder')}) }` },
+  { name: 'KmsKeyDisabledOrDeleted', description: 'A KMS key was disabled or scheduled for deletion', pattern: `{ ($.eventSource = kms.amazonaws.com) && (${anyEvent('DisableKey', 'ScheduleKeyDeletion')}) }` },
+  { name: 'SecurityGroupChanges', description: 'A security group was created, changed or deleted', pattern: `{ ${anyEvent('AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress', 'CreateSecurityGroup', 'DeleteSecurityGroup')} }` },
+  { name: 'NetworkAclChanges', description: 'A network ACL was created, changed or deleted', pattern: `{ ${anyEvent('CreateNetworkAcl', 'CreateNetworkAclEntry', 'DeleteNetworkAcl', 'DeleteNetworkAclEntry', 'ReplaceNetworkAclEntry', 'ReplaceNetworkAclAssociation')} }` },
+  { name: 'NetworkGatewayChanges', description: 'An internet or customer gateway was created, attached, detached or deleted', pattern: `{ ${anyEvent('CreateCustomerGateway', 'DeleteCustomerGateway', 'AttachInternetGateway', 'CreateInternetGateway', 'DeleteInternetGateway', 'DetachInternetGateway')} }` },
+  { name: 'RouteTableChanges', description: 'A route or route table was created, changed or deleted', pattern: `{ ($.eventSource = ec2.amazonaws.com) && (${anyEvent('CreateRoute', 'CreateRouteTable', 'ReplaceRoute', 'ReplaceRouteTableAssociation', 'DeleteRouteTable', 'DeleteRoute', 'DisassociateRouteTable')}) }` },
+  { name: 'VpcChanges', description: 'A VPC or VPC peering connection was created, changed or deleted', pattern: `{ ${anyEvent('CreateVpc', 'DeleteVpc', 'ModifyVpcAttribute', 'AcceptVpcPeeringConnection', 'CreateVpcPeeringConnection', 'DeleteVpcPeeringConnection', 'RejectVpcPeeringConnection', 'AttachClassicLinkVpc', 'DetachClassicLinkVpc', 'DisableVpcClassicLink', 'EnableVpcClassicLink')} }` },
+  { name: 'S3BucketPolicyChanges', description: 'A bucket policy, ACL, CORS, lifecycle or replication configuration was changed', pattern: `{ ($.eventSource = s3.amazonaws.com) && (${anyEvent('PutBucketAcl', 'PutBucketPolicy', 'PutBucketCors', 'PutBucketLifecycle', 'PutBucketReplication', 'DeleteBucketPolicy', 'DeleteBucketCors', 'DeleteBucketLifecycle', 'DeleteBucketReplication')}) }` },
+];
+
+/** Props of {@link CisAlarms}. */
+export interface CisAlarmsProps {
+  readonly logGroup: logs.ILogGroup;
+  readonly namespace: string;
+  readonly topic: sns.ITopic;
+}
+
+/** A metric filter on the trail's log group and an alarm to the topic for each {@link CIS_FILTERS} entry. */
+export class CisAlarms extends Construct {
+  readonly alarms: Record<string, cloudwatch.Alarm> = {};
+
+  constructor(scope: Construct, id: string, props: CisAlarmsProps) {
+    super(scope, id);
+    for (const filter of CIS_FILTERS) {
+      const metricFilter = new logs.MetricFilter(this, filter.name, {
+        logGroup: props.logGroup,
+        filterPattern: logs.FilterPattern.literal(filter.pattern),
+        metricNamespace: props.namespace,
+        metricName: filter.name,
+        metricValue: '1',
+      });
+      this.alarms[filter.name] = alarmAbove(this, `${filter.name}Alarm`, props.topic, {
+        metric: metricFilter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+        above: 0,
+        description: `${filter.description} (CIS AWS Foundations metric filter ${filter.name})`,
+      });
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Aws } from 'aws-cdk-lib';
+import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import * as securityhub from 'aws-cdk-lib/aws-securityhub';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FINDING_SEVERITIES, FindingSeverity } from './security-baseline-props';
+
+/** Lowest GuardDuty severity score of each label (GuardDuty's 1.0-10.0 scale). */
+export const GUARDDUTY_SEVERITY_SCORE: Readonly<Record<FindingSeverity, number>> = { LOW: 1, MEDIUM: 4, HIGH: 7, CRITICAL: 9 };
+
+/** The labels at or above a threshold, lowest first. */
+export function severitiesFrom(threshold: FindingSeverity): FindingSeverity[] {
+  return FINDING_SEVERITIES.slice(FINDING_SEVERITIES.indexOf(threshold));
+}
+
+/** The standard Security Hub enables, in the stack's region and partition. */
+export const FOUNDATIONAL_STANDARD_ARN = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}::standards/aws-foundational-security-best-practices/v/1.0.0`;
+
+/** Creates a GuardDuty detector with S3 protection (notes 004: threat detection by machine learning over several logs). */
+export function newDetector(scope: Construct, id: string): guardduty.CfnDetector {
+  return new guardduty.CfnDetector(scope, id, {
+    enable: true,
+    findingPublishingFrequency: 'FIFTEEN_MINUTES',
+    features: [{ name: 'S3_DATA_EVENTS', status: 'ENABLED' }],
+  });
+}
+
+/** Enables Security Hub with the AWS Foundational Security Best Practices standard (and no others). */
+export function newSecurityHub(scope: Construct, id: string): { hub: securityhub.CfnHub; standard: securityhub.CfnStandard } {
+  const hub = new securityhub.CfnHub(scope, id, {
+    enableDefaultStandards: false,
+    controlFindingGenerator: 'SECURITY_CONTROL',
+    autoEnableControls: true,
+  });
+  const standard = new securityhub.CfnStandard(scope, `${id}FoundationalStandard`, { standardsArn: FOUNDATIONAL_STANDARD_ARN });
+  standard.node.addDependency(hub);
+  return { hub, standard };
+}
+
+/** IAM Access Analyzer for the account: reports resources shared outside it. */
+export function newAccessAnalyzer(scope: Construct, id: string): accessanalyzer.CfnAnalyzer {
+  return new accessanalyzer.CfnAnalyzer(scope, id, { type: 'ACCOUNT' });
+}
+
+/** Routes GuardDuty findings at or above `threshold` to `topic`. */
+export function routeGuardDutyFindings(scope: Construct, id: string, topic: sns.ITopic, threshold: FindingSeverity, deadLetterQueue: sqs.IQueue): events.Rule {
+  return new events.Rule(scope, id, {
+    description: `GuardDuty findings of severity ${threshold} or above, to the alarm topic`,
+    eventPattern: {
+      source: ['aws.guardduty'],
+      detailType: ['GuardDuty Finding'],
+      detail: { severity: [{ numeric: ['>=', GUARDDUTY_SEVERITY_SCORE[threshold]] }] },
+    },
+    targets: [new targets.SnsTopic(topic, { deadLetterQueue })],
+  });
+}
+
+/** Routes new, active Security Hub findings at or above `threshold` to `topic`. */
+export function routeSecurityHubFindings(scope: Construct, id: string, topic: sns.ITopic, threshold: FindingSeverity, deadLetterQueue: sqs.IQueue): events.Rule {
+  return new events.Rule(scope, id, {
+    description: `Security Hub findings of severity ${threshold} or above, new and active, to the alarm topic`,
+    eventPattern: {
+      source: ['aws.securityhub'],
+      detailType: ['Security Hub Findings - Imported'],
+      detail: { findings: { Severity: { Label: severitiesFrom(threshold) }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'] } },
+    },
+    targets: [new targets.SnsTopic(topic, { deadLetterQueue })],
+  });
+}

@@ -1,0 +1,39 @@
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
+import type { StageSelection } from './stage-config';
+
+/**
+ * The stage a `cdk synth` asks for: each value from CDK context (`-c key=value`)
+ * or else from its environment variable; what neither gives stays undefined
+ * (account and region unset keep the stage environment-agnostic).
+ */
+export function stageSelectionFrom(context: (key: string) => unknown, env: Record<string, string | undefined> = process.env): StageSelection {
+  const fromContext = (key: string) => {
+    const value = context(key);
+    return value === undefined || value === null ? undefined : String(value);
+  };
+  return {
+    stage: fromContext('stage'),
+    account: fromContext('account') ?? env.CDK_DEPLOY_ACCOUNT,
+    region: fromContext('region') ?? env.CDK_DEPLOY_REGION,
+    alarmEmail: fromContext('alarmEmail') ?? env.ALARM_EMAIL,
+    certificateArn: fromContext('certificateArn') ?? env.CERTIFICATE_ARN,
+  };
+}
+
+/**
+ * Warnings that state a deliberate choice of the stage (Production without a
+ * certificate serves plain HTTP): said at synth, never a failure.
+ */
+export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING];
+
+/**
+ * The notices of every stack in a synthesized assembly, as text for a person.
+ * The CLI prints warnings only for the stacks it selected, and a plain
+ * `cdk synth` selects none inside a stage.
+ */
+export function noticesIn(assembly: CloudAssembly, notices: readonly string[] = STAGE_NOTICES): string[] {
+  return assembly.stacksRecursively.flatMap((stack) => stack.messages.map((m) => String(m.entry.data)))
+    .filter((text) => notices.some((id) => text.endsWith(`[ack: ${id}]`)))
+    .map((text) => text.replace(/ \[ack: .*\]$/, ''));
+}

@@ -1,0 +1,134 @@
+import { Stage } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DataTierStack } from '../../lib/data-tier/data-tier-stack';
+import { NetworkStack } from '../../lib/network/network-stack';
+import { STAGE_PROFILES } from '../../lib/stages/stage-config';
+import { mermaidDiagram } from '../../lib/docs/diagram';
+import { formatFindings, recordAcknowledgements } from '../../lib/shared/compliance';
+import { acknowledgedRules, nagFindings, normalised, referenceStage, resourcesOf, testApp } from '../harness';
+
+const sandbox = referenceStage('Sandbox');
+const production = referenceStage('Production');
+const sandboxTemplate = Template.fromStack(sandbox.dataTier);
+const productionTemplate = Template.fromStack(production.dataTier);
+
+const webInstanceGroupOutput = (t: Template) => Object.values(resourcesOf(t, 'AWS::EC2::SecurityGroupIngress'))
+  .map((r) => r.Properties).filter((p) => JSON.stringify(p.SourceSecurityGroupId).includes('WebTierInstanceSecurityGroup'));
+
+describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]])('DataTier stack, %s profile', (name, template) => {
+  test('the database and the cache admit their ports from the web tier\'s instance security group', () => {
+    const rules = webInstanceGroupOutput(template);
+    expect(rules.map((r) => r.FromPort).sort()).toEqual([5433, 6380]);
+    expect(rules.every((r) => JSON.stringify(r.SourceSecurityGroupId).includes(`${name}-WebTier`))).toBe(true);
+    const ingress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    expect(ingress.filter((r) => r.CidrIp !== undefined && r.FromPort !== 443)).toEqual([]);
+  });
+
+  test('the web tier\'s instance role reads the two secrets, through a policy in this stack', () => {
+    const policy = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find((p) => String(JSON.stringify(p.Properties.Roles)).includes('WebTier'))!;
+    expect(policy.Properties.PolicyDocument.Statement[0].Resource).toHaveLength(2);
+  });
+
+  test('in the stage network\'s isolated subnets', () => {
+    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: Match.arrayWith([Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('IsolatedSubnet1') })]) });
+  });
+
+  test('outputs the ARNs and endpoints the smoke test needs, never a password', () => {
+    const outputs = template.toJSON().Outputs;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ClusterArn', 'DatabaseSecretArn', 'DatabaseName', 'CacheEndpoint', 'CachePort', 'CacheAuthTokenSecretArn']));
+    expect(JSON.stringify(outputs)).not.toMatch(/resolve:secretsmanager|SecretString/);
+  });
+
+  test('PostgreSQL logs kept as long as the stage keeps logs', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: name === 'Sandbox' ? 7 : 365 });
+  });
+});
+
+describe('stage differences', () => {
+  test('Sandbox scales to zero and pauses; Production keeps half an ACU warm and a reader in another AZ', () => {
+    sandboxTemplate.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 300 }, BackupRetentionPeriod: 1 });
+    sandboxTemplate.resourceCountIs('AWS::RDS::DBInstance', 1);
+    productionTemplate.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 }, BackupRetentionPeriod: 14 });
+    const zones = Object.values(resourcesOf(productionTemplate, 'AWS::RDS::DBInstance')).map((i) => JSON.stringify(i.Properties.AvailabilityZone));
+    expect(new Set(zones).size).toBe(2);
+  });
+
+  test('Production: deletion protection, snapshot on delete, Database Insights advanced; Sandbox destroys cleanly', () => {
+    productionTemplate.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', Properties: Match.objectLike({ DeletionProtection: true, DatabaseInsightsMode: 'advanced', PerformanceInsightsRetentionPeriod: 465 }) });
+    sandboxTemplate.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtection: false }) });
+    for (const type of ['AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup', 'AWS::KMS::Key', 'AWS::ElastiCache::ReplicationGroup']) {
+      sandboxTemplate.allResources(type, { DeletionPolicy: 'Delete' });
+    }
+    productionTemplate.allResources('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+  });
+
+  test('Sandbox: one cache.t4g.micro node; Production: a primary and a replica in two AZs with failover', () => {
+    sandboxTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.t4g.micro', NumCacheClusters: 1, MultiAZEnabled: false });
+    productionTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.t4g.small', NumCacheClusters: 2, MultiAZEnabled: true, AutomaticFailoverEnabled: true, SnapshotRetentionLimit: 15 });
+  });
+
+  test('Production has an AWS Backup plan and a replica lag alarm; Sandbox neither', () => {
+    productionTemplate.resourceCountIs('AWS::Backup::BackupPlan', 1);
+    sandboxTemplate.resourceCountIs('AWS::Backup::BackupPlan', 0);
+    productionTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraReplicaLagMaximum' });
+    expect(JSON.stringify(sandboxTemplate.toJSON())).not.toContain('AuroraReplicaLag');
+  });
+
+  test('stacks are named after the stage; Production is termination-protected', () => {
+    expect(sandbox.dataTier.stackName).toBe('Sandbox-DataTier');
+    expect(production.dataTier.stackName).toBe('Production-DataTier');
+    expect(production.dataTier.terminationProtection).toBe(true);
+  });
+
+  test('environment-agnostic by default, placed when account and region are given', () => {
+    expect(sandbox.dataTier.environment).toBe('aws://unknown-account/unknown-region');
+    // The Production profile's data tier in a pinned environment, without the other architectures.
+    const stage = new Stage(testApp(), 'Pinned', { env: { account: '123456789012', region: 'eu-west-1' } });
+    recordAcknowledgements(stage);
+    const { network } = new NetworkStack(stage, 'Network', { network: STAGE_PROFILES.Production.network });
+    const placed = new DataTierStack(stage, 'DataTier', { dataTier: { ...STAGE_PROFILES.Production.dataTier, vpc: network.vpc } });
+    placed.dataTier.grantSecretsRead(new iam.Role(placed, 'AppRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
+    const pinned = Template.fromStack(placed);
+    expect(placed.environment).toBe('aws://123456789012/eu-west-1');
+    pinned.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
+    pinned.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } })]) },
+    });
+    expect(formatFindings(nagFindings(placed))).toBe('');
+  });
+});
+
+describe('compliance', () => {
+  test.each([['Sandbox', sandbox], ['Production', production]])('%s: the five packs report nothing unacknowledged', (_n, stage) => {
+    expect(formatFindings(nagFindings(stage.dataTier))).toBe('');
+  });
+
+  test('deletion protection and a single cache node are acknowledged in the sandbox only', () => {
+    const sandboxRules = acknowledgedRules(sandboxTemplate);
+    expect(sandboxRules.get('AwsSolutions-RDS10')).toMatch(/sandbox/);
+    expect(sandboxRules.get('AwsSolutions-AEC4')).toMatch(/One node/);
+    const productionRules = acknowledgedRules(productionTemplate);
+    expect(productionRules.has('AwsSolutions-RDS10')).toBe(false);
+    expect(productionRules.has('AwsSolutions-AEC4')).toBe(false);
+    expect(productionRules.has('NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup')).toBe(false);
+  });
+});
+
+describe('snapshots (drift only; the assertions above are the specification)', () => {
+  test('Sandbox', () => expect(normalised(sandboxTemplate)).toMatchSnapshot());
+  test('Production', () => expect(normalised(productionTemplate)).toMatchSnapshot());
+});
+
+describe('generated diagram', () => {
+  test('draws the database and cache in the isolated tier, reached from the app tier, with rotation and backup', () => {
+    const diagram = mermaidDiagram({ template: productionTemplate.toJSON(), prefix: 'DataTier' });
+    const isolated = diagram.slice(diagram.indexOf('subgraph imported_Isolated'), diagram.indexOf('end', diagram.indexOf('subgraph imported_Isolated')));
+    expect(isolated).toContain('Aurora aurora-postgresql');
+    expect(isolated).toContain('ElastiCache valkey<br/>2 x cache.t4g.small, TLS + AUTH');
+    expect(diagram).toMatch(/app_tier -->\|"TCP :5433"\| DataTierDatabase/);
+    expect(diagram).toMatch(/app_tier -->\|"TCP :6380"\| DataTierCache/);
+    expect(diagram).toContain('rotates password');
+    expect(diagram).toContain('backs up');
+  });
+});

@@ -1,0 +1,255 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { DataTier } from '../../lib/data-tier/data-tier';
+import { DataTierProps } from '../../lib/data-tier/data-tier-props';
+import { Network } from '../../lib/network/network';
+import { NetworkProps } from '../../lib/network/network-props';
+import { formatFindings } from '../../lib/shared/compliance';
+import { ConfigError } from '../../lib/shared/validation';
+import { nagFindings, resourcesOf, testStack } from '../harness';
+
+const COPY_VAULT = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:dr-copies';
+
+function build(props: Omit<DataTierProps, 'vpc'> = {}, network: NetworkProps = {}, stack: Stack = testStack()) {
+  const { vpc } = new Network(stack, 'Network', network);
+  const tier = new DataTier(stack, 'Data', { vpc, ...props });
+  const app = new ec2.SecurityGroup(stack, 'AppSg', { vpc });
+  const appRole = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+  tier.allowFrom(app);
+  tier.grantSecretsRead(appRole);
+  return { stack, tier, template: Template.fromStack(stack), app };
+}
+
+const ingress = (t: Template, groupIdPart: string) => Object.values(resourcesOf(t, 'AWS::EC2::SecurityGroupIngress'))
+  .map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes(groupIdPart));
+const idOf = (t: Template, type: string, part: string) => Object.keys(resourcesOf(t, type)).find((id) => id.includes(part))!;
+
+describe('defaults', () => {
+  const { stack, template } = build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false });
+  const cluster = () => Object.values(resourcesOf(template, 'AWS::RDS::DBCluster'))[0];
+
+  test('Aurora PostgreSQL Serverless v2 with an engine version that scales to zero, paused after 5 idle minutes', () => {
+    expect(cluster().Properties).toMatchObject({
+      Engine: 'aurora-postgresql', EngineVersion: '16.9',
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 300 },
+    });
+    template.resourcePropertiesCountIs('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' }, 1);
+  });
+
+  test('storage and Performance Insights encrypted with the customer-managed key; IAM auth; Data API on', () => {
+    const key = { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] };
+    expect(cluster().Properties).toMatchObject({
+      StorageEncrypted: true, KmsKeyId: key, PerformanceInsightsEnabled: true, PerformanceInsightsKmsKeyId: key,
+      EnableIAMDatabaseAuthentication: true, EnableHttpEndpoint: true, DatabaseInsightsMode: 'standard',
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('TLS is enforced by the cluster parameter group', () => {
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: Match.objectLike({ 'rds.force_ssl': '1' }) });
+    expect(cluster().Properties.DBClusterParameterGroupName).toEqual({ Ref: idOf(template, 'AWS::RDS::DBClusterParameterGroup', 'ClusterParameters') });
+  });
+
+  test('in the isolated subnets only, never publicly accessible', () => {
+    const subnetGroup = Object.values(resourcesOf(template, 'AWS::RDS::DBSubnetGroup'))[0].Properties;
+    expect(JSON.stringify(subnetGroup.SubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    expect(JSON.stringify(subnetGroup.SubnetIds)).not.toMatch(/Private|Public/);
+    template.allResourcesProperties('AWS::RDS::DBInstance', { PubliclyAccessible: false });
+    const cacheSubnets = Object.values(resourcesOf(template, 'AWS::ElastiCache::SubnetGroup'))[0].Properties.SubnetIds;
+    expect(JSON.stringify(cacheSubnets)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    expect(JSON.stringify(cacheSubnets)).not.toMatch(/Private|Public/);
+  });
+
+  test('PostgreSQL logs go to an encrypted log group named for the cluster, created before the instances', () => {
+    expect(cluster().Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
+    const logGroupId = idOf(template, 'AWS::Logs::LogGroup', 'PostgresLogs');
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: idOf(template, 'AWS::RDS::DBCluster', 'Database') }, '/postgresql']] }, RetentionInDays: 30, KmsKeyId: Match.anyValue() },
+    });
+    template.hasResource('AWS::RDS::DBInstance', { DependsOn: Match.arrayWith([logGroupId]) });
+  });
+
+  test('the master password is generated in Secrets Manager, encrypted with the key, rotated every 30 days; no literal password', () => {
+    expect(cluster().Properties.MasterUserPassword).toEqual({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: expect.any(String) }, ':SecretString:password::}}']] });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }), KmsKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(30 days)' } });
+    const everything = JSON.stringify(template.toJSON());
+    expect(everything).not.toMatch(/"(MasterUserPassword|AuthToken)":"[^{]/);
+  });
+
+  test('rotation by the Secrets Manager hosted function (no Serverless Application Repository), in the private subnets through NAT', () => {
+    expect(template.toJSON().Transform).toBe('AWS::SecretsManager-2024-09-16');
+    template.resourceCountIs('AWS::Serverless::Application', 0);
+    const rotation = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))[0].Properties;
+    expect(rotation.HostedRotationLambda).toMatchObject({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] } });
+    expect(rotation.HostedRotationLambda.RotationLambdaName).toBeUndefined();
+    expect(JSON.stringify(rotation.HostedRotationLambda.VpcSubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 2); // the Network's S3 and DynamoDB gateways only
+  });
+
+  test('the rotation function\'s group opens 443 (to NAT) and the database port, nothing else', () => {
+    const rotationSg = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('RotationSecurityGroup'))![1].Properties;
+    expect(rotationSg.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to Secrets Manager through NAT', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }]);
+    const egress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes('RotationSecurityGroup'));
+    expect(egress).toEqual([expect.objectContaining({ FromPort: 5433, ToPort: 5433, DestinationSecurityGroupId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'DataDatabaseSecurityGroup'), 'GroupId'] } })]);
+  });
+
+  test('the database admits its port from the app group and the rotation function only; no egress', () => {
+    const rules = ingress(template, 'DataDatabaseSecurityGroup');
+    expect(rules.map((r) => [r.FromPort, r.ToPort, JSON.stringify(r.SourceSecurityGroupId)]).sort()).toEqual([
+      [5433, 5433, expect.stringContaining('AppSg')],
+      [5433, 5433, expect.stringContaining('RotationSecurityGroup')],
+    ]);
+    expect(rules.every((r) => r.CidrIp === undefined)).toBe(true);
+    const group = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('DataDatabaseSecurityGroup'))![1].Properties;
+    expect(group.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+  });
+
+  test('the cache admits its port from the app group only; no egress', () => {
+    const rules = ingress(template, 'DataCacheSecurityGroup');
+    expect(rules).toEqual([expect.objectContaining({ FromPort: 6380, ToPort: 6380, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('AppSg'), 'GroupId'] } })]);
+    const group = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('DataCacheSecurityGroup'))![1].Properties;
+    expect(group.SecurityGroupEgress).toEqual([expect.objectContaining({ Description: 'Disallow all traffic' })]);
+  });
+
+  test('Valkey encrypted at rest with the key and in transit (required), AUTH token from Secrets Manager, one node', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'valkey', CacheNodeType: 'cache.t4g.micro', NumCacheClusters: 1, AutomaticFailoverEnabled: false, MultiAZEnabled: false,
+      AtRestEncryptionEnabled: true, KmsKeyId: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] },
+      TransitEncryptionEnabled: true, TransitEncryptionMode: 'required', Port: 6380, SnapshotRetentionLimit: 1,
+      AuthToken: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: idOf(template, 'AWS::SecretsManager::Secret', 'CacheAuthToken') }, ':SecretString:::}}']] },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } });
+  });
+
+  test('no physical names: CloudFormation names the cluster, cache, subnet groups and secrets', () => {
+    expect(cluster().Properties.DBClusterIdentifier).toBeUndefined();
+    const cache = Object.values(resourcesOf(template, 'AWS::ElastiCache::ReplicationGroup'))[0].Properties;
+    expect(cache.ReplicationGroupId).toBeUndefined();
+    expect(Object.values(resourcesOf(template, 'AWS::ElastiCache::SubnetGroup'))[0].Properties.CacheSubnetGroupName).toBeUndefined();
+    for (const secret of Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret'))) expect(secret.Properties.Name).toBeUndefined();
+  });
+
+  test('the app role may read the two secrets and decrypt through Secrets Manager only', () => {
+    const policy = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find((p) => String(JSON.stringify(p.Properties.Roles)).includes('AppRole'))!.Properties;
+    expect(policy.PolicyDocument.Statement).toEqual([
+      { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: expect.arrayContaining([{ Ref: idOf(template, 'AWS::SecretsManager::Secret', 'CacheAuthToken') }]) },
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] }, Condition: { StringEquals: { 'kms:ViaService': expect.anything() } } },
+    ]);
+    expect(policy.PolicyDocument.Statement[0].Resource).toHaveLength(2);
+  });
+
+  test('sandbox removal: everything deleted, no deletion protection, no final snapshot', () => {
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtection: false }) });
+    template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Delete' });
+    template.allResources('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ PendingWindowInDays: 7 }) });
+  });
+
+  test('alarms on CPU, capacity, free memory and connections, cache memory and evictions, all to the alarm topic; no replica lag alarm without readers', () => {
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.map((a) => `${a.MetricName} ${a.ComparisonOperator} ${a.Threshold}`).sort()).toEqual([
+      'ACUUtilization GreaterThanThreshold 90',
+      'CPUUtilization GreaterThanThreshold 80',
+      'DatabaseConnections GreaterThanThreshold 200',
+      'DatabaseMemoryUsagePercentage GreaterThanThreshold 80',
+      'Evictions GreaterThanThreshold 0',
+      'FreeableMemory LessThanThreshold 268435456',
+    ]);
+    const topic = { Ref: idOf(template, 'AWS::SNS::Topic', 'Alarms') };
+    for (const a of alarms) expect(a.AlarmActions).toEqual([topic]);
+  });
+
+  test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
+});
+
+describe('production-like options', () => {
+  const { stack, template } = build({
+    removalPolicy: RemovalPolicy.RETAIN,
+    database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(14) },
+    cache: { replicas: 1, snapshotRetentionDays: 15 },
+    backupPlan: { copyToVaultArn: COPY_VAULT },
+  });
+
+  test('a writer and a reader in different AZs, the reader a failover target scaling with the writer', () => {
+    const instances = Object.values(resourcesOf(template, 'AWS::RDS::DBInstance')).map((i) => i.Properties);
+    expect(instances.map((i) => [i.AvailabilityZone, i.PromotionTier])).toEqual([
+      [{ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, 0],
+      [{ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }, 1],
+    ]);
+  });
+
+  test('no auto-pause when the minimum is above zero; 14 days of backups', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 }, BackupRetentionPeriod: 14 });
+  });
+
+  test('deletion protection, snapshot on delete, secrets and key retained', () => {
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', Properties: Match.objectLike({ DeletionProtection: true }) });
+    template.hasResource('AWS::ElastiCache::ReplicationGroup', { DeletionPolicy: 'Snapshot' });
+    template.allResources('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+  });
+
+  test('the cache is replicated across AZs with automatic failover', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      NumCacheClusters: 2, AutomaticFailoverEnabled: true, MultiAZEnabled: true, SnapshotRetentionLimit: 15,
+      PreferredCacheClusterAZs: [{ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] }],
+    });
+  });
+
+  test('a replica lag alarm, and cache alarms on each node', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraReplicaLagMaximum', Threshold: 1000 });
+    const nodes = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties)
+      .filter((a) => a.MetricName === 'Evictions').map((a) => JSON.stringify(a.Dimensions));
+    expect(nodes).toEqual([expect.stringContaining('-001'), expect.stringContaining('-002')]);
+  });
+
+  test('a daily AWS Backup of the cluster into an encrypted vault with a unique name, copied to the second region', () => {
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: Match.objectLike({
+        BackupPlanRule: [Match.objectLike({
+          ScheduleExpression: 'cron(0 5 * * ? *)', Lifecycle: { DeleteAfterDays: 35 },
+          CopyActions: [{ DestinationBackupVaultArn: COPY_VAULT, Lifecycle: { DeleteAfterDays: 35 } }],
+        })],
+      }),
+    });
+    template.hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: { 'Fn::Join': ['-', ['data-tier', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] },
+      EncryptionKeyArn: Match.anyValue(),
+    });
+    const selection = Object.values(resourcesOf(template, 'AWS::Backup::BackupSelection'))[0].Properties;
+    expect(JSON.stringify(selection.BackupSelection.Resources)).toContain(idOf(template, 'AWS::RDS::DBCluster', 'Database'));
+  });
+
+  test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
+});
+
+describe('a VPC without egress', () => {
+  const { template, stack } = build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false }, { natMode: 'none', subnetSizes: { private: false } });
+
+  test('rotation runs in the isolated subnets through a Secrets Manager endpoint with private DNS, open to the function alone', () => {
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true, ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] } });
+    const endpointSubnets = Object.values(resourcesOf(template, 'AWS::EC2::VPCEndpoint')).find((e) => e.Properties.VpcEndpointType === 'Interface')!.Properties.SubnetIds;
+    expect(JSON.stringify(endpointSubnets)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    const rotation = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))[0].Properties;
+    expect(JSON.stringify(rotation.HostedRotationLambda.VpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    const rules = ingress(template, 'SecretsManagerEndpointSecurityGroup');
+    expect(rules).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('RotationSecurityGroup'), 'GroupId'] } })]);
+    const rotationSg = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('RotationSecurityGroup'))![1].Properties;
+    expect(rotationSg.SecurityGroupEgress).toBeUndefined();
+    const egress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes('RotationSecurityGroup'));
+    expect(egress.map((e) => [e.FromPort, JSON.stringify(e.DestinationSecurityGroupId)]).sort()).toEqual([
+      [443, expect.stringContaining('SecretsManagerEndpointSecurityGroup')],
+      [5433, expect.stringContaining('DataDatabaseSecurityGroup')],
+    ]);
+  });
+
+  test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
+});
+
+test('fails when the backup copy is in the stack\'s own region', () => {
+  const stack = new Stack(testStack().node.scope as Stack, 'Pinned', { env: { account: '123456789012', region: 'eu-central-1' } });
+  expect(() => build({ backupPlan: { copyToVaultArn: COPY_VAULT } }, {}, stack)).toThrow(ConfigError);
+});

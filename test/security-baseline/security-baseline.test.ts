@@ -1,0 +1,165 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { SecurityBaseline } from '../../lib/security-baseline/security-baseline';
+import { SecurityBaselineProps } from '../../lib/security-baseline/security-baseline-props';
+import { formatFindings } from '../../lib/shared/compliance';
+import { nagFindings, resourcesOf, testStack } from '../harness';
+
+function build(props: SecurityBaselineProps) {
+  const stack = testStack();
+  const baseline = new SecurityBaseline(stack, 'SecurityBaseline', props);
+  return { stack, baseline, template: Template.fromStack(stack) };
+}
+
+const SINGLETONS = ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel', 'AWS::GuardDuty::Detector', 'AWS::SecurityHub::Hub',
+  'AWS::SecurityHub::Standard', 'AWS::AccessAnalyzer::Analyzer', 'Custom::AccountSetting'];
+
+describe('switching off what the account already has (Control Tower, an organization\'s delegated admin)', () => {
+  const { stack, template } = build({
+    configRecorder: false, guardDuty: false, securityHub: false, accessAnalyzer: false, accountSettings: false, removalPolicy: RemovalPolicy.DESTROY,
+  });
+
+  test('no per-account singleton is created, and no function to set account settings', () => {
+    for (const type of SINGLETONS) expect([type, Object.keys(resourcesOf(template, type))]).toEqual([type, []]);
+    template.resourceCountIs('AWS::Lambda::Function', 1); // the bucket auto-delete provider of the sandbox only
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    template.resourceCountIs('AWS::SQS::Queue', 0);
+  });
+
+  test('the trail, its alarms and the Config rules (evaluated by the existing recorder) remain', () => {
+    template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    template.resourceCountIs('AWS::Logs::MetricFilter', 13);
+    for (const rule of Object.values(resourcesOf(template, 'AWS::Config::ConfigRule'))) expect(rule.DependsOn).toBeUndefined();
+  });
+
+  test('the five packs report nothing unacknowledged', () => {
+    expect(formatFindings(nagFindings(stack))).toBe('');
+  });
+});
+
+describe('options', () => {
+  test('each account setting switches off on its own', () => {
+    const { template } = build({ accountSettings: { ebsEncryptionByDefault: false, passwordPolicy: false } });
+    expect(Object.values(resourcesOf(template, 'Custom::AccountSetting')).map((r) => r.Properties.Setting)).toEqual(['S3BlockPublicAccess']);
+    const grants = Object.entries(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find(([id]) => id.includes('AccountSettingsHandlerRole'))![1];
+    expect(JSON.stringify(grants.Properties.PolicyDocument)).not.toMatch(/ec2:|iam:/);
+  });
+
+  test('a custom password policy reaches the custom resource', () => {
+    const { template } = build({ accountSettings: { passwordPolicy: { minimumLength: 20, maxAgeDays: 60, reusePrevention: 12 } } });
+    template.hasResourceProperties('Custom::AccountSetting', { Setting: 'PasswordPolicy', MinimumPasswordLength: 20, MaxPasswordAge: 60, PasswordReusePrevention: 12 });
+  });
+
+  test('with globalResourcesRegion, only that region records global types and sets the password policy, decided at deploy time', () => {
+    const { template } = build({ globalResourcesRegion: 'eu-west-1' });
+    const [condition] = Object.entries(template.toJSON().Conditions as Record<string, unknown>).filter(([id]) => id.includes('InGlobalResourcesRegion'));
+    expect(condition[1]).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] });
+    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
+      RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { 'Fn::If': [condition[0], true, false] } },
+    });
+    const policy = Object.values(resourcesOf(template, 'Custom::AccountSetting')).find((r) => r.Properties.Setting === 'PasswordPolicy')!;
+    expect(policy.Condition).toBe(condition[0]);
+    const ebs = Object.values(resourcesOf(template, 'Custom::AccountSetting')).find((r) => r.Properties.Setting === 'EbsEncryptionByDefault')!;
+    expect(ebs.Condition).toBeUndefined();
+  });
+
+  test('S3 data events are recorded when asked for', () => {
+    const { template } = build({ dataEvents: true });
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      EventSelectors: Match.arrayWith([Match.objectLike({ DataResources: [{ Type: 'AWS::S3::Object', Values: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::']] }] }] })]),
+    });
+  });
+
+  test('a lower finding threshold widens both rules', () => {
+    const { template } = build({ findingSeverity: 'MEDIUM' });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: { severity: [{ numeric: ['>=', 4] }] } }) });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ findings: Match.objectLike({ Severity: { Label: ['MEDIUM', 'HIGH', 'CRITICAL'] } }) }) }) });
+  });
+
+  test('alarms and findings go to a topic passed in, and no topic or key is created for them', () => {
+    const stack = testStack();
+    const ops = new sns.Topic(stack, 'Ops');
+    new SecurityBaseline(stack, 'SecurityBaseline', { alarmTopic: ops });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    for (const alarm of Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'))) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Ops/) }]);
+    for (const rule of Object.values(resourcesOf(template, 'AWS::Events::Rule'))) expect(rule.Properties.Targets[0].Arn).toEqual({ Ref: expect.stringMatching(/^Ops/) });
+  });
+
+  test('configRules: [] creates no rule; a list of your own replaces the baseline\'s', () => {
+    build({ configRules: [] }).template.resourceCountIs('AWS::Config::ConfigRule', 0);
+    const { template } = build({ configRules: ['EC2_IMDSV2_CHECK'] });
+    expect(Object.values(resourcesOf(template, 'AWS::Config::ConfigRule')).map((r) => r.Properties.Source.SourceIdentifier)).toEqual(['EC2_IMDSV2_CHECK']);
+  });
+
+  test('cisAlarms: false drops the metric filters and their alarms', () => {
+    const { template } = build({ cisAlarms: false });
+    template.resourceCountIs('AWS::Logs::MetricFilter', 0);
+    expect(Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName)).toEqual(['ApproximateNumberOfMessagesVisible']);
+  });
+
+  test('keeps the bucket, keys and account settings when nobody chose a removal policy', () => {
+    const { template } = build({});
+    for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Key', 'Custom::AccountSetting', 'AWS::Logs::LogGroup']) {
+      for (const r of Object.values(resourcesOf(template, type))) expect([type, r.DeletionPolicy]).toEqual([type, 'Retain']);
+    }
+  });
+});
+
+describe('Organizations guardrails (opt-in, management account)', () => {
+  const { stack, template } = build({
+    organization: { organizationId: 'o-abcdefghij', targetIds: ['ou-ab12-abcdefgh'], allowedRegions: ['eu-west-1', 'us-east-1'] },
+  });
+  const policies = () => Object.values(resourcesOf(template, 'AWS::Organizations::Policy')).map((p) => p.Properties);
+  const statementOf = (suffix: string) => policies().find((p) => JSON.stringify(p.Name).includes(suffix))!.Content.Statement[0];
+
+  test('four service control policies, attached to the targets, named per stack and region', () => {
+    expect(policies()).toHaveLength(4);
+    for (const p of policies()) {
+      expect(p).toMatchObject({ Type: 'SERVICE_CONTROL_POLICY', TargetIds: ['ou-ab12-abcdefgh'] });
+      expect(p.Name).toEqual({ 'Fn::Join': ['', ['Unit-Test-', { Ref: 'AWS::Region' }, expect.stringMatching(/^-/)]] });
+    }
+  });
+
+  test('deny leaving the organization', () => {
+    expect(statementOf('DenyLeavingOrganization')).toEqual({ Sid: 'DenyLeavingOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' });
+  });
+
+  test('deny stopping CloudTrail, Config, GuardDuty and Security Hub, except for the exempt role', () => {
+    const s = statementOf('DenySecurityServiceTampering');
+    expect(s.Effect).toBe('Deny');
+    expect(s.Action).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'config:StopConfigurationRecorder',
+      'config:DeleteDeliveryChannel', 'guardduty:DeleteDetector', 'securityhub:DisableSecurityHub']));
+    expect(s.Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/OrganizationAccountAccessRole']] }] } });
+  });
+
+  test('deny everything to member accounts\' root users', () => {
+    expect(statementOf('DenyRootUser')).toMatchObject({ Effect: 'Deny', Action: '*', Condition: { StringLike: { 'aws:PrincipalArn': [expect.anything()] } } });
+  });
+
+  test('deny other regions, global services excepted', () => {
+    const s = statementOf('RestrictRegions');
+    expect(s).toMatchObject({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } } });
+    expect(s.NotAction).toEqual(expect.arrayContaining(['iam:*', 'organizations:*', 'sts:*', 'cloudfront:*']));
+  });
+
+  test('the audit bucket denies principals outside the organization (aws:PrincipalOrgID), AWS services excepted', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^SecurityBaselineAuditBucket') },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'DenyPrincipalsOutsideTheOrganization', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*',
+        Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abcdefghij' }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+      })]) },
+    });
+  });
+
+  test('without regions or targets: three policies, created but not attached', () => {
+    const { template: t } = build({ organization: { organizationId: 'o-abcdefghij' } });
+    expect(Object.values(resourcesOf(t, 'AWS::Organizations::Policy')).map((p) => p.Properties.TargetIds)).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('the five packs report nothing unacknowledged', () => {
+    expect(formatFindings(nagFindings(stack))).toBe('');
+  });
+});

@@ -1,0 +1,102 @@
+import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { enforceCompliance, formatFindings, recordAcknowledgements } from '../../lib/shared/compliance';
+import { complianceReport, standInUnreadable, templateFindings } from '../../lib/shared/template-findings';
+import { stackTemplate, synthesizedStage, testApp, testStack } from '../harness';
+import { VARIANT_NAMES } from '../synth/variants';
+
+const acknowledged = (id: string) => ({ cdk_nag: { rules_to_suppress: [{ id, reason: 'Test acknowledgement.' }] } });
+const rulesAt = (findings: { rule: string; path: string }[], path: string) => findings.filter((f) => f.path === path).map((f) => f.rule);
+
+describe('template findings', () => {
+  // A hand-written template, as a scanner would be given it: a queue with no
+  // dead-letter queue and no TLS-only policy, and one that acknowledges the latter.
+  const template = {
+    Resources: {
+      Careless: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::GetStackOutput': { StackName: 'Other', OutputName: 'Name' } } } },
+      Acknowledged: { Type: 'AWS::SQS::Queue', Properties: {}, Metadata: acknowledged('AwsSolutions-SQS4') },
+    },
+  };
+  const findings = templateFindings({ Hand: template });
+
+  test('finds what is wrong with a resource, reading a value CfnInclude cannot read as a placeholder', () => {
+    expect(rulesAt(findings, 'Hand/Careless')).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+  });
+
+  test('an acknowledgement in the template metadata silences that rule on that resource only', () => {
+    const onAcknowledged = rulesAt(findings, 'Hand/Acknowledged');
+    expect(onAcknowledged).not.toContain('AwsSolutions-SQS4');
+    expect(onAcknowledged).toContain('AwsSolutions-SQS3');
+    expect(rulesAt(findings, 'Hand/Careless')).toContain('AwsSolutions-SQS4');
+  });
+
+  test('stands in every intrinsic CfnInclude rejects, and keeps the ones it reads', () => {
+    expect(standInUnreadable({ A: [{ 'Fn::GetStackOutput': { OutputName: 'X' } }, { 'Fn::Sub': '${AWS::Region}' }], B: { Ref: 'C' }, N: 1 }))
+      .toEqual({ A: ['<Fn::GetStackOutput>', { 'Fn::Sub': '${AWS::Region}' }], B: { Ref: 'C' }, N: 1 });
+  });
+});
+
+// The run's one synthesis of each stage variant (test/synth/variants.ts) carries
+// its template-level findings, computed with templateFindings as above.
+describe.each(VARIANT_NAMES)('the %s stage variant', (variant) => {
+  test('has every architecture\'s template', () => {
+    expect(synthesizedStage(variant).stacks.map((s) => s.id)).toEqual(expect.arrayContaining(['FanOut', 'Network', 'ServerlessApi', 'StaticSite', 'WebTier']));
+  });
+
+  test('has no unacknowledged finding in any template, CDK\'s own provider functions included', () => {
+    expect(formatFindings(synthesizedStage(variant).stacks.flatMap((s) => s.templateFindings))).toBe('');
+  });
+});
+
+describe('the app\'s compliance report', () => {
+  function synthesized(build: (stack: Stack) => void) {
+    const app = testApp();
+    enforceCompliance(app);
+    const stage = new Stage(app, 'Unit');
+    recordAcknowledgements(stage);
+    build(new Stack(stage, 'Test'));
+    return app.synth();
+  }
+
+  test('lists what only a template scanner sees: a raw CfnResource escapes the packs run in the app', () => {
+    const report = complianceReport(synthesized((stack) => new CfnResource(stack, 'Raw', { type: 'AWS::SQS::Queue' })));
+    expect(report).toContain('in the synthesized templates');
+    expect(report).toContain('AwsSolutions-SQS3 at Unit-Test/Raw');
+  });
+
+  test('is empty when nothing is found', () => {
+    expect(complianceReport(synthesized(() => undefined))).toBeUndefined();
+  });
+});
+
+describe('acknowledgements of CDK\'s own resources', () => {
+  function vpcMetadataRules(restrictDefaultSecurityGroup: boolean): string[] {
+    const stack = testStack();
+    new ec2.Vpc(stack, 'Vpc', { restrictDefaultSecurityGroup, natGateways: 0 });
+    const template = (Stage.of(stack) as Stage).synth().getStackArtifact(stack.artifactId).template;
+    const vpc = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::EC2::VPC');
+    return (vpc.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((r: { id: string }) => r.id);
+  }
+
+  test('a VPC whose default security group CDK closes is acknowledged for the rule a template cannot show', () => {
+    expect(vpcMetadataRules(true)).toContain('NIST.800.53.R5-VPCDefaultSecurityGroupClosed');
+  });
+
+  test('a VPC that keeps its default security group open is not', () => {
+    expect(vpcMetadataRules(false)).not.toContain('NIST.800.53.R5-VPCDefaultSecurityGroupClosed');
+  });
+
+  test('name each rule on the provider resource it fires on, the same however the stage is placed', () => {
+    const providerAcknowledgements = (pinned: boolean) => {
+      const template = stackTemplate(pinned ? 'Sandbox pinned' : 'Sandbox', 'Network').toJSON() as { Resources: Record<string, any> };
+      return Object.fromEntries(Object.entries(template.Resources)
+        .filter(([id]) => id.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider'))
+        .map(([id, r]) => [id, r.Metadata.cdk_nag.rules_to_suppress.filter((a: { id: string }) => !a.id.startsWith('CloudFormation-Validate::'))]));
+    };
+    const agnostic = providerAcknowledgements(false);
+    const roleRules = agnostic.CustomVpcRestrictDefaultSGCustomResourceProviderRole26592FE0.map((r: { id: string }) => r.id);
+    expect(roleRules).toContain('PCI.DSS.321-IAMNoInlinePolicy');
+    expect(roleRules).not.toContain('PCI.DSS.321-LambdaInsideVPC');
+    expect(agnostic).toEqual(providerAcknowledgements(true));
+  });
+});

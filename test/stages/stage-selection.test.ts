@@ -1,0 +1,54 @@
+import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { stageConfig } from '../../lib/stages/stage-config';
+import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../../lib/stages/stage-selection';
+import { PLAIN_HTTP_WARNING } from '../../lib/web-tier/web-tier';
+import { problemsOf, synthesizedStack, tempOutdir } from '../harness';
+
+const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e';
+const contextOf = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('what a cdk synth asks for', () => {
+  test('nothing given: the Sandbox, environment-agnostic', () => {
+    expect(stageConfig(stageSelectionFrom(contextOf({}), {}))).toMatchObject({ name: 'Sandbox', account: undefined, region: undefined });
+  });
+
+  test('every value from context (-c key=value)', () => {
+    const selection = stageSelectionFrom(contextOf({ stage: 'Production', account: '123456789012', region: 'eu-west-1', alarmEmail: 'ops@example.com', certificateArn: CERT }), {});
+    expect(selection).toEqual({ stage: 'Production', account: '123456789012', region: 'eu-west-1', alarmEmail: 'ops@example.com', certificateArn: CERT });
+  });
+
+  test('every value from its environment variable when context lacks it', () => {
+    const env = { CDK_DEPLOY_ACCOUNT: '123456789012', CDK_DEPLOY_REGION: 'eu-west-1', ALARM_EMAIL: 'ops@example.com', CERTIFICATE_ARN: CERT };
+    expect(stageSelectionFrom(contextOf({}), env)).toEqual({ stage: undefined, account: '123456789012', region: 'eu-west-1', alarmEmail: 'ops@example.com', certificateArn: CERT });
+  });
+
+  test('context wins over the environment', () => {
+    expect(stageSelectionFrom(contextOf({ region: 'us-east-1' }), { CDK_DEPLOY_REGION: 'eu-west-1' }).region).toBe('us-east-1');
+  });
+
+  test('a number in cdk.json context is read as text, as -c gives it', () => {
+    expect(stageSelectionFrom(contextOf({ account: 123456789012 }), {}).account).toBe('123456789012');
+  });
+
+  test.each([
+    ['context', stageSelectionFrom(contextOf({ certificateArn: 'not-an-arn' }), {})],
+    ['CERTIFICATE_ARN', stageSelectionFrom(contextOf({}), { CERTIFICATE_ARN: 'not-an-arn' })],
+  ])('a malformed certificate from %s fails clearly', (_from, selection) => {
+    expect(problemsOf(stageConfig, selection)).toEqual([expect.stringContaining('certificateArn: got "not-an-arn"; expected an ACM certificate ARN')]);
+  });
+});
+
+describe('notices: deliberate choices said at synth, not failures', () => {
+  test('the web tier\'s plain-HTTP warning is one, and Production without a certificate gives it', () => {
+    expect(STAGE_NOTICES).toContain(PLAIN_HTTP_WARNING);
+    expect(synthesizedStack('Production', 'WebTier').messages.map((m) => m.text)).toEqual(
+      expect.arrayContaining([expect.stringContaining(`[ack: ${PLAIN_HTTP_WARNING}]`)]));
+  });
+
+  test('are read from every stack of an assembly, without their ack id; other warnings are not notices', () => {
+    const app = new App({ outdir: tempOutdir() });
+    Annotations.of(new Stack(app, 'A')).addWarningV2(PLAIN_HTTP_WARNING, 'A serves plain HTTP');
+    Annotations.of(new Stack(app, 'B')).addWarningV2('other:warning', 'something else');
+    expect(noticesIn(app.synth())).toEqual(['A serves plain HTTP']);
+  });
+});
