@@ -105,6 +105,10 @@ export function pipelineConfig(selection: PipelineSelection): PipelineConfig {
     connectionArn: selection.connectionArn ?? '',
     alarmEmail: selection.alarmEmail,
   };
+  const shared = config.sandboxAccount === config.productionAccount && productionRegions.includes(config.sandboxRegion);
+  v.check(!shared, 'productionAccount', config.productionAccount,
+    `expected an account other than the sandbox account in ${config.sandboxRegion}: both stages there would each create the security baseline's `
+    + 'GuardDuty detector, Config recorder and Security Hub, of which an account and region has one');
   v.throwIfInvalid();
   return config;
 }

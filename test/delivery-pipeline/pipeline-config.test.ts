@@ -54,6 +54,11 @@ describe('pipelineConfig', () => {
     expect(problems({ connectionArn: 'arn:aws:codeconnections:us-east-1:111111111111:connection/abc' })[0]).toContain('expected a connection in the pipeline\'s region eu-west-1 (set -c toolsRegion=us-east-1');
   });
 
+  test('fails when Sandbox and Production would share an account and region', () => {
+    expect(problems({ productionAccount: '222222222222' })[0]).toMatch(/^productionAccount: got "222222222222"; expected an account other than the sandbox account in eu-west-1/);
+    expect(problems({ productionAccount: '222222222222', sandboxRegion: 'eu-central-1' })).toEqual([]);
+  });
+
   test('fails when the alarm e-mail is not an address', () => {
     expect(problems({ alarmEmail: 'ops' })).toEqual(['alarmEmail: got "ops"; expected an e-mail address']);
   });
