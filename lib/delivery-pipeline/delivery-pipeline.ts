@@ -100,7 +100,7 @@ export class DeliveryPipeline extends Construct {
     const store = new ArtifactStore(this, 'Artifacts', { removalPolicy });
     this.artifactBucket = store.bucket;
     this.artifactKey = store.key;
-    this.replicas = this.newReplicas(config, removalPolicy);
+    this.replicas = this.newReplicas(config);
     this.buildLogs = new EncryptedLogGroup(this, 'BuildLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy }).logGroup;
     const source = pipelines.CodePipelineSource.connection(config.repository, config.branch, { connectionArn: config.connectionArn });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
@@ -162,14 +162,20 @@ export class DeliveryPipeline extends Construct {
     }
   }
 
-  /** One artifact bucket stack per region other than the pipeline's, next to the pipeline stack. */
-  private newReplicas(config: PipelineConfig, removalPolicy: RemovalPolicy): ArtifactReplicaStack[] {
+  /**
+   * One artifact bucket stack per region other than the pipeline's, next to the
+   * pipeline stack. Always destroyed with their stack: they hold only copies of
+   * artifacts each run rebuilds, and their names are fixed at synth (the
+   * pipeline names them across regions), so a retained leftover would block
+   * the next deployment.
+   */
+  private newReplicas(config: PipelineConfig): ArtifactReplicaStack[] {
     const stack = Stack.of(this);
     const regions = [...new Set([config.sandboxRegion, ...config.productionRegions])].filter((r) => r !== config.toolsRegion);
     const parent = Stage.of(stack) ?? stack.node.root;
     return regions.map((region) => new ArtifactReplicaStack(parent, `${stack.node.id}-artifacts-${region}`, {
       env: { account: config.toolsAccount, region },
-      removalPolicy,
+      removalPolicy: RemovalPolicy.DESTROY,
     }));
   }
 

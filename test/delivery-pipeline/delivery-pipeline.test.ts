@@ -117,6 +117,15 @@ describe('cross-account artifacts', () => {
     expect(deliveryPipeline.replicas.map((r) => `${r.account}/${r.region}`)).toEqual(['111111111111/us-east-1']);
   });
 
+  test('the other regions\' buckets, named at synth, leave nothing behind that would block the next deployment', () => {
+    const replica = Template.fromStack(deliveryPipeline.replicas[0]);
+    for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Alias']) {
+      expect(Object.values(replica.findResources(type)).map((r) => r.DeletionPolicy)).toEqual(expect.arrayContaining(['Delete']));
+      expect(Object.values(replica.findResources(type)).filter((r) => r.DeletionPolicy === 'Retain')).toEqual([]);
+    }
+    replica.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+  });
+
   test('the artifact key lets the target accounts\' deploy roles decrypt, and no one else outside the tools account', () => {
     const key = Object.values(resourcesOf(template, 'AWS::KMS::Key')).find((k) => /artifacts/.test(k.Properties.Description))!;
     const principals = JSON.stringify(key.Properties.KeyPolicy.Statement.map((s: any) => s.Principal));
