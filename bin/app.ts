@@ -5,13 +5,16 @@ import { complianceReport } from '../lib/shared/template-findings';
 import { ReferenceStage } from '../lib/stages/reference-stage';
 import { stageConfig } from '../lib/stages/stage-config';
 import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../lib/stages/stage-selection';
+import { buildPipelineApp, pipelineRequested } from '../lib/delivery-pipeline/delivery-pipeline-stack';
 
 // Stage by context (-c stage=Production); account, region, alarm e-mail and the
 // web tier's certificate by context or environment variable (stage-selection.ts).
 function synth(): void {
   const app = new App();
   enforceCompliance(app);
-  new ReferenceStage(app, stageConfig(stageSelectionFrom((key) => app.node.tryGetContext(key))));
+  // -c pipeline=true: the delivery pipeline (README "Delivery pipeline across accounts") instead of one stage.
+  if (pipelineRequested(app)) buildPipelineApp(app);
+  else new ReferenceStage(app, stageConfig(stageSelectionFrom((key) => app.node.tryGetContext(key))));
   const assembly = app.synth();
   for (const notice of noticesIn(assembly)) process.stderr.write(`warning: ${notice}\n`);
   // The CLI fails on findings only for the stacks it selected, and a plain

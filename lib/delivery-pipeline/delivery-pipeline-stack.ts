@@ -1,0 +1,67 @@
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { recordAcknowledgements } from '../shared/compliance';
+import { ConfigError } from '../shared/validation';
+import { ReferenceStage } from '../stages/reference-stage';
+import { stageConfig } from '../stages/stage-config';
+import { DeliveryPipeline, DeliveryPipelineProps, StageFactory } from './delivery-pipeline';
+import { PipelineConfig, pipelineConfig, pipelineSelection } from './pipeline-config';
+
+/** Props of {@link DeliveryPipelineStack}. */
+export interface DeliveryPipelineStackProps extends StackProps, Omit<DeliveryPipelineProps, 'stageFactory'> {
+  /**
+   * Builds the Sandbox and Production stages.
+   * @default the project's `ReferenceStage` with the Sandbox and Production profiles
+   */
+  readonly stageFactory?: StageFactory;
+}
+
+/**
+ * The delivery pipeline in the tools account and region (the stack's `env` is
+ * taken from the config), deploying the reference stages by default.
+ */
+export class DeliveryPipelineStack extends Stack {
+  readonly deliveryPipeline: DeliveryPipeline;
+
+  constructor(scope: Construct, id: string, props: DeliveryPipelineStackProps) {
+    const { config } = props;
+    super(scope, id, {
+      description: `Delivery pipeline: ${config.repository}@${config.branch} to Sandbox, then Production in ${config.productionRegions.join(', ')}`,
+      ...props,
+      env: { account: config.toolsAccount, region: config.toolsRegion },
+    });
+    this.deliveryPipeline = new DeliveryPipeline(this, 'Delivery', {
+      ...props,
+      stageFactory: props.stageFactory ?? referenceStages(config),
+    });
+  }
+}
+
+/** The project's stages: `ReferenceStage` with the profile named by the factory's id. */
+export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail'>): StageFactory {
+  return (scope, id, props) => new ReferenceStage(scope, stageConfig({
+    stage: id, account: props.env?.account, region: props.env?.region, alarmEmail: config.alarmEmail,
+  }));
+}
+
+/** True when the app is asked for the pipeline (`-c pipeline=true`); any other value than true/false is an error. */
+export function pipelineRequested(app: App): boolean {
+  const value = app.node.tryGetContext('pipeline');
+  if (value === undefined || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new ConfigError('delivery pipeline config', [`pipeline: got ${JSON.stringify(value)}; expected "true" or "false"`]);
+}
+
+/**
+ * The pipeline app: the `DeliveryPipeline` stack (named `DeliveryPipeline`)
+ * from the context values, validated all at once.
+ */
+export function buildPipelineApp(app: App): DeliveryPipelineStack {
+  const context = (key: string) => app.node.tryGetContext(key);
+  if (context('stage') !== undefined) {
+    throw new ConfigError('delivery pipeline config', [`stage: got ${JSON.stringify(context('stage'))}; the pipeline deploys both Sandbox and Production: drop -c stage`]);
+  }
+  const config = pipelineConfig(pipelineSelection(context));
+  recordAcknowledgements(app);
+  return new DeliveryPipelineStack(app, 'DeliveryPipeline', { config });
+}

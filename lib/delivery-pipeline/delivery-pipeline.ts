@@ -1,0 +1,253 @@
+import { Aws, RemovalPolicy, Stack, Stage, StageProps } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
+import { EncryptedLogGroup } from '../shared/encrypted-log-group';
+import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
+import { Validator } from '../shared/validation';
+import { acknowledgeDefaultPolicy, acknowledgePipelineFindings } from './pipeline-findings';
+import { ArtifactReplicaStack, ArtifactStore } from './artifact-store';
+import { PipelineConfig, pipelineContextArgs } from './pipeline-config';
+import { SmokeAccessStack } from './smoke-access';
+
+/**
+ * Builds one deployable stage. `id` is the stage's name (`Sandbox`,
+ * `Production`), `props.env` its account and region.
+ */
+export type StageFactory = (scope: Construct, id: string, props: StageProps) => Stage;
+
+/** Props of {@link DeliveryPipeline}. */
+export interface DeliveryPipelineProps {
+  /** The validated configuration (see `pipelineConfig`). */
+  readonly config: PipelineConfig;
+  /** Builds the Sandbox stage and each Production stage. */
+  readonly stageFactory: StageFactory;
+  /**
+   * Runs the smoke checks (`npm run smoke`) against the Sandbox stage after it deploys,
+   * under a role of the sandbox account that can only read what they read.
+   * @default true
+   */
+  readonly smokeTest?: boolean;
+  /**
+   * Commands of the synth step; the last one must write `cdk.out`.
+   * @default `npm ci`, `npm test`, then `npx cdk synth` with the context flags that built this pipeline
+   */
+  readonly synthCommands?: string[];
+  /**
+   * Retention of the CodeBuild logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the artifact bucket, its key and the build logs when the pipeline stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Image of every CodeBuild project: Linux, no Docker.
+   * @default codebuild.LinuxBuildImage.STANDARD_7_0 with Node.js 20
+   */
+  readonly buildImage?: codebuild.IBuildImage;
+  /**
+   * Name of the IAM role the smoke step runs as. It is named because the
+   * sandbox account's smoke role trusts it by ARN, across accounts.
+   * @default `<pipeline stack name>-smoke-<region>`, cut to IAM's 64 characters
+   */
+  readonly smokeRunnerRoleName?: string;
+}
+
+/** Node.js of the build: the package's `engines` floor. */
+const NODE_RUNTIME = '20';
+
+/**
+ * CDK Pipelines across accounts: source from a CodeConnections connection,
+ * `npm ci` + `npm test` + synth, the Sandbox stage with post-deploy smoke
+ * checks, a manual approval, then Production in every region as one wave. The
+ * pipeline updates itself. Place it in a stack pinned to the tools account and region.
+ *
+ * The pipeline is built in the constructor (its generated roles and projects
+ * are reviewed there): add stages through a stage factory, not to `pipeline`.
+ */
+export class DeliveryPipeline extends Construct {
+  /** The CDK pipeline. */
+  readonly pipeline: pipelines.CodePipeline;
+  /** The Sandbox stage. */
+  readonly sandbox: Stage;
+  /** One Production stage per region, in the order of `config.productionRegions`. */
+  readonly production: Stage[];
+  /** The bucket of the pipeline's artifacts. */
+  readonly artifactBucket: s3.Bucket;
+  /** The key of the artifact bucket. */
+  readonly artifactKey: kms.Key;
+  /** The artifact bucket in each other region the pipeline deploys to (stacks of the tools account). */
+  readonly replicas: ArtifactReplicaStack[];
+  /** The log group of every CodeBuild project of the pipeline. */
+  readonly buildLogs: logs.LogGroup;
+  /** The role of the smoke step, when there is one. */
+  readonly smokeRunnerRole?: iam.Role;
+  /** The sandbox account's role the smoke step assumes, when there is one. */
+  readonly smokeAccess?: SmokeAccessStack;
+
+  constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
+    super(scope, id);
+    const { config } = props;
+    checkPlacement(Stack.of(this), config);
+    const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
+    const store = new ArtifactStore(this, 'Artifacts', { removalPolicy });
+    this.artifactBucket = store.bucket;
+    this.artifactKey = store.key;
+    this.replicas = this.newReplicas(config);
+    this.buildLogs = new EncryptedLogGroup(this, 'BuildLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy }).logGroup;
+    const source = pipelines.CodePipelineSource.connection(config.repository, config.branch, { connectionArn: config.connectionArn });
+    this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
+      synth: new pipelines.ShellStep('Synth', { input: source, commands: props.synthCommands ?? synthCommands(config) }),
+      crossAccountKeys: true,
+      enableKeyRotation: true,
+      selfMutation: true,
+      // The bucket of the pipeline's region is its artifact bucket; one bucket of ours per other region.
+      crossRegionReplicationBuckets: {
+        [config.toolsRegion]: this.artifactBucket,
+        ...Object.fromEntries(this.replicas.map((r) => [r.region, r.store.bucket])),
+      },
+      codeBuildDefaults: this.codeBuildDefaults(props.buildImage),
+      synthCodeBuildDefaults: { rolePolicy: [lookupRoleAccess(config)] },
+    });
+
+    this.sandbox = props.stageFactory(this, 'Sandbox', { env: { account: config.sandboxAccount, region: config.sandboxRegion } });
+    if (props.smokeTest ?? true) {
+      this.smokeRunnerRole = this.newSmokeRunnerRole(props.smokeRunnerRoleName);
+      this.smokeAccess = new SmokeAccessStack(this.sandbox, 'SmokeAccess', {
+        env: { account: config.sandboxAccount, region: config.sandboxRegion },
+        runnerRoleArn: this.smokeRunnerRole.roleArn,
+        runnerAccount: config.toolsAccount,
+      });
+    }
+    const smoke = this.smokeAccess && this.smokeRunnerRole ? [this.smokeStep(source, this.smokeAccess, this.smokeRunnerRole)] : [];
+    this.pipeline.addStage(this.sandbox, { post: smoke });
+    this.production = this.addProductionWave(props, smoke.length > 0);
+    // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
+    this.pipeline.buildPipeline();
+    this.acknowledgeFindings();
+  }
+
+  /** A manual approval, then one Production stage per region, deployed in parallel. */
+  private addProductionWave(props: DeliveryPipelineProps, smokeTested: boolean): Stage[] {
+    const regions = props.config.productionRegions;
+    const wave = this.pipeline.addWave('Production', {
+      pre: [new pipelines.ManualApprovalStep('PromoteToProduction', {
+        comment: `Sandbox deployed${smokeTested ? ' and smoke-tested' : ''}: deploy this commit to Production in ${regions.join(', ')}?`,
+      })],
+    });
+    return regions.map((region) => {
+      // One scope per region: each stage keeps the name Production (stacks `Production-Network`
+      // in every region, as the smoke CLI expects) while its pipeline stage is named after the region.
+      const stage = props.stageFactory(new Construct(this, region), 'Production', { env: { account: props.config.productionAccount, region } });
+      const stageName = regions.length > 1 ? `Production-${region}` : 'Production';
+      wave.stages.push(pipelines.StageDeployment.fromStage(stage, { stageName }));
+      return stage;
+    });
+  }
+
+  /** The findings of the roles and projects CDK Pipelines generated, one resource at a time. */
+  private acknowledgeFindings(): void {
+    acknowledgePipelineFindings(this.pipeline);
+    const grants = this.smokeRunnerRole?.node.tryFindChild('DefaultPolicy');
+    if (grants instanceof iam.Policy) {
+      acknowledgeDefaultPolicy(grants, 'The smoke project\'s grants from CDK Pipelines: read of the pipeline\'s artifact bucket and key (s3:GetObject*, kms:GenerateDataKey*), '
+        + 'its own log streams and report groups, and sts:AssumeRole on the sandbox stage\'s SmokeAccess roles only.');
+    }
+  }
+
+  /**
+   * One artifact bucket stack per region other than the pipeline's, next to the
+   * pipeline stack. Always destroyed with their stack: they hold only copies of
+   * artifacts each run rebuilds, and their names are fixed at synth (the
+   * pipeline names them across regions), so a retained leftover would block
+   * the next deployment.
+   */
+  private newReplicas(config: PipelineConfig): ArtifactReplicaStack[] {
+    const stack = Stack.of(this);
+    const regions = [...new Set([config.sandboxRegion, ...config.productionRegions])].filter((r) => r !== config.toolsRegion);
+    const parent = Stage.of(stack) ?? stack.node.root;
+    return regions.map((region) => new ArtifactReplicaStack(parent, `${stack.node.id}-artifacts-${region}`, {
+      env: { account: config.toolsAccount, region },
+      removalPolicy: RemovalPolicy.DESTROY,
+    }));
+  }
+
+  /** Small Linux builds with Node.js 20, no Docker, logging to the encrypted log group. */
+  private codeBuildDefaults(buildImage?: codebuild.IBuildImage): pipelines.CodeBuildOptions {
+    return {
+      buildEnvironment: {
+        buildImage: buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0,
+        computeType: codebuild.ComputeType.SMALL,
+        privileged: false,
+      },
+      partialBuildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', phases: { install: { 'runtime-versions': { nodejs: NODE_RUNTIME } } } }),
+      logging: { cloudWatch: { logGroup: this.buildLogs } },
+    };
+  }
+
+  private newSmokeRunnerRole(roleName?: string): iam.Role {
+    const stack = Stack.of(this);
+    return new iam.Role(this, 'SmokeRunnerRole', {
+      roleName: roleName ?? `${stack.stackName}-smoke-${stack.region}`.slice(0, 64),
+      description: 'Runs the smoke checks of the Sandbox stage; can only assume the sandbox account\'s smoke role',
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+    });
+  }
+
+  /** `npm run smoke` against the Sandbox stage, as the sandbox account's smoke role. */
+  private smokeStep(source: pipelines.IFileSetProducer, access: SmokeAccessStack, role: iam.Role): pipelines.CodeBuildStep {
+    const region = access.region;
+    return new pipelines.CodeBuildStep('SmokeTest', {
+      input: source,
+      role,
+      envFromCfnOutputs: { SMOKE_ROLE_ARN: access.roleArnOutput },
+      installCommands: ['npm ci'],
+      commands: [
+        // The SDK assumes the role from CodeBuild's own credentials (the container's).
+        'aws configure set profile.smoke.role_arn "$SMOKE_ROLE_ARN"',
+        'aws configure set profile.smoke.credential_source EcsContainer',
+        `aws configure set profile.smoke.region ${region}`,
+        `AWS_PROFILE=smoke npm run smoke -- --stage ${Stage.of(access)?.stageName} --region ${region}`,
+      ],
+      rolePolicyStatements: [new iam.PolicyStatement({
+        actions: ['sts:AssumeRole'],
+        // The role's name is generated from its stack's: only that stack's roles, in the sandbox account.
+        resources: [`arn:${Aws.PARTITION}:iam::${access.account}:role/${access.stackName}-*`],
+      })],
+    });
+  }
+}
+
+/** The pipeline's stack must be pinned to the tools account and region: cross-account actions need both. */
+function checkPlacement(stack: Stack, config: PipelineConfig): void {
+  const v = new Validator('delivery pipeline placement');
+  v.check(stack.account === config.toolsAccount, 'stack account', stack.account, `expected the tools account ${config.toolsAccount}: pin the stack with env`);
+  v.check(stack.region === config.toolsRegion, 'stack region', stack.region, `expected the tools region ${config.toolsRegion}: pin the stack with env`);
+  v.throwIfInvalid();
+}
+
+/**
+ * Lets the synth step read context (the VPC's availability zones of a pinned
+ * stage) through the bootstrap lookup roles of the target accounts, read-only,
+ * when cdk.context.json does not hold it yet.
+ */
+function lookupRoleAccess(config: PipelineConfig): iam.PolicyStatement {
+  const accounts = [...new Set([config.sandboxAccount, config.productionAccount])];
+  return new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'],
+    resources: accounts.map((account) => `arn:${Aws.PARTITION}:iam::${account}:role/*`),
+    conditions: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': 'lookup' } },
+  });
+}
+
+/** `npm ci`, `npm test`, then `cdk synth` with the flags that rebuild this pipeline. */
+export function synthCommands(config: PipelineConfig): string[] {
+  return ['npm ci', 'npm test', `npx cdk synth ${pipelineContextArgs(config).join(' ')}`];
+}

@@ -1,0 +1,105 @@
+import { ArnFormat, CfnOutput, Stack, StackProps, Stage } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards } from './pipeline-findings';
+
+/** Props of {@link SmokeAccessStack}. */
+export interface SmokeAccessStackProps extends StackProps {
+  /** ARN of the role the pipeline's smoke step runs as (in the tools account); the only principal trusted. */
+  readonly runnerRoleArn: string;
+  /** Account of that role. */
+  readonly runnerAccount: string;
+}
+
+/** Id of the output holding the role's ARN, read by the smoke step. */
+export const SMOKE_ROLE_OUTPUT = 'SmokeRoleArn';
+
+/**
+ * A role in the stage's account that the pipeline's smoke step assumes, able
+ * to do exactly what smoke/checks call, on the stage's own resources where
+ * IAM allows: read stack outputs and statuses, publish test messages and read
+ * them back, call the API and the database, raise a test alarm, run the cache
+ * probe on the stage's web instances. What the checks create (an item, a
+ * temporary queue and subscription) they delete.
+ */
+export class SmokeAccessStack extends Stack {
+  /** The role the smoke step assumes. */
+  readonly role: iam.Role;
+  /** The role's permissions. */
+  readonly policy: iam.ManagedPolicy;
+  /** The role's ARN, which the smoke step reads (`envFromCfnOutputs`). */
+  readonly roleArnOutput: CfnOutput;
+
+  constructor(scope: Construct, id: string, props: SmokeAccessStackProps) {
+    super(scope, id, { description: 'Smoke access: the role the delivery pipeline\'s smoke checks assume', ...props });
+    this.role = new iam.Role(this, 'Role', {
+      description: `Assumed by the delivery pipeline's smoke checks of ${this.stageName()}`,
+      assumedBy: new iam.AccountPrincipal(props.runnerAccount).withConditions({ ArnEquals: { 'aws:PrincipalArn': props.runnerRoleArn } }),
+    });
+    this.policy = new iam.ManagedPolicy(this, 'Permissions', {
+      description: `What the smoke checks of ${this.stageName()} call, and nothing else`,
+      roles: [this.role],
+      statements: smokeStatements(this, this.stageName()),
+    });
+    this.roleArnOutput = new CfnOutput(this, SMOKE_ROLE_OUTPUT, { value: this.role.roleArn, description: 'Role the pipeline\'s smoke step assumes' });
+    acknowledgeWildcards(this.policy, 'The "*" grants are reads IAM authorizes without a resource, and removing the one test subscription; '
+      + 'the stage\'s stacks, topics, queues, functions, log groups, alarms, trail and database are matched by the stage prefix CloudFormation puts in their generated names, '
+      + 'the temporary queue by its smoke-alarms- prefix, the secret and instances by the stage tag, and KMS only through SNS, SQS and Secrets Manager.');
+  }
+
+  /** The stage's name, which prefixes its stacks' names and so their resources' generated names. */
+  private stageName(): string {
+    return Stage.of(this)?.stageName ?? this.stackName;
+  }
+}
+
+/** Prefix of the temporary queues the security baseline check creates and deletes. */
+export const SMOKE_QUEUE_PREFIX = 'smoke-alarms-';
+
+/**
+ * The statements the smoke checks need in the stage named `stageName`: its
+ * stacks are `<stageName>-*`, and so are the names CloudFormation generates
+ * for their topics, queues, functions, log groups, alarms and trail (an RDS
+ * cluster's in lower case). Where IAM takes no resource, the grant is `*`.
+ */
+export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStatement[] {
+  const arn = (service: string, resource: string, resourceName?: string, arnFormat = ArnFormat.SLASH_RESOURCE_NAME) =>
+    stack.formatArn({ service, resource, resourceName, arnFormat });
+  const prefixed = `${stageName}-*`;
+  const statement = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    new iam.PolicyStatement({ sid, actions, resources, conditions });
+  const viaServices = ['sns', 'sqs', 'secretsmanager'].map((service) => `${service}.${stack.region}.${stack.urlSuffix}`);
+  return [
+    statement('ReadStageOutputs', ['cloudformation:DescribeStacks'], [arn('cloudformation', 'stack', `${prefixed}/*`)]),
+    statement('ReadsWithoutResourceLevelPermissions', [
+      'ec2:DescribeRegions', 'ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'lambda:ListEventSourceMappings',
+      'sns:GetSubscriptionAttributes', 'config:DescribeConfigurationRecorderStatus', 'ssm:GetCommandInvocation',
+    ], ['*']),
+    statement('PublishToAndSubscribeToStageTopics', ['sns:Publish', 'sns:ListSubscriptionsByTopic', 'sns:Subscribe'],
+      [arn('sns', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)]),
+    // Subscriptions are authorized without a resource: the check removes only the one it made.
+    statement('RemoveTheTestSubscription', ['sns:Unsubscribe'], ['*']),
+    statement('ReadStageQueues', ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], [arn('sqs', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)]),
+    statement('ManageTheTemporaryAlarmQueue', ['sqs:CreateQueue', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteQueue'],
+      [arn('sqs', `${SMOKE_QUEUE_PREFIX}*`, undefined, ArnFormat.NO_RESOURCE_NAME)]),
+    statement('UseStageKeysThroughTheirServices', ['kms:Decrypt', 'kms:GenerateDataKey'], [arn('kms', 'key', '*')],
+      { StringEquals: { 'kms:ViaService': viaServices } }),
+    statement('ReadConsumerFunctions', ['lambda:GetFunctionConfiguration'], [arn('lambda', 'function', prefixed, ArnFormat.COLON_RESOURCE_NAME)]),
+    statement('SearchConsumerLogs', ['logs:FilterLogEvents'], [
+      arn('logs', 'log-group', `${prefixed}:*`, ArnFormat.COLON_RESOURCE_NAME),
+      arn('logs', 'log-group', `/aws/lambda/${prefixed}:*`, ArnFormat.COLON_RESOURCE_NAME),
+    ]),
+    statement('CallTheItemsApi', ['execute-api:Invoke'], [arn('execute-api', '*', '*/*/items'), arn('execute-api', '*', '*/*/items/*')]),
+    statement('ReadApiKeyValue', ['apigateway:GET'], [stack.formatArn({ service: 'apigateway', account: '', resource: '/apikeys', resourceName: '*' })]),
+    statement('ReadTrailStatus', ['cloudtrail:GetTrailStatus'], [arn('cloudtrail', 'trail', prefixed)]),
+    statement('ReadDetector', ['guardduty:GetDetector'], [arn('guardduty', 'detector', '*')]),
+    statement('RaiseATestAlarm', ['cloudwatch:SetAlarmState'], [arn('cloudwatch', 'alarm', prefixed, ArnFormat.COLON_RESOURCE_NAME)]),
+    statement('QueryTheDatabase', ['rds-data:ExecuteStatement'], [arn('rds', 'cluster', `${stageName.toLowerCase()}-*`, ArnFormat.COLON_RESOURCE_NAME)]),
+    // The database secret's name is generated without the stack's: it is found by the stage tag.
+    statement('ReadTheDatabaseSecret', ['secretsmanager:GetSecretValue'], [arn('secretsmanager', 'secret', '*', ArnFormat.COLON_RESOURCE_NAME)],
+      { StringEquals: { 'aws:ResourceTag/stage': stageName } }),
+    statement('RunTheCacheProbeDocument', ['ssm:SendCommand'], [stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWS-RunShellScript' })]),
+    statement('RunTheCacheProbeOnStageInstances', ['ssm:SendCommand'], [arn('ec2', 'instance', '*')],
+      { StringEquals: { 'ssm:resourceTag/stage': stageName } }),
+  ];
+}

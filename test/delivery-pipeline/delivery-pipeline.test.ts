@@ -1,0 +1,220 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { DeliveryPipelineStack } from '../../lib/delivery-pipeline/delivery-pipeline-stack';
+import { pipelineConfig } from '../../lib/delivery-pipeline/pipeline-config';
+import { recordAcknowledgements } from '../../lib/shared/compliance';
+import { expectNoFindings, resourcesOf, testApp } from '../harness';
+
+// Built once for the file: the pipeline synthesizes three whole stages.
+const config = pipelineConfig({
+  toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
+  regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app',
+  connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123',
+});
+const app = testApp();
+recordAcknowledgements(app);
+const stack = new DeliveryPipelineStack(app, 'DeliveryPipeline', { config });
+const assembly = app.synth();
+const template = Template.fromStack(stack);
+const { deliveryPipeline } = stack;
+
+type Action = { Name: string; RunOrder: number; ActionTypeId: { Category: string }; Region?: string; RoleArn?: unknown; Configuration?: Record<string, any> };
+const pipelineResource = Object.values(resourcesOf(template, 'AWS::CodePipeline::Pipeline'))[0];
+const stages = pipelineResource.Properties.Stages as { Name: string; Actions: Action[] }[];
+const stageNamed = (name: string) => stages.find((s) => s.Name === name)!;
+const projects = resourcesOf(template, 'AWS::CodeBuild::Project');
+const projectOf = (action: Action) => projects[action.Configuration?.ProjectName.Ref];
+const stacksOf = (stage: import('aws-cdk-lib').Stage) => stage.node.children.filter(Stack.isStack);
+
+describe('the pipeline', () => {
+  test('runs source, build, self-update, assets, Sandbox, then Production', () => {
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'Sandbox', 'Production']);
+  });
+
+  test('is sourced from the repository and branch through the CodeConnections connection', () => {
+    const [source] = stageNamed('Source').Actions;
+    expect(source.Configuration).toMatchObject({ ConnectionArn: config.connectionArn, FullRepositoryId: 'my-org/my-app', BranchName: 'main' });
+  });
+
+  test('installs with npm ci, runs npm test, then synthesizes with the flags that built it', () => {
+    const spec = JSON.parse(projectOf(stageNamed('Build').Actions[0]).Properties.Source.BuildSpec);
+    expect(spec.phases.build.commands).toEqual(['npm ci', 'npm test',
+      'npx cdk synth -c pipeline=true -c toolsAccount=111111111111 -c toolsRegion=eu-west-1 -c sandboxAccount=222222222222 -c sandboxRegion=eu-west-1 '
+      + '-c productionAccount=333333333333 -c regions=eu-west-1,us-east-1 -c repository=my-org/my-app -c branch=main -c connectionArn=' + config.connectionArn]);
+    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '20' });
+  });
+
+  test('updates itself', () => {
+    expect(stageNamed('UpdatePipeline').Actions.map((a) => a.Name)).toEqual(['SelfMutate']);
+  });
+
+  test('deploys every Sandbox stack, then runs the smoke checks after them', () => {
+    const actions = stageNamed('Sandbox').Actions;
+    const smoke = actions.find((a) => a.Name === 'SmokeTest')!;
+    const deploys = actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
+    const stackIds = stacksOf(deliveryPipeline.sandbox).map((st) => st.node.id);
+    expect(stackIds).toEqual(expect.arrayContaining(['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'SmokeAccess']));
+    // Each stack twice: create the change set, then execute it.
+    expect(deploys.map((a) => a.Name.split('.')[0]).sort()).toEqual(stackIds.flatMap((id) => [id, id]).sort());
+    expect(smoke.RunOrder).toBeGreaterThan(Math.max(...deploys.map((a) => a.RunOrder)));
+  });
+
+  test('waits for a manual approval before any Production deployment', () => {
+    const actions = stageNamed('Production').Actions;
+    const approval = actions.find((a) => a.ActionTypeId.Category === 'Approval')!;
+    expect(approval.Name).toBe('PromoteToProduction');
+    const deploys = actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
+    expect(Math.min(...deploys.map((a) => a.RunOrder))).toBeGreaterThan(approval.RunOrder);
+  });
+
+  test('deploys Production as one wave: the same stacks in every region', () => {
+    const deploys = stageNamed('Production').Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
+    for (const region of config.productionRegions) {
+      const inRegion = deploys.filter((a) => a.Name.startsWith(`Production-${region}.`));
+      const stage = deliveryPipeline.production[config.productionRegions.indexOf(region)];
+      expect(inRegion.map((a) => a.Name.split('.')[1]).sort()).toEqual(stacksOf(stage).flatMap((st) => [st.stackName, st.stackName]).sort());
+      expect(stacksOf(stage).map((st) => st.stackName)).toContain('Production-Network');
+      // The pipeline's own region is implicit; the others are named on the action.
+      expect(new Set(inRegion.map((a) => a.Region))).toEqual(new Set([region === config.toolsRegion ? undefined : region]));
+    }
+  });
+
+  test('deploys each stage to its account through that account\'s bootstrap deploy role', () => {
+    const roles = (name: string) => JSON.stringify(stageNamed(name).Actions.filter((a) => a.ActionTypeId.Category === 'Deploy').map((a) => a.RoleArn));
+    expect(roles('Sandbox')).toContain(':iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-eu-west-1');
+    expect(roles('Sandbox')).not.toContain('333333333333');
+    expect(roles('Production')).toContain(':iam::333333333333:role/cdk-hnb659fds-deploy-role-333333333333-us-east-1');
+    expect(roles('Production')).not.toContain('222222222222');
+  });
+
+  test('places the stages in their accounts and regions, stacks named as the smoke CLI expects', () => {
+    const env = (s: Stack) => `${s.stackName} ${s.account}/${s.region}`;
+    expect(stacksOf(deliveryPipeline.sandbox).map(env)).toContain('Sandbox-Network 222222222222/eu-west-1');
+    for (const [i, stage] of deliveryPipeline.production.entries()) {
+      expect(stacksOf(stage).map(env)).toContain(`Production-Network 333333333333/${config.productionRegions[i]}`);
+    }
+  });
+});
+
+describe('cross-account artifacts', () => {
+  test('the pipeline stack is pinned to the tools account and region', () => {
+    expect([stack.account, stack.region]).toEqual(['111111111111', 'eu-west-1']);
+  });
+
+  test('artifacts are KMS-encrypted with rotating keys, in every region the pipeline deploys to', () => {
+    const stores = pipelineResource.Properties.ArtifactStores as { Region: string; ArtifactStore: { EncryptionKey?: { Type: string } } }[];
+    expect(stores.map((s) => [s.Region, s.ArtifactStore.EncryptionKey?.Type])).toEqual([['eu-west-1', 'KMS'], ['us-east-1', 'KMS']]);
+    const replica = Template.fromStack(deliveryPipeline.replicas[0]);
+    for (const t of [template, replica]) {
+      t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('artifacts') });
+      t.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      });
+    }
+    expect(deliveryPipeline.replicas.map((r) => `${r.account}/${r.region}`)).toEqual(['111111111111/us-east-1']);
+  });
+
+  test('the other regions\' buckets, named at synth, leave nothing behind that would block the next deployment', () => {
+    const replica = Template.fromStack(deliveryPipeline.replicas[0]);
+    for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Alias']) {
+      expect(Object.values(replica.findResources(type)).map((r) => r.DeletionPolicy)).toEqual(expect.arrayContaining(['Delete']));
+      expect(Object.values(replica.findResources(type)).filter((r) => r.DeletionPolicy === 'Retain')).toEqual([]);
+    }
+    replica.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+  });
+
+  test('the artifact key lets the target accounts\' deploy roles decrypt, and no one else outside the tools account', () => {
+    const key = Object.values(resourcesOf(template, 'AWS::KMS::Key')).find((k) => /artifacts/.test(k.Properties.Description))!;
+    const principals = JSON.stringify(key.Properties.KeyPolicy.Statement.map((s: any) => s.Principal));
+    expect(principals).toContain('222222222222:role/cdk-hnb659fds-deploy-role');
+    expect(principals).toContain('333333333333:role/cdk-hnb659fds-deploy-role');
+    const outsiders = principals.match(/iam::(\d{12})/g)?.filter((p) => !/111111111111|222222222222|333333333333/.test(p));
+    expect(outsiders ?? []).toEqual([]);
+  });
+
+  test('no long-lived credentials: no IAM users or access keys anywhere', () => {
+    for (const s of assembly.stacks) {
+      const types = Object.values((s.template as { Resources: Record<string, { Type: string }> }).Resources).map((r) => r.Type);
+      expect(types.filter((t) => t === 'AWS::IAM::User' || t === 'AWS::IAM::AccessKey')).toEqual([]);
+    }
+  });
+
+  const logGroupId = stack.getLogicalId(deliveryPipeline.buildLogs.node.defaultChild as import('aws-cdk-lib').CfnElement);
+
+  test('every CodeBuild project is a small Linux build without Docker, encrypted, logging to a log group with retention', () => {
+    expect(Object.keys(projects).length).toBeGreaterThan(3);
+    for (const project of Object.values(projects)) {
+      expect(project.Properties.Environment).toMatchObject({ Type: 'LINUX_CONTAINER', ComputeType: 'BUILD_GENERAL1_SMALL', PrivilegedMode: false, Image: 'aws/codebuild/standard:7.0' });
+      expect(project.Properties.EncryptionKey).toBeDefined();
+      expect(project.Properties.LogsConfig).toEqual({ CloudWatchLogs: { GroupName: { Ref: logGroupId }, Status: 'ENABLED' } });
+    }
+    expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId].Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } });
+  });
+});
+
+describe('the smoke step', () => {
+  const smokeAction = () => stageNamed('Sandbox').Actions.find((a) => a.Name === 'SmokeTest')!;
+
+  test('assumes the sandbox account\'s smoke role and runs the smoke CLI against the Sandbox stage', () => {
+    const spec = JSON.parse(projectOf(smokeAction()).Properties.Source.BuildSpec);
+    expect(spec.phases.install.commands).toEqual(['npm ci']);
+    expect(spec.phases.build.commands).toEqual([
+      'aws configure set profile.smoke.role_arn "$SMOKE_ROLE_ARN"',
+      'aws configure set profile.smoke.credential_source EcsContainer',
+      'aws configure set profile.smoke.region eu-west-1',
+      'AWS_PROFILE=smoke npm run smoke -- --stage Sandbox --region eu-west-1',
+    ]);
+    expect(JSON.parse(smokeAction().Configuration!.EnvironmentVariables)).toEqual([
+      { name: 'SMOKE_ROLE_ARN', type: 'PLAINTEXT', value: expect.stringMatching(/^#\{.*SmokeAccess.*\.SmokeRoleArn\}$/) },
+    ]);
+  });
+
+  test('runs from the repository, not from the cloud assembly', () => {
+    const sourceOutput = stageNamed('Source').Actions[0] as Action & { OutputArtifacts: { Name: string }[] };
+    expect((smokeAction() as Action & { InputArtifacts: { Name: string }[] }).InputArtifacts).toEqual(sourceOutput.OutputArtifacts);
+  });
+
+  test('its role may assume only the SmokeAccess roles of the sandbox account', () => {
+    const role = deliveryPipeline.smokeRunnerRole!;
+    expect(role.roleName).toBeDefined();
+    const policy = JSON.stringify(Stack.of(role).resolve((role.node.findChild('DefaultPolicy') as any).document));
+    const assumes = JSON.parse(policy).Statement.filter((s: any) => s.Action === 'sts:AssumeRole');
+    expect(assumes.map((s: any) => s.Resource)).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/Sandbox-SmokeAccess-*']] }]);
+  });
+
+  test('the smoke role trusts only that runner role of the tools account', () => {
+    const access = Template.fromStack(deliveryPipeline.smokeAccess!);
+    access.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{
+        Action: 'sts:AssumeRole', Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+        Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/DeliveryPipeline-smoke-eu-west-1' } },
+      }] },
+    });
+    expect(deliveryPipeline.smokeAccess!.account).toBe('222222222222');
+  });
+});
+
+describe('compliance and synthesis', () => {
+  test('the pipeline stack and every stage it deploys have no unacknowledged findings in the five packs', () => {
+    expectNoFindings(stack);
+    for (const replica of deliveryPipeline.replicas) expectNoFindings(replica);
+  });
+
+  test('synthesizes without credentials; the only context a pinned stage asks for is its VPC\'s availability zones', () => {
+    const missing = (a: { manifest: { missing?: { provider: string }[] } }) => (a.manifest.missing ?? []).map((m) => m.provider);
+    expect(missing(assembly)).toEqual(['availability-zones', 'availability-zones', 'availability-zones']);
+    for (const stage of [deliveryPipeline.sandbox, ...deliveryPipeline.production]) expect(missing(stage.synth())).toEqual(['availability-zones']);
+  });
+
+  test('the synth step may read that context through the target accounts\' bootstrap lookup roles only', () => {
+    const synthRole = projectOf(stageNamed('Build').Actions[0]).Properties.ServiceRole['Fn::GetAtt'][0];
+    const policy = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).find((p) => p.Properties.Roles.some((r: any) => r.Ref === synthRole))!;
+    const lookups = policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Condition?.StringEquals?.['iam:ResourceTag/aws-cdk:bootstrap-role'] === 'lookup');
+    expect(lookups).toHaveLength(1);
+    expect(JSON.stringify(lookups[0].Resource)).toMatch(/:iam::222222222222:role\/\*.*:iam::333333333333:role\/\*/);
+  });
+});
