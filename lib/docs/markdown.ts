@@ -51,31 +51,41 @@ export function headingsOf(text: string): Heading[] {
   return headings;
 }
 
-const BLOCK_START = /<!-- ([\w:-]+):start -->/g;
+// A marker counts only on a line of its own, so text that mentions one (in code) is no block.
+const BLOCK_START = /^<!-- ([\w:-]+):start -->$/gm;
 
-/** The names of the generated blocks (`<!-- name:start -->`) of a text, in order. */
+/** The names of the generated blocks (`<!-- name:start -->` on a line of its own) of a text, in order. */
 export function blockNames(text: string): string[] {
   return [...text.matchAll(BLOCK_START)].map((m) => m[1]);
 }
 
-/** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`, which must exist. */
+/** Where the block's markers are: the start of its start line and the start of its end line, or undefined. */
+function blockBounds(text: string, name: string): { start: number; end: number; endLine: number } | undefined {
+  const lineAt = (marker: string, from: number) => {
+    for (let i = text.indexOf(marker, from); i >= 0; i = text.indexOf(marker, i + 1)) {
+      const atLineStart = i === 0 || text[i - 1] === '\n';
+      const atLineEnd = i + marker.length === text.length || text[i + marker.length] === '\n';
+      if (atLineStart && atLineEnd) return i;
+    }
+    return -1;
+  };
+  const start = lineAt(`<!-- ${name}:start -->`, 0);
+  const end = start < 0 ? -1 : lineAt(`<!-- ${name}:end -->`, start);
+  return end < 0 ? undefined : { start, end, endLine: end + `<!-- ${name}:end -->`.length };
+}
+
+/** Replaces the text between the lines `<!-- name:start -->` and `<!-- name:end -->`, which must exist. */
 export function replaceBlock(text: string, name: string, content: string, file = 'README.md'): string {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`${file} has no block ${start} ... ${end}`);
-  return `${text.slice(0, i + start.length)}\n${content}\n${text.slice(j)}`;
+  const bounds = blockBounds(text, name);
+  if (!bounds) throw new Error(`${file} has no block <!-- ${name}:start --> ... <!-- ${name}:end -->`);
+  return `${text.slice(0, bounds.start)}<!-- ${name}:start -->\n${content}\n${text.slice(bounds.end)}`;
 }
 
 /** Removes a block, markers included, with the blank line after it; a text without it is returned as is. */
 export function removeBlock(text: string, name: string): string {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) return text;
-  return text.slice(0, i) + text.slice(j + end.length).replace(/^\n\n?/, '');
+  const bounds = blockBounds(text, name);
+  if (!bounds) return text;
+  return text.slice(0, bounds.start) + text.slice(bounds.endLine).replace(/^\n\n?/, '');
 }
 
 /** Pages longer than this many lines get a table of contents. */
