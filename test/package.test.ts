@@ -60,16 +60,17 @@ describe('the tarball', () => {
     expect([...HANDLERS].sort()).toEqual([...new Set(named)].sort());
   });
 
-  test('holds the compiled library, the prebuilt handlers, the default site and the price data', () => {
+  test('holds the compiled library, the prebuilt handlers, the default site, the price data and the architecture pages', () => {
     expect(packed.files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'dist/index.js',
       'dist/serverless-api/handler/items.bundle/index.js', 'dist/fan-out/consumer/handler.bundle/index.js',
       'dist/static-site/site/index.html', 'dist/static-site/site/404.html', 'dist/docs/prices/us-east-1.json',
+      'docs/architectures/Network.md', // the README's links resolve in the installed package
     ]));
   });
 
   test('holds no TypeScript sources, unbundled handlers or repository tooling', () => {
-    const outsideDist = packed.files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md');
+    const outsideDist = packed.files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md' && !/^docs\/architectures\/\w+\.md$/.test(f));
     expect(outsideDist).toEqual([]);
     expect(packed.files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(packed.files.filter((f) => /^dist\/docs\/generate\.|^dist\/serverless-api\/handler\/items\.js|^dist\/fan-out\/consumer\/handler\.js/.test(f))).toEqual([]);

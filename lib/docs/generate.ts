@@ -4,9 +4,9 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ReferenceStage } from '../stages/reference-stage';
 import { stageConfig, StageName } from '../stages/stage-config';
-import { architectureDoc } from './architecture-doc';
+import { architectureDoc, diagramBlock, referenceBlock } from './architecture-doc';
 import { estimateStack, loadPrices, natModeCosts, PriceData } from './cost';
-import { mermaidDiagram } from './diagram';
+import { blockNames, replaceBlock, withTableOfContents } from './markdown';
 import { CfnTemplate } from './template';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -39,31 +39,43 @@ export function synthesizeStages(names: StageName[] = ['Sandbox', 'Production'])
   }
 }
 
-/** The generated files, by path relative to the repository root, with their content. */
+/**
+ * The generated files, by path relative to the repository root, with their
+ * content. Pages and the README are written by hand around generated blocks
+ * (`<!-- name:start -->` ... `<!-- name:end -->`): only the blocks are
+ * rewritten, and a page that does not exist yet is started from a skeleton.
+ */
 export function generateDocs(prices: PriceData = loadPrices(), stages: Map<StageName, StageTemplates> = synthesizeStages()): Map<string, string> {
   const sandbox = stages.get('Sandbox')!;
   const production = stages.get('Production')!;
+  const shared = new Map([['nat-cost', natTable(prices)], ['stage-cost', stageCostTable(stages, prices)]]);
   const files = new Map<string, string>();
-  let readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   for (const [name, stack] of sandbox) {
-    files.set(`docs/architectures/${name}.md`, architectureDoc({ name, ...stack, production: production.get(name)?.template }, prices));
-    readme = replaceBlock(readme, `diagram:${name}`, ['```mermaid', mermaidDiagram({ template: stack.template, prefix: name }), '```'].join('\n'));
+    const file = `docs/architectures/${name}.md`;
+    const documented = { name, ...stack, production: production.get(name)?.template };
+    const page = readIfExists(file) ?? architectureDoc(documented, prices);
+    const blocks = new Map([...shared, ['diagram', diagramBlock(documented)], ['generated', referenceBlock(documented, prices)]]);
+    files.set(file, withTableOfContents(fillBlocks(page, blocks, file, ['diagram', 'generated'])));
   }
-  readme = replaceBlock(readme, 'nat-cost', natTable(prices));
-  readme = replaceBlock(readme, 'stage-cost', stageCostTable(stages, prices));
-  files.set('README.md', readme);
+  files.set('README.md', fillBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), shared, 'README.md', ['stage-cost']));
   return files;
 }
 
-/** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`, which must exist. */
-export function replaceBlock(text: string, name: string, content: string): string {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README.md has no block ${start} ... ${end}`);
-  return `${text.slice(0, i + start.length)}\n${content}\n${text.slice(j)}`;
+/** Rewrites every generated block of a file; a block the generator does not know, or a required one missing, is an error. */
+function fillBlocks(text: string, blocks: Map<string, string>, file: string, required: string[]): string {
+  const present = blockNames(text).filter((name) => name !== 'toc');
+  const unknown = present.filter((name) => !blocks.has(name));
+  if (unknown.length > 0) throw new Error(`${file} has generated blocks npm run docs does not know: ${unknown.join(', ')}`);
+  for (const name of required) if (!present.includes(name)) throw new Error(`${file} has no block <!-- ${name}:start --> ... <!-- ${name}:end -->`);
+  return present.reduce((result, name) => replaceBlock(result, name, blocks.get(name)!, file), text);
 }
+
+function readIfExists(file: string): string | undefined {
+  const full = path.join(ROOT, file);
+  return fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined;
+}
+
+export { replaceBlock };
 
 /** Idle cost per stack of each stage, side by side. */
 export function stageCostTable(stages: Map<StageName, StageTemplates>, prices: PriceData): string {

@@ -10,7 +10,7 @@ import { layOutPackage, LIB, libModules, ROOT } from '../../scripts/package-layo
 
 export const PACKAGE_NAME: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
 
-/** Writes the package's directory (package.json, README, dist/) to `dir`. */
+/** Writes the package's directory (package.json, README, docs/, dist/) to `dir`. */
 export function buildPackageDir(dir: string): void {
   const esbuild: typeof import('esbuild') = require('esbuild');
   const dist = path.join(dir, 'dist');
@@ -24,6 +24,8 @@ export function buildPackageDir(dir: string): void {
   }
   layOutPackage(dist);
   for (const file of ['package.json', 'README.md']) fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+  // The README links the architecture pages; package.json's `files` ships them.
+  fs.cpSync(path.join(ROOT, 'docs'), path.join(dir, 'docs'), { recursive: true });
 }
 
 /** A packed tarball and the files npm put in it. */
