@@ -13,9 +13,21 @@ export interface NetworkStackProps extends StackProps {
   readonly network?: NetworkProps;
 }
 
+/** The most Availability Zones a region has today (us-east-1: 6). */
+const MAX_AZS = 6;
+
 /** Deploys a {@link Network} and outputs its VPC id and subnet ids per tier. */
 export class NetworkStack extends Stack {
   readonly network: Network;
+
+  /**
+   * The zones CloudFormation picks (`Fn::GetAZs`), pinned or not: a stack
+   * pinned to an account and region would otherwise look its zones up at synth,
+   * which needs AWS credentials (and fails `cdk synth` without them).
+   */
+  get availabilityZones(): string[] {
+    return Array.from({ length: MAX_AZS }, (_, i) => Fn.select(i, Fn.getAzs()));
+  }
 
   constructor(scope: Construct, id: string, props: NetworkStackProps = {}) {
     super(scope, id, props);

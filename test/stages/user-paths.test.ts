@@ -17,6 +17,10 @@ test('every variant synthesizes every architecture', () => {
   expect(ids('Sandbox')).toEqual(['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline']);
 });
 
+test.each(VARIANT_NAMES)('%s synthesizes without AWS credentials: no context lookup', (variant) => {
+  expect(synthesizedStage(variant).missingContext).toEqual([]);
+});
+
 test('the region rules know the commercial regions, the newest included', () => {
   expect(COMMERCIAL_REGIONS).toEqual(expect.arrayContaining(['us-east-1', 'ap-southeast-7', 'mx-central-1', 'ca-west-1']));
 });

@@ -47,7 +47,8 @@ function synthesizeVariant(variant: VariantName, outdir: string): void {
     };
   });
   fs.rmSync(path.join(dir, 'cdk.out'), { recursive: true, force: true });
-  const stageInfo: SynthesizedStage = { variant, stage: stage.config.name, stacks };
+  const missingContext = (assembly.manifest.missing ?? []).map((m) => m.key);
+  const stageInfo: SynthesizedStage = { variant, stage: stage.config.name, stacks, missingContext };
   fs.writeFileSync(path.join(dir, 'stage.json'), JSON.stringify(stageInfo));
 }
 

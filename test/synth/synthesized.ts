@@ -25,4 +25,6 @@ export interface SynthesizedStage {
   /** The stage name (`Sandbox`). */
   readonly stage: string;
   readonly stacks: SynthesizedStack[];
+  /** Context lookups the synthesis asked for (each needs AWS credentials at `cdk synth`). */
+  readonly missingContext: string[];
 }
