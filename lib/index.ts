@@ -43,4 +43,5 @@ export * from './security-baseline/security-baseline-props';
 export * from './security-baseline/security-baseline-stack';
 export { CIS_FILTERS } from './security-baseline/cis-alarms';
 export type { CisFilter } from './security-baseline/cis-alarms';
-export { BASELINE_CONFIG_RULES } from './security-baseline/config-recorder';
+export { BASELINE_CONFIG_RULES, REGION_LIMITED_CONFIG_RULES } from './security-baseline/config-recorder';
+export { REGIONS_OPENED_SINCE_2022 } from './security-baseline/regions';
