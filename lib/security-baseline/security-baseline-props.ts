@@ -33,7 +33,8 @@ export interface AccountSettingsProps {
    */
   readonly s3BlockPublicAccess?: boolean;
   /**
-   * An IAM password policy for the account (global: only in `globalResourcesRegion` when that is set); `false` leaves it alone.
+   * An IAM password policy for the account; `false` leaves it alone. The policy is global: it is set by the
+   * stack in `globalResourcesRegion` only, and the IAM_PASSWORD_POLICY Config rule is given the same values.
    * @default { minimumLength: 14, maxAgeDays: 90, reusePrevention: 24 } with every character class required
    */
   readonly passwordPolicy?: PasswordPolicy | false;
