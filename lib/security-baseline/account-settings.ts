@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Aws, CfnCondition, CfnResource, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CfnResource, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,10 +7,35 @@ import { Construct } from 'constructs';
 import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import { HardenedFunction } from '../shared/hardened-function';
 import type { SettingName } from './account-settings/settings';
+import { RegionDecision } from './regions';
 import { AccountSettingsProps, PasswordPolicy } from './security-baseline-props';
 
 /** The password policy used when none is given (CIS AWS Foundations 1.8-1.9, plus a 90-day age). */
 export const DEFAULT_PASSWORD_POLICY: Required<PasswordPolicy> = { minimumLength: 14, maxAgeDays: 90, reusePrevention: 24 };
+
+/**
+ * The IAM password policy fields set for `policy`, written out in the template:
+ * every character class required (CIS, and the IAM_PASSWORD_POLICY rule's defaults),
+ * users may change their own password, an expired password can still be changed.
+ */
+export function passwordPolicyProperties(policy: PasswordPolicy = {}): Record<string, number | boolean> {
+  const p = { ...DEFAULT_PASSWORD_POLICY, ...policy };
+  return {
+    MinimumPasswordLength: p.minimumLength, MaxPasswordAge: p.maxAgeDays, PasswordReusePrevention: p.reusePrevention,
+    RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, RequireSymbols: true, RequireNumbers: true,
+    AllowUsersToChangePassword: true, HardExpiry: false,
+  };
+}
+
+/** The IAM_PASSWORD_POLICY Config rule's parameters for the policy set, so the rule checks what the stack sets. */
+export function passwordPolicyRuleParameters(policy: PasswordPolicy = {}): Record<string, string> {
+  const p = passwordPolicyProperties(policy);
+  return {
+    RequireUppercaseCharacters: String(p.RequireUppercaseCharacters), RequireLowercaseCharacters: String(p.RequireLowercaseCharacters),
+    RequireSymbols: String(p.RequireSymbols), RequireNumbers: String(p.RequireNumbers),
+    MinimumPasswordLength: String(p.MinimumPasswordLength), PasswordReusePrevention: String(p.PasswordReusePrevention), MaxPasswordAge: String(p.MaxPasswordAge),
+  };
+}
 
 /** What each setting's custom resource may call: read, set and undo that one setting. */
 const ACTIONS: Readonly<Record<SettingName, string[]>> = {
@@ -26,8 +51,8 @@ export interface AccountSettingsConstructProps extends AccountSettingsProps {
   readonly logRetention: logs.RetentionDays;
   /** RETAIN keeps the settings when the stack is deleted; DESTROY puts back what was there before. */
   readonly removalPolicy: RemovalPolicy;
-  /** Where the (global) password policy is set; undefined: every region. */
-  readonly inGlobalResourcesRegion?: CfnCondition;
+  /** Whether this region sets the (global) IAM password policy: exactly one region should. */
+  readonly setsPasswordPolicy: RegionDecision;
 }
 
 /**
@@ -54,12 +79,9 @@ export class AccountSettings extends Construct {
     });
     if (props.ebsEncryptionByDefault ?? true) this.add('EbsEncryptionByDefault', props);
     if (props.s3BlockPublicAccess ?? true) this.add('S3BlockPublicAccess', props);
-    if (props.passwordPolicy !== false) {
-      const policy = { ...DEFAULT_PASSWORD_POLICY, ...props.passwordPolicy };
-      const resource = this.add('PasswordPolicy', props, {
-        MinimumPasswordLength: policy.minimumLength, MaxPasswordAge: policy.maxAgeDays, PasswordReusePrevention: policy.reusePrevention,
-      });
-      if (props.inGlobalResourcesRegion) (resource.node.defaultChild as CfnResource).cfnOptions.condition = props.inGlobalResourcesRegion;
+    if (props.passwordPolicy !== false && props.setsPasswordPolicy !== false) {
+      const resource = this.add('PasswordPolicy', props, passwordPolicyProperties(props.passwordPolicy));
+      if (props.setsPasswordPolicy !== true) (resource.node.defaultChild as CfnResource).cfnOptions.condition = props.setsPasswordPolicy;
     }
     this.acknowledgeFunction();
   }

@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../shared/compliance';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { RegionDecision } from './regions';
 
 /**
  * The AWS Config managed rules evaluated by default: what this project's
@@ -33,21 +34,33 @@ export const BASELINE_CONFIG_RULES: readonly string[] = [
   'S3_BUCKET_VERSIONING_ENABLED', 'DYNAMODB_PITR_ENABLED',
 ];
 
+/**
+ * Managed rules not known to be offered in the regions opened since 2022
+ * (GUARDDUTY_ENABLED_CENTRALIZED is confirmed missing in ap-southeast-7): they
+ * are created only outside those regions, so the stack deploys everywhere.
+ */
+export const REGION_LIMITED_CONFIG_RULES: readonly string[] = [
+  'GUARDDUTY_ENABLED_CENTRALIZED', 'SECURITYHUB_ENABLED', 'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC', 'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS',
+  'CLOUDWATCH_LOG_GROUP_ENCRYPTED', 'SNS_ENCRYPTED_KMS', 'S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED', 'LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED',
+  'ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK', 'ELB_LOGGING_ENABLED', 'API_GW_EXECUTION_LOGGING_ENABLED', 'DYNAMODB_PITR_ENABLED',
+];
+
 /** Props of {@link ConfigRecorder}. */
 export interface ConfigRecorderProps {
   /** Where snapshots and history are delivered. */
   readonly bucket: s3.IBucket;
   /** The bucket's key, used for the deliveries. */
   readonly key: kms.IKey;
-  /** True in the one region that records global resource types; undefined: every region does. */
-  readonly inGlobalResourcesRegion?: CfnCondition;
+  /** Whether this region records global resource types (IAM): exactly one region should. */
+  readonly recordsGlobalTypes: RegionDecision;
 }
 
 /**
  * AWS Config (notes 003, 004): records the configuration of every supported
  * resource type and delivers it to the audit bucket. Global types (IAM) are
- * recorded everywhere, or only where `inGlobalResourcesRegion` holds (decided
- * by CloudFormation at deploy time, so one template serves every region).
+ * recorded only where `recordsGlobalTypes` holds (decided at synth time for a
+ * pinned stack, by CloudFormation at deploy time for an agnostic one), so a
+ * baseline in several regions records each IAM change once.
  */
 export class ConfigRecorder extends Construct {
   readonly recorder: config.CfnConfigurationRecorder;
@@ -63,10 +76,10 @@ export class ConfigRecorder extends Construct {
     });
     this.allowDelivery(props);
     acknowledge(this.role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]', 'AWS maintains this policy as Config supports new resource types; a copy would silently stop recording them.');
-    const recordsGlobal = props.inGlobalResourcesRegion;
+    const global = props.recordsGlobalTypes;
     this.recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
       roleArn: this.role.roleArn,
-      recordingGroup: { allSupported: true, includeGlobalResourceTypes: recordsGlobal ? Fn.conditionIf(recordsGlobal.logicalId, true, false) : true },
+      recordingGroup: { allSupported: true, includeGlobalResourceTypes: typeof global === 'boolean' ? global : Fn.conditionIf(global.logicalId, true, false) },
     });
     this.deliveryChannel = new config.CfnDeliveryChannel(this, 'DeliveryChannel', {
       s3BucketName: props.bucket.bucketName,
@@ -74,9 +87,14 @@ export class ConfigRecorder extends Construct {
       s3KmsKeyArn: props.key.keyArn,
       configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' },
     });
-    // Config needs the recorder before the channel, and the role's grants before either.
-    this.deliveryChannel.node.addDependency(this.recorder);
-    this.recorder.node.addDependency(this.role);
+    // No DependsOn between recorder and channel: CloudFormation creates the pair
+    // together (the recorder starts once the channel exists; a DependsOn either way
+    // fails with NoAvailableDeliveryChannelException or hangs, aws-cdk#9001, #3577).
+    // Both need the role's grants and the bucket policy, or Config cannot deliver.
+    for (const resource of [this.recorder, this.deliveryChannel]) {
+      resource.node.addDependency(this.role);
+      if (props.bucket.policy) resource.node.addDependency(props.bucket.policy);
+    }
   }
 
   /** Config delivers with the recorder's role: this account's prefix of the bucket, with the bucket's key. */
@@ -94,31 +112,33 @@ export class ConfigRecorder extends Construct {
   }
 }
 
-/**
- * A condition true in `region` only, decided by CloudFormation at deploy time
- * (the stage is environment-agnostic); undefined when no region is given.
- */
-export function globalRegionCondition(scope: Construct, region: string | undefined): CfnCondition | undefined {
-  if (region === undefined) return undefined;
-  return new CfnCondition(scope, 'InGlobalResourcesRegion', { expression: Fn.conditionEquals(Aws.REGION, region) });
-}
-
 /** Props of {@link BaselineConfigRules}. */
 export interface BaselineConfigRulesProps {
   /** Managed rule identifiers. */
   readonly identifiers: readonly string[];
+  /** Where the {@link REGION_LIMITED_CONFIG_RULES} among them are offered: false leaves them out, a condition gates them. */
+  readonly limitedRulesOffered: () => RegionDecision;
+  /** Input parameters of some rules, by identifier (IAM_PASSWORD_POLICY: the policy the baseline sets). */
+  readonly inputParameters?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 /** One AWS Config managed rule per identifier; evaluated by whichever recorder the region has. */
 export class BaselineConfigRules extends Construct {
-  readonly rules: config.ManagedRule[];
+  readonly rules: config.ManagedRule[] = [];
 
   constructor(scope: Construct, id: string, props: BaselineConfigRulesProps) {
     super(scope, id);
-    this.rules = props.identifiers.map((identifier) => new config.ManagedRule(this, pascal(identifier), {
-      identifier,
-      description: `AWS managed rule ${identifier}, part of the security baseline`,
-    }));
+    for (const identifier of props.identifiers) {
+      const offered = REGION_LIMITED_CONFIG_RULES.includes(identifier) ? props.limitedRulesOffered() : true;
+      if (offered === false) continue;
+      const rule = new config.ManagedRule(this, pascal(identifier), {
+        identifier,
+        description: `AWS managed rule ${identifier}, part of the security baseline`,
+        inputParameters: props.inputParameters?.[identifier],
+      });
+      if (offered !== true) (rule.node.defaultChild as CfnResource).cfnOptions.condition = offered;
+      this.rules.push(rule);
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Validator } from '../shared/validation';
+import { REGIONS_OPENED_SINCE_2022 } from './regions';
 
 /** A finding severity, lowest to highest; findings at or above the threshold are notified. */
 export type FindingSeverity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
@@ -32,10 +33,29 @@ export interface AccountSettingsProps {
    */
   readonly s3BlockPublicAccess?: boolean;
   /**
-   * An IAM password policy for the account (global: only in `globalResourcesRegion` when that is set); `false` leaves it alone.
+   * An IAM password policy for the account; `false` leaves it alone. The policy is global: it is set by the
+   * stack in `globalResourcesRegion` only, and the IAM_PASSWORD_POLICY Config rule is given the same values.
    * @default { minimumLength: 14, maxAgeDays: 90, reusePrevention: 24 } with every character class required
    */
   readonly passwordPolicy?: PasswordPolicy | false;
+}
+
+/**
+ * GuardDuty's paid protection plans beyond S3 protection (which is always on).
+ * Each is off unless switched on here: GuardDuty would otherwise enable every
+ * plan the detector does not mention, billed after the 30-day trial.
+ */
+export interface GuardDutyProtection {
+  /** EKS Protection: EKS audit logs. @default false */
+  readonly eksAuditLogs?: boolean;
+  /** Malware Protection for EC2: scans the EBS volumes of an instance with a suspicious finding. @default false */
+  readonly ebsMalwareProtection?: boolean;
+  /** RDS Protection: Aurora and RDS login activity. @default false */
+  readonly rdsLoginEvents?: boolean;
+  /** Lambda Protection: network activity of Lambda functions. @default false */
+  readonly lambdaNetworkLogs?: boolean;
+  /** Runtime Monitoring of EKS, ECS and EC2 workloads (an agent GuardDuty manages). @default false */
+  readonly runtimeMonitoring?: boolean;
 }
 
 /** Which service control policies to create (Organizations management account only). */
@@ -97,9 +117,12 @@ export interface SecurityBaselineProps {
   readonly configRecorder?: boolean;
   /**
    * The one region whose recorder records global resource types (IAM) and that sets the (global) IAM
-   * password policy; in other regions the recorder records regional types only. Set it when you deploy
-   * the baseline to more than one region.
-   * @default none: every region the stack is deployed to records global types and sets the password policy
+   * password policy; in other regions the recorder records regional types only, so each IAM change is
+   * recorded (and billed) once. Decided at synth time when the stack's region is known, by a
+   * CloudFormation condition on `AWS::Region` when it is environment-agnostic. Must not be a region
+   * opened since February 2022 (`REGIONS_OPENED_SINCE_2022`): AWS Config records no IAM types there.
+   * Deploy the baseline to this region too, or set it to the region you deploy to.
+   * @default 'us-east-1'
    */
   readonly globalResourcesRegion?: string;
   /**
@@ -113,6 +136,11 @@ export interface SecurityBaselineProps {
    * @default true
    */
   readonly guardDuty?: boolean;
+  /**
+   * GuardDuty's other (paid) protection plans, each switched on here; every one left out is DISABLED.
+   * @default none: S3 protection only
+   */
+  readonly guardDutyProtection?: GuardDutyProtection;
   /**
    * Security Hub with the AWS Foundational Security Best Practices standard. One per account and region.
    * @default true
@@ -174,6 +202,8 @@ export function validateSecurityBaselineProps(props: SecurityBaselineProps): voi
   checkArchive(v, props);
   if (props.globalResourcesRegion !== undefined && !Token.isUnresolved(props.globalResourcesRegion)) {
     v.check(REGION.test(props.globalResourcesRegion), 'globalResourcesRegion', props.globalResourcesRegion, 'expected an AWS region name such as "us-east-1"');
+    v.check(!REGIONS_OPENED_SINCE_2022.includes(props.globalResourcesRegion), 'globalResourcesRegion', props.globalResourcesRegion,
+      'expected a region opened before February 2022 (AWS Config records no IAM resource types in later ones), such as "us-east-1"');
   }
   (props.configRules ?? []).forEach((id, i) => v.check(RULE_ID.test(id), `configRules[${i}]`, id, 'expected an AWS Config managed rule identifier such as "S3_BUCKET_SSL_REQUESTS_ONLY"'));
   v.check(new Set(props.configRules ?? []).size === (props.configRules ?? []).length, 'configRules', props.configRules, 'expected each rule once');

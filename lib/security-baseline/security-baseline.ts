@@ -12,11 +12,12 @@ import { deliverServerAccessLogsByPolicy } from '../shared/log-bucket';
 import { alarmAbove, AlarmTopic } from '../shared/alarms';
 import { acknowledge } from '../shared/compliance';
 import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
-import { AccountSettings } from './account-settings';
+import { AccountSettings, passwordPolicyRuleParameters } from './account-settings';
 import { AuditTrail } from './audit-trail';
 import { CisAlarms } from './cis-alarms';
-import { BASELINE_CONFIG_RULES, BaselineConfigRules, ConfigRecorder, globalRegionCondition } from './config-recorder';
+import { BASELINE_CONFIG_RULES, BaselineConfigRules, ConfigRecorder } from './config-recorder';
 import { OrganizationGuardrails, restrictToOrganization } from './organization-guardrails';
+import { DEFAULT_GLOBAL_RESOURCES_REGION, inRegion, outsideRecentRegions, RegionDecision } from './regions';
 import { FindingSeverity, SecurityBaselineProps, validateSecurityBaselineProps } from './security-baseline-props';
 import {
   newAccessAnalyzer, newDetector, newSecurityHub, routeGuardDutyFindings, routeSecurityHubFindings,
@@ -53,7 +54,7 @@ export class SecurityBaseline extends Construct {
     validateSecurityBaselineProps(props);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    const inGlobalResourcesRegion = globalRegionCondition(this, props.globalResourcesRegion);
+    const inGlobalResourcesRegion = inRegion(this, 'InGlobalResourcesRegion', props.globalResourcesRegion ?? DEFAULT_GLOBAL_RESOURCES_REGION);
     this.auditTrail = new AuditTrail(this, 'Audit', {
       dataEvents: props.dataEvents ?? false,
       logArchiveExpiration: props.logArchiveExpiration ?? Duration.days(365),
@@ -69,16 +70,16 @@ export class SecurityBaseline extends Construct {
       });
     }
     if (props.configRecorder ?? true) {
-      this.configRecorder = new ConfigRecorder(this, 'Config', { bucket: this.auditTrail.bucket, key: this.auditTrail.key, inGlobalResourcesRegion });
+      this.configRecorder = new ConfigRecorder(this, 'Config', { bucket: this.auditTrail.bucket, key: this.auditTrail.key, recordsGlobalTypes: inGlobalResourcesRegion });
     }
-    this.configRules = this.newConfigRules(props.configRules ?? BASELINE_CONFIG_RULES);
-    if (props.guardDuty ?? true) this.detector = newDetector(this, 'GuardDuty');
+    this.configRules = this.newConfigRules(props.configRules ?? BASELINE_CONFIG_RULES, props);
+    if (props.guardDuty ?? true) this.detector = newDetector(this, 'GuardDuty', props.guardDutyProtection);
     if (props.securityHub ?? true) this.securityHub = newSecurityHub(this, 'SecurityHub').hub;
     this.findingsDeadLetterQueue = this.routeFindings(props.findingSeverity ?? 'HIGH', removalPolicy);
     if (props.accessAnalyzer ?? true) this.accessAnalyzer = newAccessAnalyzer(this, 'AccessAnalyzer');
     if (props.accountSettings !== false) {
       this.accountSettings = new AccountSettings(this, 'AccountSettings', {
-        ...props.accountSettings, key: this.auditTrail.key, logRetention, removalPolicy, inGlobalResourcesRegion,
+        ...props.accountSettings, key: this.auditTrail.key, logRetention, removalPolicy, setsPasswordPolicy: inGlobalResourcesRegion,
       });
     }
     if (props.organization) {
@@ -87,11 +88,18 @@ export class SecurityBaseline extends Construct {
     }
   }
 
-  private newConfigRules(identifiers: readonly string[]): BaselineConfigRules | undefined {
+  private newConfigRules(identifiers: readonly string[], props: SecurityBaselineProps): BaselineConfigRules | undefined {
     if (identifiers.length === 0) return undefined;
-    const rules = new BaselineConfigRules(this, 'ConfigRules', { identifiers });
-    // A rule needs a recorder in the region: ours, when there is one, comes first.
-    if (this.configRecorder) rules.node.addDependency(this.configRecorder.deliveryChannel);
+    let offered: RegionDecision | undefined;
+    const policy = props.accountSettings === false ? false : props.accountSettings?.passwordPolicy;
+    const rules = new BaselineConfigRules(this, 'ConfigRules', {
+      identifiers,
+      limitedRulesOffered: () => (offered ??= outsideRecentRegions(this, 'AllConfigRulesOffered')),
+      // The rule checks the policy this stack sets; with none set, the rule's own (CIS) defaults.
+      inputParameters: policy === false ? undefined : { IAM_PASSWORD_POLICY: passwordPolicyRuleParameters(policy) },
+    });
+    // A rule needs a recorder and a delivery channel in the region: ours, when there are, come first.
+    if (this.configRecorder) rules.node.addDependency(this.configRecorder.recorder, this.configRecorder.deliveryChannel);
     return rules;
   }
 

@@ -3,11 +3,12 @@ import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FINDING_SEVERITIES, FindingSeverity } from './security-baseline-props';
+import { FINDING_SEVERITIES, FindingSeverity, GuardDutyProtection } from './security-baseline-props';
 
 /** Lowest GuardDuty severity score of each label (GuardDuty's 1.0-10.0 scale). */
 export const GUARDDUTY_SEVERITY_SCORE: Readonly<Record<FindingSeverity, number>> = { LOW: 1, MEDIUM: 4, HIGH: 7, CRITICAL: 9 };
@@ -20,12 +21,30 @@ export function severitiesFrom(threshold: FindingSeverity): FindingSeverity[] {
 /** The standard Security Hub enables, in the stack's region and partition. */
 export const FOUNDATIONAL_STANDARD_ARN = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}::standards/aws-foundational-security-best-practices/v/1.0.0`;
 
-/** Creates a GuardDuty detector with S3 protection (notes 004: threat detection by machine learning over several logs). */
-export function newDetector(scope: Construct, id: string): guardduty.CfnDetector {
+/** GuardDuty's paid protection plans beyond S3 protection, by the prop that switches each on. */
+export const GUARDDUTY_OPTIONAL_FEATURES: Readonly<Record<keyof GuardDutyProtection, string>> = {
+  eksAuditLogs: 'EKS_AUDIT_LOGS',
+  ebsMalwareProtection: 'EBS_MALWARE_PROTECTION',
+  rdsLoginEvents: 'RDS_LOGIN_EVENTS',
+  lambdaNetworkLogs: 'LAMBDA_NETWORK_LOGS',
+  runtimeMonitoring: 'RUNTIME_MONITORING',
+};
+
+/**
+ * Creates a GuardDuty detector with S3 protection (notes 004: threat detection
+ * by machine learning over several logs). CreateDetector turns on every feature
+ * it is not told about, billed after the trial: each other plan is listed,
+ * DISABLED unless `protection` switches it on.
+ */
+export function newDetector(scope: Construct, id: string, protection: GuardDutyProtection = {}): guardduty.CfnDetector {
+  const optional = Object.entries(GUARDDUTY_OPTIONAL_FEATURES) as [keyof GuardDutyProtection, string][];
   return new guardduty.CfnDetector(scope, id, {
     enable: true,
     findingPublishingFrequency: 'FIFTEEN_MINUTES',
-    features: [{ name: 'S3_DATA_EVENTS', status: 'ENABLED' }],
+    features: [
+      { name: 'S3_DATA_EVENTS', status: 'ENABLED' },
+      ...optional.map(([prop, name]) => ({ name, status: protection[prop] ? 'ENABLED' : 'DISABLED' })),
+    ],
   });
 }
 
@@ -55,19 +74,48 @@ export function routeGuardDutyFindings(scope: Construct, id: string, topic: sns.
       detailType: ['GuardDuty Finding'],
       detail: { severity: [{ numeric: ['>=', GUARDDUTY_SEVERITY_SCORE[threshold]] }] },
     },
-    targets: [new targets.SnsTopic(topic, { deadLetterQueue })],
+    targets: [new FindingsTopic(topic, deadLetterQueue)],
   });
 }
 
-/** Routes new, active Security Hub findings at or above `threshold` to `topic`. */
+/**
+ * Routes new, active Security Hub findings at or above `threshold` to `topic`,
+ * except GuardDuty's (Security Hub imports them too; the GuardDuty rule sends them).
+ */
 export function routeSecurityHubFindings(scope: Construct, id: string, topic: sns.ITopic, threshold: FindingSeverity, deadLetterQueue: sqs.IQueue): events.Rule {
   return new events.Rule(scope, id, {
     description: `Security Hub findings of severity ${threshold} or above, new and active, to the alarm topic`,
     eventPattern: {
       source: ['aws.securityhub'],
       detailType: ['Security Hub Findings - Imported'],
-      detail: { findings: { Severity: { Label: severitiesFrom(threshold) }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'] } },
+      detail: {
+        findings: {
+          Severity: { Label: severitiesFrom(threshold) }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'],
+          ProductName: [{ 'anything-but': 'GuardDuty' }],
+        },
+      },
     },
-    targets: [new targets.SnsTopic(topic, { deadLetterQueue })],
+    targets: [new FindingsTopic(topic, deadLetterQueue)],
   });
+}
+
+/**
+ * An SNS topic target that EventBridge may publish to for this rule only: the
+ * topic policy's statement is conditioned on the rule's ARN (aws-events-targets'
+ * SnsTopic grants every EventBridge rule of any account, and adds an
+ * unconditioned statement to the topic key's policy beside ours).
+ */
+class FindingsTopic implements events.IRuleTarget {
+  constructor(private readonly topic: sns.ITopic, private readonly deadLetterQueue: sqs.IQueue) {}
+
+  bind(rule: Parameters<events.IRuleTarget['bind']>[0]): events.RuleTargetConfig {
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleRef.ruleArn } },
+    }));
+    targets.addToDeadLetterQueueResourcePolicy(rule, this.deadLetterQueue);
+    return { ...targets.bindBaseTargetConfig({ deadLetterQueue: this.deadLetterQueue }), arn: this.topic.topicArn, targetResource: this.topic };
+  }
 }

@@ -59,7 +59,9 @@ export const detectorEnabled: SmokeCheck = {
     const s3 = (detector.features ?? []).find((f: { name: string }) => f.name === 'S3_DATA_EVENTS');
     if (detector.status !== 'ENABLED') return fail(`detector ${outputs.DetectorId} is ${detector.status}`);
     if (s3?.status !== 'ENABLED') return fail(`detector ${outputs.DetectorId} is enabled, S3 protection is ${s3?.status ?? 'absent'}`);
-    return pass(`detector ${outputs.DetectorId} ENABLED, S3 protection ENABLED`);
+    // The paid plans on, so an operator sees what is billed (none unless guardDutyProtection asked for them).
+    const paid = (detector.features ?? []).filter((f: { name: string; status: string }) => f.name !== 'S3_DATA_EVENTS' && f.status === 'ENABLED').map((f: { name: string }) => f.name);
+    return pass(`detector ${outputs.DetectorId} ENABLED, S3 protection ENABLED, other protection plans on: ${paid.length > 0 ? paid.join(', ') : 'none'}`);
   },
 };
 

@@ -75,6 +75,14 @@ describe('account settings: set on create, and on delete only what the stack cha
     expect(account.state.policy).toBeUndefined();
   });
 
+  test('password policy: the flags the template writes out (strings from CloudFormation) are applied as given', async () => {
+    const account = fakeAccount();
+    await handle({ ...event('Create', 'PasswordPolicy'), ResourceProperties: {
+      Setting: 'PasswordPolicy', AccountId: '123456789012', ...POLICY_PROPS, RequireSymbols: 'false', RequireNumbers: 'true', HardExpiry: 'true',
+    } }, account.api);
+    expect(account.state.policy).toMatchObject({ RequireSymbols: false, RequireNumbers: true, RequireUppercaseCharacters: true, HardExpiry: true });
+  });
+
   test('an earlier password policy is put back, without the read-only fields IAM refuses', async () => {
     const account = fakeAccount({ policy: { MinimumPasswordLength: 8, RequireSymbols: false, ExpirePasswords: false } });
     await createThenDelete('PasswordPolicy', account);

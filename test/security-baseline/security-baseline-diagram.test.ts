@@ -22,7 +22,7 @@ describe('the security baseline\'s diagram', () => {
 
   test('draws CIS filters to their alarms, and GuardDuty and Security Hub findings to the alarm topic', () => {
     const topic = id(/(SecurityBaselineAlarmsTopic[0-9A-F]+)\["SNS topic/);
-    expect(diagram).toMatch(new RegExp(`SecurityBaselineAuditTrail[0-9A-F]+ -\\.->\\|"13 CIS metric filters"\\| alarms_${topic}`));
+    expect(diagram).toMatch(new RegExp(`SecurityBaselineAuditTrail[0-9A-F]+ -\\.->\\|"15 CIS metric filters"\\| alarms_${topic}`));
     expect(diagram).toMatch(new RegExp(`SecurityBaselineGuardDuty[0-9A-F]+ -->\\|"findings"\\| ${topic}`));
     expect(diagram).toMatch(new RegExp(`SecurityBaselineSecurityHub[0-9A-F]+ -->\\|"findings"\\| ${topic}`));
     expect(diagram).toMatch(/SecurityBaselineGuardDuty[0-9A-F]+ -\.->\|"undeliverable"\| SecurityBaselineFindingsDeadLetterQueue/);

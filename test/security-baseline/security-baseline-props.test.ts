@@ -31,6 +31,13 @@ describe('SecurityBaseline props: bad input fails at synth with a clear message'
     expect(problemsOf({ globalResourcesRegion: 'Virginia' })).toEqual(['globalResourcesRegion: got "Virginia"; expected an AWS region name such as "us-east-1"']);
   });
 
+  test('fails on a global-resources region where AWS Config records no IAM types (opened since February 2022)', () => {
+    expect(problemsOf({ globalResourcesRegion: 'ap-southeast-7' })).toEqual([
+      'globalResourcesRegion: got "ap-southeast-7"; expected a region opened before February 2022 (AWS Config records no IAM resource types in later ones), such as "us-east-1"',
+    ]);
+    expect(problemsOf({ globalResourcesRegion: 'eu-west-1' })).toEqual([]);
+  });
+
   test('fails on malformed or repeated Config rule identifiers', () => {
     expect(problemsOf({ configRules: ['s3-bucket-ssl-requests-only'] })).toEqual([
       'configRules[0]: got "s3-bucket-ssl-requests-only"; expected an AWS Config managed rule identifier such as "S3_BUCKET_SSL_REQUESTS_ONLY"']);

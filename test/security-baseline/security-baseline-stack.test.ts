@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CIS_FILTERS } from '../../lib/security-baseline/cis-alarms';
-import { BASELINE_CONFIG_RULES } from '../../lib/security-baseline/config-recorder';
+import { BASELINE_CONFIG_RULES, REGION_LIMITED_CONFIG_RULES } from '../../lib/security-baseline/config-recorder';
+import { REGIONS_OPENED_SINCE_2022 } from '../../lib/security-baseline/regions';
 import { formatFindings } from '../../lib/shared/compliance';
 import { acknowledgedRules, normalised, resourcesOf, stackTemplate, synthesizedStack } from '../harness';
 
@@ -88,23 +89,47 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties).filter((a) => a.Namespace?.startsWith('CIS/'));
     expect(alarms.map((a) => a.MetricName).sort()).toEqual(CIS_FILTERS.map((f) => f.name).sort());
     for (const a of alarms) {
-      expect(a).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum', Period: 300, TreatMissingData: 'notBreaching' });
+      expect(a).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Sum', Period: 300, TreatMissingData: 'notBreaching' });
       expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^SecurityBaselineAlarmsTopic/) }]);
+      // Event counts fall back to OK 5 minutes later: an OK mail for each would double the noise.
+      expect(a.OKActions).toBeUndefined();
     }
+    const threshold = Object.fromEntries(alarms.map((a) => [a.MetricName, a.Threshold]));
+    expect(threshold).toMatchObject({ RootAccountUse: 1, UnauthorizedApiCalls: 5, ConsoleSignInFailures: 3, OrganizationsChanges: 1, IamPolicyChanges: 1 });
   });
 
-  test('AWS Config records every supported type, global types included, and delivers to the audit bucket with its key', () => {
+  test('CIS: console sign-in failures and AWS Organizations changes are watched too', () => {
+    const patternOf = (name: string) => Object.values(resourcesOf(template, 'AWS::Logs::MetricFilter'))
+      .find((f) => f.Properties.MetricTransformations[0].MetricName === name)!.Properties.FilterPattern;
+    expect(patternOf('ConsoleSignInFailures')).toBe('{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }');
+    const organizations = ['AcceptHandshake', 'AttachPolicy', 'CreateAccount', 'CreateOrganizationalUnit', 'CreatePolicy', 'DeclineHandshake', 'DeleteOrganization',
+      'DeleteOrganizationalUnit', 'DeletePolicy', 'DetachPolicy', 'DisablePolicyType', 'EnablePolicyType', 'InviteAccountToOrganization', 'LeaveOrganization',
+      'MoveAccount', 'RemoveAccountFromOrganization', 'UpdatePolicy', 'UpdateOrganizationalUnit'];
+    expect(patternOf('OrganizationsChanges')).toBe(
+      `{ ($.eventSource = organizations.amazonaws.com) && (${organizations.map((e) => `($.eventName = "${e}")`).join(' || ')}) }`);
+  });
+
+  test('AWS Config records every supported type, global types in us-east-1 only, and delivers to the audit bucket with its key', () => {
     only(template, 'AWS::Config::ConfigurationRecorder');
+    const conditions = template.toJSON().Conditions as Record<string, unknown>;
+    const [inUsEast1] = Object.keys(conditions).filter((id) => id.includes('InGlobalResourcesRegion'));
+    expect(conditions[inUsEast1]).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
     template.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
-      RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true },
+      RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { 'Fn::If': [inUsEast1, true, false] } },
       RoleARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecurityBaselineConfigRole'), 'Arn'] },
     });
     template.hasResourceProperties('AWS::Config::DeliveryChannel', {
       S3BucketName: { Ref: Match.stringLikeRegexp('^SecurityBaselineAuditBucket') }, S3KeyPrefix: 'config',
       S3KmsKeyArn: { 'Fn::GetAtt': [keyIdOf(template, /CloudTrail/), 'Arn'] },
     });
-    expect(only(template, 'AWS::Config::DeliveryChannel').DependsOn).toEqual([expect.stringMatching(/^SecurityBaselineConfigRecorder/)]);
-    expect(only(template, 'AWS::Config::ConfigurationRecorder').DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SecurityBaselineConfigRoleGrants/)]));
+  });
+
+  test('recorder and delivery channel do not wait on each other (that deadlocks the create); both wait for the role\'s grants and the bucket policy', () => {
+    for (const type of ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel']) {
+      const dependsOn: string[] = only(template, type).DependsOn;
+      expect(dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SecurityBaselineConfigRoleGrants/), expect.stringMatching(/^SecurityBaselineAuditBucketPolicy/)]));
+      expect(dependsOn.filter((id) => /^SecurityBaselineConfig(Recorder|DeliveryChannel)/.test(id))).toEqual([]);
+    }
   });
 
   test('the Config role may write only this account\'s Config prefix of the bucket, with its key', () => {
@@ -114,20 +139,55 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
       expect.objectContaining({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^SecurityBaselineAuditBucket/), 'Arn'] }, '/config/AWSLogs/', { Ref: 'AWS::AccountId' }, '/Config/*']] } }),
       expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [keyIdOf(template, /CloudTrail/), 'Arn'] } }),
     ]);
+    // No s3:PutObjectAcl: the bucket owner owns every object (ACLs disabled), and Config sets the ACL in the PutObject call itself.
+    const [, audit] = Object.entries(resourcesOf(template, 'AWS::S3::Bucket')).find(([id]) => /^SecurityBaselineAuditBucket/.test(id))!;
+    expect(audit.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
   });
 
-  test('the managed Config rules of the baseline, each after the recorder', () => {
+  test('the managed Config rules of the baseline, each after the recorder and the delivery channel', () => {
     const rules = Object.values(resourcesOf(template, 'AWS::Config::ConfigRule'));
     expect(rules.map((r) => r.Properties.Source.SourceIdentifier).sort()).toEqual([...BASELINE_CONFIG_RULES].sort());
     for (const r of rules) {
       expect(r.Properties.Source.Owner).toBe('AWS');
       expect(r.Properties.ConfigRuleName).toBeUndefined();
-      expect(r.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SecurityBaselineConfigDeliveryChannel/)]));
+      expect(r.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SecurityBaselineConfigDeliveryChannel/), expect.stringMatching(/^SecurityBaselineConfigRecorder/)]));
     }
   });
 
+  test('rules not offered in the regions opened since 2022 (GUARDDUTY_ENABLED_CENTRALIZED...) are created only outside them, decided by CloudFormation', () => {
+    const conditions = template.toJSON().Conditions as Record<string, { 'Fn::Not': [unknown] }>;
+    const [offered] = Object.keys(conditions).filter((id) => id.includes('AllConfigRulesOffered'));
+    const regions = JSON.stringify(conditions[offered]['Fn::Not']).match(/"[a-z]{2}-[a-z]+-\d"/g)!.map((r) => JSON.parse(r));
+    expect(regions.sort()).toEqual([...REGIONS_OPENED_SINCE_2022].sort());
+    expect(regions).toEqual(expect.arrayContaining(['ap-southeast-7', 'mx-central-1', 'ap-southeast-5', 'ca-west-1', 'il-central-1']));
+    expect(REGION_LIMITED_CONFIG_RULES).toContain('GUARDDUTY_ENABLED_CENTRALIZED');
+    for (const r of Object.values(resourcesOf(template, 'AWS::Config::ConfigRule'))) {
+      const limited = REGION_LIMITED_CONFIG_RULES.includes(r.Properties.Source.SourceIdentifier);
+      expect([r.Properties.Source.SourceIdentifier, r.Condition]).toEqual([r.Properties.Source.SourceIdentifier, limited ? offered : undefined]);
+    }
+  });
+
+  test('IAM_PASSWORD_POLICY checks the policy the stack sets, which is written out in full', () => {
+    template.hasResourceProperties('AWS::Config::ConfigRule', {
+      Source: { Owner: 'AWS', SourceIdentifier: 'IAM_PASSWORD_POLICY' },
+      InputParameters: {
+        RequireUppercaseCharacters: 'true', RequireLowercaseCharacters: 'true', RequireSymbols: 'true', RequireNumbers: 'true',
+        MinimumPasswordLength: '14', PasswordReusePrevention: '24', MaxPasswordAge: '90',
+      },
+    });
+    const policy = Object.values(resourcesOf(template, 'Custom::AccountSetting')).find((r) => r.Properties.Setting === 'PasswordPolicy')!.Properties;
+    expect(policy).toMatchObject({
+      MinimumPasswordLength: 14, MaxPasswordAge: 90, PasswordReusePrevention: 24, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true,
+      RequireSymbols: true, RequireNumbers: true, AllowUsersToChangePassword: true, HardExpiry: false,
+    });
+  });
+
   test('a GuardDuty detector with S3 protection, Security Hub with the Foundational standard only, an account Access Analyzer', () => {
-    template.hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true, Features: [{ Name: 'S3_DATA_EVENTS', Status: 'ENABLED' }] });
+    // CreateDetector enables every feature it is not told about (billed after the trial): each is listed, only S3 on.
+    template.hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true, Features: [
+      { Name: 'S3_DATA_EVENTS', Status: 'ENABLED' }, { Name: 'EKS_AUDIT_LOGS', Status: 'DISABLED' }, { Name: 'EBS_MALWARE_PROTECTION', Status: 'DISABLED' },
+      { Name: 'RDS_LOGIN_EVENTS', Status: 'DISABLED' }, { Name: 'LAMBDA_NETWORK_LOGS', Status: 'DISABLED' }, { Name: 'RUNTIME_MONITORING', Status: 'DISABLED' },
+    ] });
     template.hasResourceProperties('AWS::SecurityHub::Hub', { EnableDefaultStandards: false, ControlFindingGenerator: 'SECURITY_CONTROL' });
     template.hasResourceProperties('AWS::SecurityHub::Standard', {
       StandardsArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':securityhub:', { Ref: 'AWS::Region' }, '::standards/aws-foundational-security-best-practices/v/1.0.0']] },
@@ -135,7 +195,7 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     template.hasResourceProperties('AWS::AccessAnalyzer::Analyzer', { Type: 'ACCOUNT', AnalyzerName: Match.absent() });
   });
 
-  test('GuardDuty findings of severity 7 (HIGH) and up, and new active HIGH/CRITICAL Security Hub findings, reach the alarm topic', () => {
+  test('GuardDuty findings of severity 7 (HIGH) and up, and new active HIGH/CRITICAL Security Hub findings other than GuardDuty\'s, reach the alarm topic', () => {
     const topic = { Ref: Match.stringLikeRegexp('^SecurityBaselineAlarmsTopic') };
     const dlq = { DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecurityBaselineFindingsDeadLetterQueue'), 'Arn'] } } };
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -144,7 +204,7 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.securityhub'], 'detail-type': ['Security Hub Findings - Imported'],
-        'detail': { findings: { Severity: { Label: ['HIGH', 'CRITICAL'] }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'] } } },
+        'detail': { findings: { Severity: { Label: ['HIGH', 'CRITICAL'] }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'], ProductName: [{ 'anything-but': 'GuardDuty' }] } } },
       Targets: [Match.objectLike({ Arn: topic, ...dlq })],
     });
   });
@@ -154,9 +214,17 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     for (const service of ['events.amazonaws.com', 'cloudwatch.amazonaws.com']) {
       expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({ Principal: { Service: service }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]));
     }
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } })]) },
-    });
+    // One statement for EventBridge, conditioned on this account (no unconditioned duplicate from the SNS target).
+    const forEvents = statements.filter((s: { Principal?: { Service?: string } }) => s.Principal?.Service === 'events.amazonaws.com');
+    expect(forEvents).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })]);
+  });
+
+  test('EventBridge may publish to the alarm topic for the two findings rules only', () => {
+    const policy = only(template, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement;
+    const forEvents = policy.filter((s: { Principal?: { Service?: string } }) => s.Principal?.Service === 'events.amazonaws.com');
+    expect(forEvents).toEqual(['GuardDutyFindings', 'SecurityHubFindings'].map((rule) => expect.objectContaining({
+      Effect: 'Allow', Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^SecurityBaseline${rule}`)), 'Arn'] } } },
+    })));
   });
 
   test('an alarm when findings cannot be delivered', () => {
@@ -171,6 +239,11 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     const settings = Object.values(resourcesOf(template, 'Custom::AccountSetting')).map((r) => r.Properties);
     expect(settings.map((s) => s.Setting).sort()).toEqual(['EbsEncryptionByDefault', 'PasswordPolicy', 'S3BlockPublicAccess']);
     expect(settings.find((s) => s.Setting === 'PasswordPolicy')).toMatchObject({ MinimumPasswordLength: 14, MaxPasswordAge: 90, PasswordReusePrevention: 24 });
+    // The IAM password policy is global: set from the global-resources region (us-east-1) only.
+    const [inUsEast1] = Object.keys(template.toJSON().Conditions).filter((id) => id.includes('InGlobalResourcesRegion'));
+    for (const r of Object.values(resourcesOf(template, 'Custom::AccountSetting'))) {
+      expect([r.Properties.Setting, r.Condition]).toEqual([r.Properties.Setting, r.Properties.Setting === 'PasswordPolicy' ? inUsEast1 : undefined]);
+    }
     for (const s of settings) expect(s.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SecurityBaselineAccountSettingsHandlerFunction/), 'Arn'] });
     // The grants exist before the first invocation, or the first deploy fails with AccessDenied.
     for (const r of Object.values(resourcesOf(template, 'Custom::AccountSetting'))) {
@@ -228,6 +301,26 @@ describe('stage differences', () => {
   test('the alarm e-mail of the stage is subscribed to the alarm topic', () => {
     stackTemplate('Production pinned', 'SecurityBaseline').hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     sandboxTemplate.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
+  });
+});
+
+describe('pinned stages: region decisions at synth time', () => {
+  const ruleIds = (template: Template) => Object.values(resourcesOf(template, 'AWS::Config::ConfigRule')).map((r) => r.Properties.Source.SourceIdentifier);
+
+  test('ap-southeast-7 (Production pinned): no rule Thailand lacks, no global types (not us-east-1), no password policy, no condition', () => {
+    const template = stackTemplate('Production pinned', 'SecurityBaseline');
+    expect(ruleIds(template)).not.toContain('GUARDDUTY_ENABLED_CENTRALIZED');
+    expect(ruleIds(template).sort()).toEqual(BASELINE_CONFIG_RULES.filter((r) => !REGION_LIMITED_CONFIG_RULES.includes(r)).sort());
+    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: false } });
+    expect(Object.values(resourcesOf(template, 'Custom::AccountSetting')).map((r) => r.Properties.Setting).sort()).toEqual(['EbsEncryptionByDefault', 'S3BlockPublicAccess']);
+    expect(template.toJSON().Conditions).toBeUndefined();
+  });
+
+  test('eu-west-1 (Sandbox pinned): every rule, unconditioned; global types left to us-east-1', () => {
+    const template = stackTemplate('Sandbox pinned', 'SecurityBaseline');
+    expect(ruleIds(template).sort()).toEqual([...BASELINE_CONFIG_RULES].sort());
+    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: false } });
+    expect(template.toJSON().Conditions).toBeUndefined();
   });
 });
 

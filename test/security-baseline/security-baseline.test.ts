@@ -1,4 +1,5 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SecurityBaseline } from '../../lib/security-baseline/security-baseline';
@@ -29,7 +30,7 @@ describe('switching off what the account already has (Control Tower, an organiza
 
   test('the trail, its alarms and the Config rules (evaluated by the existing recorder) remain', () => {
     template.resourceCountIs('AWS::CloudTrail::Trail', 1);
-    template.resourceCountIs('AWS::Logs::MetricFilter', 13);
+    template.resourceCountIs('AWS::Logs::MetricFilter', 15);
     for (const rule of Object.values(resourcesOf(template, 'AWS::Config::ConfigRule'))) expect(rule.DependsOn).toBeUndefined();
   });
 
@@ -46,9 +47,27 @@ describe('options', () => {
     expect(JSON.stringify(grants.Properties.PolicyDocument)).not.toMatch(/ec2:|iam:/);
   });
 
-  test('a custom password policy reaches the custom resource', () => {
+  test('a custom password policy reaches the custom resource, and the IAM_PASSWORD_POLICY rule checks that policy', () => {
     const { template } = build({ accountSettings: { passwordPolicy: { minimumLength: 20, maxAgeDays: 60, reusePrevention: 12 } } });
     template.hasResourceProperties('Custom::AccountSetting', { Setting: 'PasswordPolicy', MinimumPasswordLength: 20, MaxPasswordAge: 60, PasswordReusePrevention: 12 });
+    template.hasResourceProperties('AWS::Config::ConfigRule', {
+      Source: { SourceIdentifier: 'IAM_PASSWORD_POLICY' },
+      InputParameters: Match.objectLike({ MinimumPasswordLength: '20', MaxPasswordAge: '60', PasswordReusePrevention: '12', RequireSymbols: 'true' }),
+    });
+  });
+
+  test('without a password policy of its own, the IAM_PASSWORD_POLICY rule keeps its (CIS) defaults', () => {
+    const { template } = build({ accountSettings: { passwordPolicy: false } });
+    template.hasResourceProperties('AWS::Config::ConfigRule', { Source: { SourceIdentifier: 'IAM_PASSWORD_POLICY' }, InputParameters: Match.absent() });
+  });
+
+  test('each GuardDuty protection plan switches on on its own; the others stay DISABLED', () => {
+    const { template } = build({ guardDutyProtection: { ebsMalwareProtection: true, runtimeMonitoring: true } });
+    const features = Object.values(resourcesOf(template, 'AWS::GuardDuty::Detector'))[0].Properties.Features;
+    expect(Object.fromEntries(features.map((f: { Name: string; Status: string }) => [f.Name, f.Status]))).toEqual({
+      S3_DATA_EVENTS: 'ENABLED', EBS_MALWARE_PROTECTION: 'ENABLED', RUNTIME_MONITORING: 'ENABLED',
+      EKS_AUDIT_LOGS: 'DISABLED', RDS_LOGIN_EVENTS: 'DISABLED', LAMBDA_NETWORK_LOGS: 'DISABLED',
+    });
   });
 
   test('with globalResourcesRegion, only that region records global types and sets the password policy, decided at deploy time', () => {
@@ -62,6 +81,16 @@ describe('options', () => {
     expect(policy.Condition).toBe(condition[0]);
     const ebs = Object.values(resourcesOf(template, 'Custom::AccountSetting')).find((r) => r.Properties.Setting === 'EbsEncryptionByDefault')!;
     expect(ebs.Condition).toBeUndefined();
+  });
+
+  test('a stack pinned to the global-resources region records global types and sets the password policy, decided at synth time', () => {
+    const stack = new Stack(testStack().node.scope as Construct, 'Pinned', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new SecurityBaseline(stack, 'SecurityBaseline', { globalResourcesRegion: 'eu-west-1' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } });
+    const policy = Object.values(resourcesOf(template, 'Custom::AccountSetting')).find((r) => r.Properties.Setting === 'PasswordPolicy')!;
+    expect(policy.Condition).toBeUndefined();
+    expect(template.toJSON().Conditions).toBeUndefined();
   });
 
   test('S3 data events are recorded when asked for', () => {

@@ -59,7 +59,10 @@ describe('security baseline smoke checks', () => {
 
   test('detector: passes when enabled with S3 protection, fails otherwise, skips when the stack has none', async () => {
     const { http, requests } = fakeHttp(() => ok({ status: 'ENABLED', features: [{ name: 'S3_DATA_EVENTS', status: 'ENABLED' }] }));
-    expect((await detectorEnabled.run(testContext({ http }), OUTPUTS)).status).toBe('pass');
+    expect(await detectorEnabled.run(testContext({ http }), OUTPUTS)).toEqual({ status: 'pass', detail: 'detector d-1 ENABLED, S3 protection ENABLED, other protection plans on: none' });
+    const withMalware = fakeHttp(() => ok({ status: 'ENABLED', features: [{ name: 'S3_DATA_EVENTS', status: 'ENABLED' }, { name: 'EBS_MALWARE_PROTECTION', status: 'ENABLED' },
+      { name: 'RDS_LOGIN_EVENTS', status: 'DISABLED' }] })).http;
+    expect((await detectorEnabled.run(testContext({ http: withMalware }), OUTPUTS)).detail).toMatch(/other protection plans on: EBS_MALWARE_PROTECTION$/);
     expect(requests[0].url).toBe('https://guardduty.us-east-1.amazonaws.com/detector/d-1');
     const noS3 = fakeHttp(() => ok({ status: 'ENABLED', features: [{ name: 'S3_DATA_EVENTS', status: 'DISABLED' }] })).http;
     expect(await detectorEnabled.run(testContext({ http: noS3 }), OUTPUTS)).toEqual({ status: 'fail', detail: 'detector d-1 is enabled, S3 protection is DISABLED' });

@@ -89,15 +89,17 @@ function pick(policy: IamPasswordPolicy): IamPasswordPolicy {
 
 /** A password policy from custom-resource properties, which CloudFormation passes as strings. */
 export function passwordPolicyFrom(props: Record<string, unknown>): IamPasswordPolicy {
+  // CloudFormation passes booleans as strings; a field left out keeps the strict default.
+  const flag = (name: string, fallback: boolean) => (props[name] === undefined ? fallback : String(props[name]) === 'true');
   return {
     MinimumPasswordLength: Number(props.MinimumPasswordLength),
-    RequireSymbols: true,
-    RequireNumbers: true,
-    RequireUppercaseCharacters: true,
-    RequireLowercaseCharacters: true,
-    AllowUsersToChangePassword: true,
+    RequireSymbols: flag('RequireSymbols', true),
+    RequireNumbers: flag('RequireNumbers', true),
+    RequireUppercaseCharacters: flag('RequireUppercaseCharacters', true),
+    RequireLowercaseCharacters: flag('RequireLowercaseCharacters', true),
+    AllowUsersToChangePassword: flag('AllowUsersToChangePassword', true),
     MaxPasswordAge: Number(props.MaxPasswordAge),
     PasswordReusePrevention: Number(props.PasswordReusePrevention),
-    HardExpiry: false,
+    HardExpiry: flag('HardExpiry', false),
   };
 }
