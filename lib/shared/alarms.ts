@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -56,8 +56,12 @@ export interface AlarmTopicProps {
 
 /**
  * The operations topic alarms are sent to: KMS-encrypted, TLS-only, with the
- * key-policy grant CloudWatch needs to publish to it (without it, alarm
- * notifications to an encrypted topic are silently dropped).
+ * topic-policy and key-policy grants CloudWatch needs to publish to it.
+ * A topic policy replaces SNS's default one, so without the allow CloudWatch
+ * is "not authorized to perform SNS:Publish"; without the key grant, alarm
+ * notifications to an encrypted topic are silently dropped. Publishers with an
+ * IAM identity of the account (Auto Scaling's service-linked role) need no
+ * statement here; a service principal (EventBridge) is allowed by its target.
  */
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
@@ -65,6 +69,7 @@ export class AlarmTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     this.topic = new sns.Topic(this, 'Topic', { masterKey: props.key, enforceSSL: true, displayName: 'Alarms' });
+    this.allowCloudWatchAlarmsToPublish();
     props.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: `AllowCloudWatchAlarmsToPublish${Names.uniqueId(this)}`.slice(0, 128),
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -73,6 +78,21 @@ export class AlarmTopic extends Construct {
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
     }));
     if (props.email) this.subscribeEmail(props.email, props.removalPolicy ?? DEFAULT_REMOVAL_POLICY);
+  }
+
+  /** Alarms of this account and region only, so no other account's alarm can post here (confused deputy). */
+  private allowCloudWatchAlarmsToPublish(): void {
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
   }
 
   /** E-mail delivery with a dead-letter queue, so a bouncing address loses no alarm silently. */

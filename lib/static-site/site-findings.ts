@@ -39,7 +39,7 @@ function acknowledgeLogBucket(logBucket: IConstruct, receivesNoAccessLogs: boole
     for (const pack of CONFIG_RULE_PACKS) acknowledge(logBucket, `${pack}-S3BucketLoggingEnabled`, logsOfLogs);
   }
   for (const pack of CONFIG_RULE_PACKS) {
-    acknowledge(logBucket, `${pack}-S3DefaultEncryptionKMS`, 'CloudFront standard logs are delivered with bucket ACLs by the log-delivery account, which cannot use a customer-managed key here; the bucket uses SSE-S3.');
+    acknowledge(logBucket, `${pack}-S3DefaultEncryptionKMS`, 'Log delivery supports no customer-managed key here (CloudFront standard logs are written with bucket ACLs by the log-delivery account; S3 server access logs need SSE-S3 on the target); the bucket uses SSE-S3.');
     acknowledge(logBucket, `${pack}-S3BucketReplicationEnabled`, 'Access logs for troubleshooting, expired after 90 days; cross-region replication would double their cost for no recovery need.');
   }
 }

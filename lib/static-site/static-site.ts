@@ -16,6 +16,7 @@ import { DistributionKeyAccess } from './distribution-key-access';
 import { OacBucketOrigin } from './oac-origin';
 import { stackUniqueName } from './physical-name';
 import { acknowledgeSiteFindings } from './site-findings';
+import { CLOUDFRONT_LOG_PREFIX, fitStandardLoggingToRegion, legacyLoggingOf } from './standard-logging';
 import { OriginAccess, StaticSiteProps, validateStaticSiteProps } from './static-site-props';
 
 /**
@@ -56,8 +57,12 @@ export class StaticSite extends Construct {
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.originAccess = props.originAccess ?? 'oac';
+    const legacyLogging = legacyLoggingOf(this);
     // CloudFront's standard logs are written with ACLs, which bucket-owner-enforced forbids.
-    this.logBucket = new LogBucket(this, 'Logs', { removalPolicy, objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED });
+    this.logBucket = new LogBucket(this, 'Logs', {
+      removalPolicy,
+      objectOwnership: legacyLogging === 'never' ? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED : s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    });
     this.ownsBucket = props.existingBucket === undefined;
     this.bucket = props.existingBucket ?? this.newContentBucket(props, removalPolicy);
     this.encryptionKey = this.bucket.encryptionKey;
@@ -76,9 +81,7 @@ export class StaticSite extends Construct {
       additionalBehaviors: dynamicBehaviors(props),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: props.priceClass as cloudfront.PriceClass | undefined ?? cloudfront.PriceClass.PRICE_CLASS_100,
-      enableLogging: true,
-      logBucket: this.logBucket,
-      logFilePrefix: 'cloudfront/',
+      ...legacyLogging === 'never' ? {} : { enableLogging: true, logBucket: this.logBucket, logFilePrefix: CLOUDFRONT_LOG_PREFIX },
       domainNames: props.domainNames,
       certificate: props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined,
       // Only a custom certificate takes a minimum; the default certificate's policy is CloudFront's.
@@ -87,6 +90,8 @@ export class StaticSite extends Construct {
       webAclId: props.webAclArn,
       errorResponses: [notFoundResponse(props.spa ?? false)],
     });
+    fitStandardLoggingToRegion(this, this.distribution, this.logBucket, legacyLogging);
+    this.deleteDistributionBeforeEmptyingLogs();
     this.grantRead();
     const deployer = ContentDeployer.of(this, { logRetention, removalPolicy });
     deployer.deploy(this, 'Deploy', { contentPath: props.contentPath ?? path.join(__dirname, 'site'), bucket: this.bucket, distribution: this.distribution });
@@ -94,6 +99,17 @@ export class StaticSite extends Construct {
       new DistributionKeyAccess(this, 'KeyAccess', { key: this.encryptionKey, distribution: this.distribution, logKey: deployer.logGroupKey, logRetention, removalPolicy });
     }
     acknowledgeSiteFindings(this, props);
+  }
+
+  /**
+   * On stack deletion CloudFront keeps delivering logs while the distribution is
+   * disabled and deleted (minutes); emptying the log bucket before that leaves
+   * it "not empty" at its own deletion. The distribution depends on the
+   * auto-delete resource, so CloudFormation deletes the distribution first.
+   */
+  private deleteDistributionBeforeEmptyingLogs(): void {
+    const autoDelete = this.logBucket.node.tryFindChild('AutoDeleteObjectsCustomResource');
+    if (autoDelete) this.distribution.node.addDependency(autoDelete);
   }
 
   private newContentBucket(props: StaticSiteProps, removalPolicy: RemovalPolicy): s3.Bucket {

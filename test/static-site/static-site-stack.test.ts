@@ -58,7 +58,6 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
         AllowedMethods: ['GET', 'HEAD'],
         ResponseHeadersPolicyId: { Ref: Match.stringLikeRegexp('SecurityHeaders') },
       }),
-      Logging: { Bucket: { 'Fn::GetAtt': [logBucketId(template), 'RegionalDomainName'] }, Prefix: 'cloudfront/' },
       CustomErrorResponses: [{ ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 }],
     }) });
   });
@@ -126,6 +125,65 @@ describe('stage differences', () => {
     for (const b of Object.values(buckets(productionTemplate))) expect(b.DeletionPolicy).toBe('Retain');
     productionTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
+});
+
+/** The regions a reviewer listed as opt-in, where CloudFront cannot deliver standard logs to a bucket (kept apart from lib's list). */
+const OPT_IN_REGIONS = ['af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
+  'ap-southeast-6', 'ap-southeast-7', 'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1',
+  'me-south-1', 'mx-central-1'];
+
+const distributionOf = (t: Template) => Object.values(resourcesOf(t, 'AWS::CloudFront::Distribution'))[0];
+const standardLogs = (t: Template) => ({ Bucket: { 'Fn::GetAtt': [logBucketId(t), 'RegionalDomainName'] }, Prefix: 'cloudfront/' });
+
+/** Evaluates a template condition the way CloudFormation would in `region`. */
+function holdsIn(conditions: Record<string, any>, expression: any, region: string): boolean {
+  if (expression.Condition) return holdsIn(conditions, conditions[expression.Condition], region);
+  if (expression['Fn::Or']) {
+    expect(expression['Fn::Or'].length).toBeGreaterThanOrEqual(2);
+    expect(expression['Fn::Or'].length).toBeLessThanOrEqual(10);
+    return expression['Fn::Or'].some((e: any) => holdsIn(conditions, e, region));
+  }
+  if (expression['Fn::Equals']) {
+    const [a, b] = expression['Fn::Equals'];
+    expect(a).toEqual({ Ref: 'AWS::Region' });
+    return b === region;
+  }
+  throw new Error(`unexpected condition ${JSON.stringify(expression)}`);
+}
+
+describe('standard (legacy) logging, which CloudFront cannot deliver to a bucket in an opt-in region', () => {
+  test.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]])('%s, environment-agnostic: logs only where the deployment region is not an opt-in one', (_n, template) => {
+    const logging = distributionOf(template).Properties.DistributionConfig.Logging;
+    expect(logging).toEqual({ 'Fn::If': [expect.any(String), { Ref: 'AWS::NoValue' }, standardLogs(template)] });
+    const conditions = template.toJSON().Conditions;
+    const inOptInRegion = conditions[logging['Fn::If'][0]];
+    for (const region of OPT_IN_REGIONS) expect([region, holdsIn(conditions, inOptInRegion, region)]).toEqual([region, true]);
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1']) expect([region, holdsIn(conditions, inOptInRegion, region)]).toEqual([region, false]);
+  });
+
+  test('Production pinned to ap-southeast-7 (opt-in): no Logging, no condition, and a warning naming the region', () => {
+    const template = stackTemplate('Production pinned', 'StaticSite');
+    expect(distributionOf(template).Properties.DistributionConfig).not.toHaveProperty('Logging');
+    expect(template.toJSON().Conditions).toBeUndefined();
+    const warnings = synthesizedStack('Production pinned', 'StaticSite').messages.filter((m) => m.level === 'warning').map((m) => m.text);
+    expect(warnings).toContainEqual(expect.stringMatching(/no standard logging.*ap-southeast-7.*standard logging \(v2\)/));
+    // No ACL-written CloudFront logs there, so the log bucket needs no ACLs either.
+    expect(buckets(template)[logBucketId(template)].Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+  });
+
+  test('Sandbox pinned to eu-west-1: plain standard logging, no condition, no warning', () => {
+    const template = stackTemplate('Sandbox pinned', 'StaticSite');
+    expect(distributionOf(template).Properties.DistributionConfig.Logging).toEqual(standardLogs(template));
+    expect(template.toJSON().Conditions).toBeUndefined();
+    expect(synthesizedStack('Sandbox pinned', 'StaticSite').messages.filter((m) => /standard logging/.test(m.text))).toEqual([]);
+  });
+});
+
+test('on sandbox destroy the distribution is deleted before its log bucket is emptied (late logs would leave it "not empty")', () => {
+  const autoDelete = Object.entries(resourcesOf(sandboxTemplate, 'Custom::S3AutoDeleteObjects'))
+    .find(([, r]) => r.Properties.BucketName.Ref === logBucketId(sandboxTemplate))![0];
+  // CloudFormation deletes a resource before what it depends on: the distribution, then the emptying.
+  expect(distributionOf(sandboxTemplate).DependsOn).toContain(autoDelete);
 });
 
 test('in SPA mode the stack tells the smoke check that a missing path answers 200 (with the app)', () => {
