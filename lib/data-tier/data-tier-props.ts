@@ -66,6 +66,15 @@ export interface DatabaseProps {
    * @default 200
    */
   readonly maxConnectionsAlarm?: number;
+  /**
+   * The RDS Data API (SQL over IAM-authorized HTTPS). The smoke check's
+   * `select 1` goes through it, and the DataTierStack's `ClusterArn` output
+   * names it. Turn it off in a region that does not offer it for Aurora
+   * PostgreSQL Serverless v2 yet (some of the newest regions): deployment
+   * fails there otherwise.
+   * @default true
+   */
+  readonly dataApi?: boolean;
 }
 
 /** The ElastiCache (Valkey) replication group. */
@@ -178,6 +187,7 @@ export function databaseOf(props: DataTierProps): ResolvedDatabaseProps {
     rotationInterval: d.rotationInterval ?? Duration.days(30),
     databaseInsights: d.databaseInsights ?? rds.DatabaseInsightsMode.STANDARD,
     maxConnectionsAlarm: d.maxConnectionsAlarm ?? 200,
+    dataApi: d.dataApi ?? true,
   };
 }
 

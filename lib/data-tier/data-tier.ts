@@ -15,6 +15,7 @@ import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
 import { newCache } from './cache';
 import { addCacheAlarms, addDatabaseAlarms } from './data-tier-alarms';
 import { acknowledgeDataTierFindings } from './data-tier-findings';
+import { RestrictedEgressSecurityGroup } from '../shared/restricted-egress-security-group';
 import { Validator } from '../shared/validation';
 import { BackupPlanProps, cacheOf, databaseOf, DataTierProps, regionOfVaultArn, validateDataTierProps } from './data-tier-props';
 import { newDatabaseCluster } from './database';
@@ -70,6 +71,7 @@ export class DataTier extends Construct {
     this.secretsManagerEndpoint = addPasswordRotation(this, {
       vpc: props.vpc, secret: this.databaseSecret, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port,
       interval: database.rotationInterval, throughEndpoint: props.secretsManagerEndpoint ?? props.vpc.privateSubnets.length === 0,
+      instances: this.cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance),
     });
     const cacheConfig = cacheOf(props);
     const cache = newCache(this, { vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy });
@@ -137,7 +139,7 @@ export class DataTier extends Construct {
   }
 
   private closedSecurityGroup(id: string, description: string): ec2.SecurityGroup {
-    return new ec2.SecurityGroup(this, id, { vpc: this.props.vpc, description, allowAllOutbound: false });
+    return new RestrictedEgressSecurityGroup(this, id, { vpc: this.props.vpc, description });
   }
 
   /**

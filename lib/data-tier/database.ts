@@ -61,7 +61,7 @@ export function newDatabaseCluster(scope: Construct, options: DatabaseClusterOpt
     storageEncrypted: true,
     storageEncryptionKey: key,
     iamAuthentication: true,
-    enableDataApi: true,
+    enableDataApi: config.dataApi,
     parameterGroup: new rds.ParameterGroup(scope, 'ClusterParameters', {
       engine,
       description: 'TLS required; connections and disconnections logged',

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
+import { RestrictedEgressSecurityGroup } from '../shared/restricted-egress-security-group';
 
 /** What CDK keeps out of generated RDS passwords (characters that break connection strings and shells). */
 export const PASSWORD_EXCLUDED_CHARACTERS = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
@@ -15,6 +16,8 @@ export interface PasswordRotationOptions {
   readonly interval: Duration;
   /** Reach Secrets Manager through an interface endpoint in the isolated subnets, rather than NAT. */
   readonly throughEndpoint: boolean;
+  /** The database instances (writer and readers): the schedule, whose first rotation starts at once, waits for them. */
+  readonly instances: IDependable[];
 }
 
 /**
@@ -24,13 +27,18 @@ export interface PasswordRotationOptions {
  * Application Repository, which some regions lack). The function must reach
  * Secrets Manager: through NAT from the private subnets, or through an
  * interface endpoint (with private DNS) in the isolated subnets. Its security
- * group opens only 443 to that path and the database port.
+ * group opens only 443 to that path and the database port. The schedule
+ * rotates at once when created (`RotateImmediatelyOnUpdate` defaults to true),
+ * so it waits for the instances: a rotation before the writer accepts
+ * connections fails and leaves the secret stuck with an AWSPENDING version.
  */
 export function addPasswordRotation(scope: Construct, options: PasswordRotationOptions): ec2.InterfaceVpcEndpoint | undefined {
   const { vpc, throughEndpoint } = options;
-  const securityGroup = new ec2.SecurityGroup(scope, 'RotationSecurityGroup', {
-    vpc, description: 'Password rotation function: the database port and Secrets Manager only', allowAllOutbound: false,
+  const securityGroup = new RestrictedEgressSecurityGroup(scope, 'RotationSecurityGroup', {
+    vpc, description: 'Password rotation function: the database port and Secrets Manager only',
   });
+  // The port as a number, so the rules name it (the cluster's own is a token the compliance rules cannot read).
+  options.databaseSecurityGroup.connections.allowFrom(securityGroup, ec2.Port.tcp(options.databasePort), 'PostgreSQL from the rotation function');
   let endpoint: ec2.InterfaceVpcEndpoint | undefined;
   if (throughEndpoint) {
     endpoint = new ec2.InterfaceVpcEndpoint(scope, 'SecretsManagerEndpoint', {
@@ -40,9 +48,7 @@ export function addPasswordRotation(scope: Construct, options: PasswordRotationO
   } else {
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Secrets Manager through NAT');
   }
-  // The port as a number, so the rules name it (the cluster's own is a token the compliance rules cannot read).
-  options.databaseSecurityGroup.connections.allowFrom(securityGroup, ec2.Port.tcp(options.databasePort), 'PostgreSQL from the rotation function');
-  options.secret.addRotationSchedule('RotationSchedule', {
+  const schedule = options.secret.addRotationSchedule('RotationSchedule', {
     hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
       vpc,
       vpcSubnets: { subnetType: throughEndpoint ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -51,5 +57,6 @@ export function addPasswordRotation(scope: Construct, options: PasswordRotationO
     }),
     automaticallyAfter: options.interval,
   });
+  schedule.node.addDependency(...options.instances);
   return endpoint;
 }

@@ -13,6 +13,7 @@ import { LogBucket } from '../shared/log-bucket';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
 import { Validator } from '../shared/validation';
+import { RestrictedEgressSecurityGroup } from '../shared/restricted-egress-security-group';
 import { RegionalWebAcl } from '../shared/web-acl';
 import { logAccessLogs } from './access-logs';
 import { addHealthSignal, HEALTH_PATH, WEB_PORT, webServerUserData } from './user-data';
@@ -76,10 +77,10 @@ export class WebTier extends Construct {
   }
 
   private newLoadBalancer(props: WebTierProps): elbv2.ApplicationLoadBalancer {
-    const securityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+    // Outbound: only the instance port (traffic and health checks), added with the listener.
+    const securityGroup = new RestrictedEgressSecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: props.vpc,
       description: 'Web traffic from the allowed CIDRs only',
-      allowAllOutbound: false,
     });
     for (const cidr of props.allowedCidrs ?? ['0.0.0.0/0']) {
       for (const port of [80, 443]) securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(port), `Port ${port} from ${cidr}`);
@@ -209,8 +210,10 @@ export class WebTier extends Construct {
   private addAlarms(): void {
     const metrics = this.loadBalancer.metrics;
     const period = Duration.minutes(1);
+    // The 5xx counts are published only in minutes that have some: FILL makes a missing
+    // minute 0 (else the sum is missing too, and the alarm sees no data); IF skips idle minutes.
     const errorRate = new cloudwatch.MathExpression({
-      expression: '100 * (elb5xx + target5xx) / MAX([requests, 1])',
+      expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
       usingMetrics: {
         elb5xx: metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period, statistic: 'Sum' }),
         target5xx: metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' }),

@@ -13,6 +13,16 @@ const production = referenceStage('Production');
 const sandboxTemplate = Template.fromStack(sandbox.dataTier);
 const productionTemplate = Template.fromStack(production.dataTier);
 
+const webTemplates: Record<string, Template> = { Sandbox: Template.fromStack(sandbox.webTier), Production: Template.fromStack(production.webTier) };
+/** Names of the values a stack exports. */
+const exportNames = (t: Template): string[] => Object.values(t.toJSON().Outputs as Record<string, any>).map((o) => o.Export?.Name).filter(Boolean);
+/** Every intrinsic in a template that reads another stack: `Fn::ImportValue` (strong) or `Fn::GetStackOutput` (weak). */
+const crossStackReads = (node: unknown): unknown[] => {
+  if (Array.isArray(node)) return node.flatMap(crossStackReads);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([k, v]) => (k === 'Fn::ImportValue' || k === 'Fn::GetStackOutput' ? [{ [k]: v }] : crossStackReads(v)));
+};
+
 const webInstanceGroupOutput = (t: Template) => Object.values(resourcesOf(t, 'AWS::EC2::SecurityGroupIngress'))
   .map((r) => r.Properties).filter((p) => JSON.stringify(p.SourceSecurityGroupId).includes('WebTierInstanceSecurityGroup'));
 
@@ -28,6 +38,24 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
   test('the web tier\'s instance role reads the two secrets, through a policy in this stack', () => {
     const policy = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find((p) => String(JSON.stringify(p.Properties.Roles)).includes('WebTier'))!;
     expect(policy.Properties.PolicyDocument.Statement[0].Resource).toHaveLength(2);
+  });
+
+  test('imports the web tier\'s instance group and role through its exports: strong references, none weak', () => {
+    const fromWebTier = { 'Fn::ImportValue': expect.stringMatching(`^${name}-WebTier:`) };
+    expect(webInstanceGroupOutput(template).map((r) => r.SourceSecurityGroupId)).toEqual([fromWebTier, fromWebTier]);
+    const policy = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find((p) => String(JSON.stringify(p.Properties.Roles)).includes('WebTier'))!;
+    expect(policy.Properties.Roles).toEqual([fromWebTier]);
+    const reads = crossStackReads(template.toJSON().Resources);
+    expect(reads.filter((r: any) => !r['Fn::ImportValue'])).toEqual([]);
+    const fromWeb = new Set(reads.map((r: any) => r['Fn::ImportValue']).filter((n: string) => n.startsWith(`${name}-WebTier:`)));
+    expect(fromWeb.size).toBe(2); // the group id and the role name
+    expect(exportNames(webTemplates[name])).toEqual(expect.arrayContaining([...fromWeb]));
+  });
+
+  test('the rotation schedule, which rotates once at creation, waits for the writer and every reader', () => {
+    const [schedule] = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
+    expect(schedule.DependsOn).toEqual(Object.keys(resourcesOf(template, 'AWS::RDS::DBInstance')).sort());
+    expect(schedule.DependsOn).toHaveLength(name === 'Sandbox' ? 1 : 2);
   });
 
   test('in the stage network\'s isolated subnets', () => {

@@ -89,6 +89,11 @@ describe('defaults', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2); // the Network's S3 and DynamoDB gateways only
   });
 
+  test('the first rotation (at creation) waits for the writer: none runs before it accepts connections', () => {
+    const [schedule] = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
+    expect(schedule.DependsOn).toEqual([idOf(template, 'AWS::RDS::DBInstance', 'DataDatabaseWriter')]);
+  });
+
   test('the rotation function\'s group opens 443 (to NAT) and the database port, nothing else', () => {
     const rotationSg = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('RotationSecurityGroup'))![1].Properties;
     expect(rotationSg.SecurityGroupEgress).toEqual([{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to Secrets Manager through NAT', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }]);
@@ -181,6 +186,11 @@ describe('production-like options', () => {
     ]);
   });
 
+  test('the rotation schedule waits for the writer and the reader', () => {
+    const [schedule] = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
+    expect(schedule.DependsOn).toEqual([idOf(template, 'AWS::RDS::DBInstance', 'Reader1'), idOf(template, 'AWS::RDS::DBInstance', 'Writer')]);
+  });
+
   test('no auto-pause when the minimum is above zero; 14 days of backups', () => {
     template.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 }, BackupRetentionPeriod: 14 });
   });
@@ -238,7 +248,8 @@ describe('a VPC without egress', () => {
     const rules = ingress(template, 'SecretsManagerEndpointSecurityGroup');
     expect(rules).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('RotationSecurityGroup'), 'GroupId'] } })]);
     const rotationSg = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('RotationSecurityGroup'))![1].Properties;
-    expect(rotationSg.SecurityGroupEgress).toBeUndefined();
+    // Its rules are separate resources: the inline no-traffic rule is what revokes EC2's default allow-all.
+    expect(rotationSg.SecurityGroupEgress).toEqual([{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 }]);
     const egress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes('RotationSecurityGroup'));
     expect(egress.map((e) => [e.FromPort, JSON.stringify(e.DestinationSecurityGroupId)]).sort()).toEqual([
       [443, expect.stringContaining('SecretsManagerEndpointSecurityGroup')],
@@ -247,6 +258,11 @@ describe('a VPC without egress', () => {
   });
 
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
+});
+
+test('the Data API can be turned off, for a region that does not offer it', () => {
+  const { template } = build({ database: { dataApi: false } });
+  expect(Object.values(resourcesOf(template, 'AWS::RDS::DBCluster'))[0].Properties.EnableHttpEndpoint).not.toBe(true);
 });
 
 test('fails when the backup copy is in the stack\'s own region', () => {

@@ -61,6 +61,18 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
       .toEqual([['0.0.0.0/0', 443, 443], ['0.0.0.0/0', 80, 80]]);
   });
 
+  test('the ALB sends only to the instances\' port: its inline egress list revokes EC2\'s default allow-all', () => {
+    const [albId, alb] = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('LoadBalancerSecurityGroup'))!;
+    // An empty list leaves EC2's default 0.0.0.0/0 rule: CloudFormation revokes it only for a non-empty list.
+    expect(alb.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 }]);
+    const egress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties)
+      .filter((p) => JSON.stringify(p.GroupId).includes(albId));
+    expect(egress).toEqual([expect.objectContaining({
+      IpProtocol: 'tcp', FromPort: 80, ToPort: 80, DestinationSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('InstanceSecurityGroup'), 'GroupId'] },
+    })]);
+    expect(JSON.stringify([alb.Properties.SecurityGroupEgress, egress])).not.toMatch(/0\.0\.0\.0\/0|::\/0|"IpProtocol":"-1"/);
+  });
+
   test('without a certificate: one plain HTTP listener forwarding to the targets', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
@@ -182,9 +194,23 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const rate = alarms.find((a) => a.Metrics)!;
     expect(rate).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(rate.Metrics[0].Expression).toBe('100 * (elb5xx + target5xx) / MAX([requests, 1])');
+    // The 5xx counts are missing in minutes without any: filled with 0, else the rate is missing too and never alarms.
+    expect(rate.Metrics[0].Expression).toBe('IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)');
+    expect(Object.fromEntries(rate.Metrics.slice(1).map((m: any) => [m.Id, [m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.ReturnData]]))).toEqual({
+      elb5xx: ['HTTPCode_ELB_5XX_Count', 'Sum', false],
+      target5xx: ['HTTPCode_Target_5XX_Count', 'Sum', false],
+      requests: ['RequestCount', 'Sum', false],
+    });
     expect(alarms.find((a) => a.MetricName === 'UnHealthyHostCount')).toMatchObject({ Threshold: 0 });
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: expect.stringMatching(/NotificationsTopic/) }]);
+  });
+
+  test('exports the instance security group and role, so no stack that uses them lets this one be deleted or the group replaced', () => {
+    const exported = Object.values(template.toJSON().Outputs as Record<string, any>).filter((o) => o.Export).map((o) => o.Value);
+    expect(exported).toEqual(expect.arrayContaining([
+      { 'Fn::GetAtt': [expect.stringContaining('InstanceSecurityGroup'), 'GroupId'] },
+      { Ref: expect.stringContaining('InstanceRole') },
+    ]));
   });
 
   test('outputs the URL of the load balancer', () => {
