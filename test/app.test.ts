@@ -3,14 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CDK_CONTEXT, tempOutdir } from './harness';
 
-// Runs bin/app.ts as `cdk synth` does (context passed by environment), Lambda
-// bundling included. CloudFormation's built-in schema validation (3 s a
-// process) is left to `cdk synth`, which .ci/run runs for both stages.
+// Runs bin/app.ts as `cdk synth` does (context passed by environment).
+// CloudFormation's built-in schema validation (3 s a process) and Lambda
+// bundling are left to `cdk synth`, which .ci/run runs for both stages, pinned
+// and not; test/package.test.ts bundles every handler.
 function synthApp(context: Record<string, unknown>, env: Record<string, string> = {}) {
   const outdir = tempOutdir();
   const result = spawnSync(process.execPath, ['-r', 'sucrase/register', 'bin/app.ts'], {
     cwd: path.join(__dirname, '..'),
-    env: { ...process.env, CDK_VALIDATION: 'false', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, ...context }), ...env },
+    env: { ...process.env, CDK_VALIDATION: 'false', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context }), ...env },
     encoding: 'utf8',
   });
   return { ...result, outdir };
