@@ -70,3 +70,17 @@ describe('stage config', () => {
     expect(STAGE_PROFILES.Sandbox.webTier.schedules).toBe(NOTES_SCHEDULE);
   });
 });
+
+describe('a user\'s own profile', () => {
+  const profiles = { ...STAGE_PROFILES, Staging: { ...STAGE_PROFILES.Sandbox, name: 'Staging', logRetention: STAGE_PROFILES.Production.logRetention } };
+
+  test('is chosen by name from the profiles given, placed like ours', () => {
+    const config = stageConfig({ stage: 'Staging', account: '123456789012', region: 'eu-west-1' }, profiles);
+    expect(config).toMatchObject({ name: 'Staging', account: '123456789012', region: 'eu-west-1', logRetention: STAGE_PROFILES.Production.logRetention });
+  });
+
+  test('is unknown to the built-in list, and the error names what is allowed', () => {
+    expect(() => stageConfig({ stage: 'Staging' })).toThrow('stage: got "Staging"; expected one of "Sandbox", "Production"');
+    expect(() => stageConfig({ stage: 'Stagin' }, profiles)).toThrow('expected one of "Sandbox", "Production", "Staging"');
+  });
+});
