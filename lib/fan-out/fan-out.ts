@@ -93,11 +93,11 @@ export class FanOut extends Construct {
   private warnAboutImportedKeys(): void {
     const imported = (key: kms.IKey) => !Resource.isOwnedResource(key);
     if (imported(this.topicKey)) {
-      Annotations.of(this).addWarningV2('@reference-architectures/fan-out:importedTopicKey',
+      Annotations.of(this).addWarningV2('@aws-reference-architectures/fan-out:importedTopicKey',
         'topicKey is imported: its key policy must allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*, or alarm notifications are dropped.');
     }
     if (imported(this.queueKey)) {
-      Annotations.of(this).addWarningV2('@reference-architectures/fan-out:importedQueueKey',
+      Annotations.of(this).addWarningV2('@aws-reference-architectures/fan-out:importedQueueKey',
         'queueKey is imported: its key policy must allow sns.amazonaws.com kms:Decrypt and kms:GenerateDataKey (else SNS cannot deliver to the queues) and the regional CloudWatch Logs service (for consumer logs).');
     }
   }

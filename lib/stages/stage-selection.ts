@@ -1,4 +1,5 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { NO_LEGACY_LOGGING_WARNING } from '../static-site/standard-logging';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import type { StageSelection } from './stage-config';
 
@@ -23,9 +24,10 @@ export function stageSelectionFrom(context: (key: string) => unknown, env: Recor
 
 /**
  * Warnings that state a deliberate choice of the stage (Production without a
- * certificate serves plain HTTP): said at synth, never a failure.
+ * certificate serves plain HTTP; a site in an opt-in region has no CloudFront
+ * standard logs): said at synth, never a failure.
  */
-export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING];
+export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING];
 
 /**
  * The notices of every stack in a synthesized assembly, as text for a person.

@@ -20,7 +20,7 @@ export const NO_LEGACY_LOGGING_REGIONS: readonly string[] = [
 export const CLOUDFRONT_LOG_PREFIX = 'cloudfront/';
 
 /** Id of the warning a stack pinned to an opt-in region gets. */
-export const NO_LEGACY_LOGGING_WARNING = '@reference-architectures/static-site:noStandardLoggingInOptInRegion';
+export const NO_LEGACY_LOGGING_WARNING = '@aws-reference-architectures/static-site:noStandardLoggingInOptInRegion';
 
 /**
  * Where the distribution's standard logs can go: `always` (the region is known
