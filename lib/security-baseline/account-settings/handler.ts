@@ -1,15 +1,10 @@
+import { CustomResourceEvent as Request, respond } from '../../shared/custom-resource-response';
 import { AccountApi, applySetting, passwordPolicyFrom, Previous, readSetting, restoreSetting, SettingName } from './settings';
 
-/** The CloudFormation custom-resource request fields this handler reads. */
-export interface CustomResourceEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, unknown> & { Setting: SettingName; AccountId: string };
-}
+export { respond };
+
+/** The request: which account setting, in which account. */
+export type CustomResourceEvent = Request<Record<string, unknown> & { Setting: SettingName; AccountId: string }>;
 
 /** What the handler tells CloudFormation. */
 export interface CustomResourceResult {
@@ -58,20 +53,6 @@ export async function handle(event: CustomResourceEvent, api: AccountApi): Promi
 }
 
 /** Sends the result to CloudFormation's pre-signed response URL. */
-export async function respond(event: CustomResourceEvent, status: 'SUCCESS' | 'FAILED', physicalId: string, reason?: string): Promise<void> {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason ?? 'See the function\'s log group',
-    PhysicalResourceId: physicalId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  });
-  // The URL is pre-signed without a content type: sending one breaks the signature.
-  const response = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' } });
-  if (!response.ok) throw new Error(`CloudFormation response refused: ${response.status}`);
-}
-
 /** Lambda entry point: CloudFormation invokes it directly (no provider framework). */
 export async function handler(event: CustomResourceEvent): Promise<void> {
   const fallbackId = event.PhysicalResourceId ?? `failed-${event.RequestId}`;

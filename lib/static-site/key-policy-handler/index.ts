@@ -5,15 +5,10 @@
  * kept, whoever owns the key); Delete removes it, best effort, so that a
  * stack deletion never hangs on a key that is already gone.
  */
-export interface KeyPolicyEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: { readonly KeyId: string; readonly DistributionArn: string };
-}
+import { CustomResourceEvent, respond } from '../../shared/custom-resource-response';
+
+/** The request: the key and the distribution that may decrypt with it. */
+export type KeyPolicyEvent = CustomResourceEvent<{ readonly KeyId: string; readonly DistributionArn: string }>;
 
 interface PolicyStatement { readonly Sid?: string; readonly [key: string]: unknown }
 interface KeyPolicy { readonly Statement: PolicyStatement[]; readonly [key: string]: unknown }
@@ -72,11 +67,11 @@ async function handle(event: KeyPolicyEvent, store: KeyPolicyStore): Promise<voi
   const physicalId = `${KeyId}/${statementId(DistributionArn)}`;
   try {
     await updateKeyPolicy(store, KeyId, DistributionArn, event.RequestType !== 'Delete');
-    await respond(event, 'SUCCESS', physicalId);
+    await respond(event, 'SUCCESS', answerId(event, physicalId), 'done');
   } catch (error) {
     console.error(JSON.stringify({ message: 'key policy update failed', requestType: event.RequestType, keyId: KeyId, error: String(error) }));
     // A statement left behind names a deleted distribution, which nothing can act as: deletion goes on.
-    await respond(event, event.RequestType === 'Delete' ? 'SUCCESS' : 'FAILED', physicalId, String(error));
+    await respond(event, event.RequestType === 'Delete' ? 'SUCCESS' : 'FAILED', answerId(event, physicalId), String(error));
   }
 }
 
@@ -85,17 +80,7 @@ async function updateKeyPolicy(store: KeyPolicyStore, keyId: string, distributio
   await store.put(keyId, JSON.stringify(updated));
 }
 
-async function respond(event: KeyPolicyEvent, status: 'SUCCESS' | 'FAILED', physicalId: string, reason = 'done'): Promise<void> {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason.slice(0, 500),
-    // A new id on Update (another key or distribution) makes CloudFormation delete the old statement.
-    PhysicalResourceId: event.RequestType === 'Delete' ? event.PhysicalResourceId : physicalId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  });
-  // The pre-signed S3 URL is signed without a content type.
-  const response = await fetch(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body });
-  if (!response.ok) throw new Error(`CloudFormation response refused: ${response.status}`);
+/** A new id on Update (another key or distribution) makes CloudFormation delete the old statement; Delete keeps its id. */
+function answerId(event: KeyPolicyEvent, physicalId: string): string | undefined {
+  return event.RequestType === 'Delete' ? event.PhysicalResourceId : physicalId;
 }
