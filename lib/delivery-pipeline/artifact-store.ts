@@ -28,6 +28,8 @@ export class ArtifactStore extends Construct {
   readonly bucket: s3.Bucket;
   /** The bucket's key. */
   readonly key: kms.Key;
+  /** The key's alias, named at synth, when `crossRegion`. */
+  readonly alias?: kms.Alias;
 
   constructor(scope: Construct, id: string, props: ArtifactStoreProps) {
     super(scope, id);
@@ -37,9 +39,10 @@ export class ArtifactStore extends Construct {
       ...keyRemoval(props.removalPolicy),
     });
     // The pipeline names the key by its alias across regions, as CDK's own support stacks do.
-    const encryptionKey = props.crossRegion
+    this.alias = props.crossRegion
       ? new kms.Alias(this, 'Alias', { aliasName: PhysicalName.GENERATE_IF_NEEDED, targetKey: this.key, removalPolicy: props.removalPolicy })
-      : this.key;
+      : undefined;
+    const encryptionKey = this.alias ?? this.key;
     const accessLogs = new LogBucket(this, 'AccessLogs', { removalPolicy: props.removalPolicy });
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.crossRegion ? PhysicalName.GENERATE_IF_NEEDED : undefined,

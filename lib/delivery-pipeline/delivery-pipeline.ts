@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
 import { Validator } from '../shared/validation';
+import { narrowGeneratedGrants } from './generated-grants';
 import { acknowledgeDefaultPolicy, acknowledgePipelineFindings } from './pipeline-findings';
 import { ArtifactReplicaStack, ArtifactStore } from './artifact-store';
 import { PipelineConfig, pipelineContextArgs } from './pipeline-config';
@@ -62,6 +63,10 @@ export interface DeliveryPipelineProps {
 
 /** Node.js of the build: the package's `engines` floor. */
 const NODE_RUNTIME = '20';
+/** The CDK CLI the self-mutation step installs: the `aws-cdk` of this repository's package-lock. */
+export const CDK_CLI_VERSION = '2.1148.1';
+/** The cdk-assets the asset steps install, pinned rather than `latest`. */
+export const CDK_ASSETS_VERSION = '4.7.3';
 
 /**
  * CDK Pipelines across accounts: source from a CodeConnections connection,
@@ -108,6 +113,8 @@ export class DeliveryPipeline extends Construct {
       crossAccountKeys: true,
       enableKeyRotation: true,
       selfMutation: true,
+      cliVersion: CDK_CLI_VERSION,
+      cdkAssetsCliVersion: CDK_ASSETS_VERSION,
       // The bucket of the pipeline's region is its artifact bucket; one bucket of ours per other region.
       crossRegionReplicationBuckets: {
         [config.toolsRegion]: this.artifactBucket,
@@ -131,6 +138,11 @@ export class DeliveryPipeline extends Construct {
     this.production = this.addProductionWave(props, smoke.length > 0);
     // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
     this.pipeline.buildPipeline();
+    this.grantConnectionUse(config.connectionArn);
+    narrowGeneratedGrants([this.pipeline, ...(this.smokeRunnerRole ? [this.smokeRunnerRole] : [])], config.toolsAccount,
+      this.replicas.map((r) => ({ region: r.region, alias: r.store.alias! })));
+    // The pipeline names the other regions' buckets and aliases as strings: deploy them first.
+    for (const replica of this.replicas) Stack.of(this).addDependency(replica, 'the pipeline copies artifacts to its bucket');
     this.acknowledgeFindings();
   }
 
@@ -150,6 +162,19 @@ export class DeliveryPipeline extends Construct {
       wave.stages.push(pipelines.StageDeployment.fromStage(stage, { stageName }));
       return stage;
     });
+  }
+
+  /**
+   * The source action may use the connection under both service prefixes:
+   * CDK grants `codestar-connections:UseConnection` only, and a
+   * `codeconnections` ARN is authorized under its own prefix.
+   */
+  private grantConnectionUse(connectionArn: string): void {
+    const sourceRoles = this.pipeline.pipeline.node.findAll()
+      .filter((c): c is iam.Role => c instanceof iam.Role && c.node.id === 'CodePipelineActionRole' && c.node.scope?.node.scope?.node.id === 'Source');
+    for (const role of sourceRoles) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codeconnections:UseConnection', 'codestar-connections:UseConnection'], resources: [connectionArn] }));
+    }
   }
 
   /** The findings of the roles and projects CDK Pipelines generated, one resource at a time. */

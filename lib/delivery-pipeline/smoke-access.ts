@@ -80,7 +80,8 @@ export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStat
     // Subscriptions are authorized without a resource: the check removes only the one it made.
     statement('RemoveTheTestSubscription', ['sns:Unsubscribe'], ['*']),
     statement('ReadStageQueues', ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], [arn('sqs', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)]),
-    statement('ManageTheTemporaryAlarmQueue', ['sqs:CreateQueue', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteQueue'],
+    // The queue is created with its policy (SNS may send to it): SetQueueAttributes on its own queues only, should SQS ask for it.
+    statement('ManageTheTemporaryAlarmQueue', ['sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteQueue'],
       [arn('sqs', `${SMOKE_QUEUE_PREFIX}*`, undefined, ArnFormat.NO_RESOURCE_NAME)]),
     statement('UseStageKeysThroughTheirServices', ['kms:Decrypt', 'kms:GenerateDataKey'], [arn('kms', 'key', '*')],
       { StringEquals: { 'kms:ViaService': viaServices } }),

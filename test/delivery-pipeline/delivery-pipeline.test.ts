@@ -198,6 +198,61 @@ describe('the smoke step', () => {
   });
 });
 
+describe('the generated grants', () => {
+  type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+  const policies = resourcesOf(template, 'AWS::IAM::Policy');
+  const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+  const actionsOf = (s: Statement) => [s.Action].flat();
+  const onAnyResource = (s: Statement) => [s.Resource].flat().includes('*');
+
+  test('no role may start, stop or read builds of every project (StartBuild can override any project\'s buildspec)', () => {
+    expect(statements.length).toBeGreaterThan(10);
+    expect(statements.filter(onAnyResource).flatMap(actionsOf).filter((a) => a.startsWith('codebuild:'))).toEqual([]);
+  });
+
+  test('no KMS action on "*": the pipeline role reaches its own key by ARN and the other region\'s key by its alias', () => {
+    expect(statements.filter(onAnyResource).flatMap(actionsOf).filter((a) => a.startsWith('kms:'))).toEqual([]);
+    const pipelineRole = pipelineResource.Properties.RoleArn['Fn::GetAtt'][0];
+    const own = Object.values(policies).find((p) => p.Properties.Roles.some((r: any) => r.Ref === pipelineRole))!.Properties.PolicyDocument.Statement as Statement[];
+    const kms = own.filter((s) => actionsOf(s).includes('kms:Decrypt'));
+    expect(kms.map((s) => [s.Resource, s.Condition])).toEqual([
+      [{ 'Fn::GetAtt': [stack.getLogicalId(deliveryPipeline.artifactKey.node.defaultChild as import('aws-cdk-lib').CfnElement), 'Arn'] }, undefined],
+      [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:111111111111:key/*']] },
+        { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': expect.stringMatching(/^alias\//) } }],
+    ]);
+    // The alias the condition names is the one the pipeline stores artifacts with in us-east-1.
+    const stores = pipelineResource.Properties.ArtifactStores as { Region: string; ArtifactStore: { EncryptionKey: { Id: string } } }[];
+    const aliasName = kms[1].Condition!['ForAnyValue:StringEquals']['kms:ResourceAliases'];
+    expect(stores.find((st) => st.Region === 'us-east-1')!.ArtifactStore.EncryptionKey.Id).toBe(`arn:aws:kms:us-east-1:111111111111:${aliasName}`);
+  });
+
+  test('the source action may use the connection under both service prefixes', () => {
+    const [source] = stageNamed('Source').Actions;
+    const role = (source.RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const own = Object.values(policies).find((p) => p.Properties.Roles.some((r: any) => r.Ref === role))!.Properties.PolicyDocument.Statement as Statement[];
+    const uses = own.filter((s) => actionsOf(s).some((a) => a.endsWith(':UseConnection')));
+    expect(uses.flatMap(actionsOf).sort()).toEqual(['codeconnections:UseConnection', 'codestar-connections:UseConnection']);
+    expect(uses.map((s) => s.Resource)).toEqual(uses.map(() => config.connectionArn));
+  });
+
+  test('the self-mutation step installs the CDK CLI of the package-lock, the asset steps a pinned cdk-assets', () => {
+    const lock = require('../../package-lock.json');
+    const cli = lock.packages['node_modules/aws-cdk'].version;
+    const selfMutation = JSON.parse(projectOf(stageNamed('UpdatePipeline').Actions[0]).Properties.Source.BuildSpec);
+    expect(selfMutation.phases.install.commands).toEqual([`npm install -g aws-cdk@${cli}`]);
+    const assets = stageNamed('Assets').Actions.map((a) => JSON.parse(projectOf(a).Properties.Source.BuildSpec));
+    expect(assets.length).toBeGreaterThan(0);
+    for (const spec of assets) expect(spec.phases.install.commands).toEqual([expect.stringMatching(/^npm install -g cdk-assets@\d+\.\d+\.\d+$/)]);
+  });
+
+  test('the pipeline stack deploys after the other regions\' artifact stacks it names by string', () => {
+    const artifact = assembly.getStackArtifact(stack.artifactId);
+    const replicaIds = deliveryPipeline.replicas.map((r) => r.artifactId);
+    expect(replicaIds).toEqual(['DeliveryPipeline-artifacts-us-east-1']);
+    expect(artifact.dependencies.map((d) => d.id)).toEqual(expect.arrayContaining(replicaIds));
+  });
+});
+
 describe('compliance and synthesis', () => {
   test('the pipeline stack and every stage it deploys have no unacknowledged findings in the five packs', () => {
     expectNoFindings(stack);
