@@ -1,5 +1,6 @@
-import { Aws, CfnCondition, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnCondition, Fn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { knownRegion, regionIsOneOf } from '../shared/region-condition';
 
 /**
  * Commercial regions opened after February 2022. AWS Config records no global
@@ -20,12 +21,6 @@ export const DEFAULT_GLOBAL_RESOURCES_REGION = 'us-east-1';
  */
 export type RegionDecision = boolean | CfnCondition;
 
-/** The stack's region, or undefined for an environment-agnostic stack. */
-function knownRegion(scope: Construct): string | undefined {
-  const region = Stack.of(scope).region;
-  return Token.isUnresolved(region) ? undefined : region;
-}
-
 /** True in `region` only: global resource types are recorded, and the IAM password policy set, there. */
 export function inRegion(scope: Construct, id: string, region: string): RegionDecision {
   const known = knownRegion(scope);
@@ -37,15 +32,5 @@ export function inRegion(scope: Construct, id: string, region: string): RegionDe
 export function outsideRecentRegions(scope: Construct, id: string): RegionDecision {
   const known = knownRegion(scope);
   if (known !== undefined) return !REGIONS_OPENED_SINCE_2022.includes(known);
-  const equals = REGIONS_OPENED_SINCE_2022.map((r) => Fn.conditionEquals(Aws.REGION, r));
-  return new CfnCondition(scope, id, { expression: Fn.conditionNot(anyOf(equals)) });
-}
-
-/** Fn::Or takes 2 to 10 conditions: larger lists are nested. */
-function anyOf(conditions: ICfnConditionExpression[]): ICfnConditionExpression {
-  if (conditions.length === 1) return conditions[0];
-  if (conditions.length <= 10) return Fn.conditionOr(...conditions);
-  const chunks: ICfnConditionExpression[] = [];
-  for (let i = 0; i < conditions.length; i += 10) chunks.push(anyOf(conditions.slice(i, i + 10)));
-  return anyOf(chunks);
+  return new CfnCondition(scope, id, { expression: Fn.conditionNot(regionIsOneOf(REGIONS_OPENED_SINCE_2022)) });
 }

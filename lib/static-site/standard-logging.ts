@@ -1,8 +1,9 @@
-import { Annotations, Aws, CfnCondition, Fn, ICfnConditionExpression, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnCondition, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../shared/compliance';
+import { knownRegion, regionIsOneOf } from '../shared/region-condition';
 
 /**
  * Opt-in regions (launched after March 2019, enabled per account): CloudFront's
@@ -31,8 +32,8 @@ export type LegacyLogging = 'always' | 'never' | 'by-region';
 
 /** Whether the stack of `scope` can use standard (legacy) logging to a bucket of its region. */
 export function legacyLoggingOf(scope: Construct): LegacyLogging {
-  const region = Stack.of(scope).region;
-  if (Token.isUnresolved(region)) return 'by-region';
+  const region = knownRegion(scope);
+  if (region === undefined) return 'by-region';
   return NO_LEGACY_LOGGING_REGIONS.includes(region) ? 'never' : 'always';
 }
 
@@ -57,17 +58,4 @@ export function fitStandardLoggingToRegion(scope: Construct, distribution: cloud
   const inOptInRegion = new CfnCondition(scope, 'InRegionWithoutStandardLogging', { expression: regionIsOneOf(NO_LEGACY_LOGGING_REGIONS) });
   cfn.addPropertyOverride('DistributionConfig.Logging', Fn.conditionIf(inOptInRegion.logicalId, Aws.NO_VALUE,
     { Bucket: logBucket.bucketRegionalDomainName, Prefix: CLOUDFRONT_LOG_PREFIX }));
-}
-
-/** A condition true when AWS::Region is one of `regions`; Fn::Or takes 2 to 10 conditions, so groups are nested. */
-function regionIsOneOf(regions: readonly string[]): ICfnConditionExpression {
-  return anyOf(regions.map((r) => Fn.conditionEquals(Aws.REGION, r)));
-}
-
-function anyOf(conditions: ICfnConditionExpression[]): ICfnConditionExpression {
-  if (conditions.length === 1) return conditions[0];
-  if (conditions.length <= 10) return Fn.conditionOr(...conditions);
-  const groups: ICfnConditionExpression[] = [];
-  for (let i = 0; i < conditions.length; i += 10) groups.push(anyOf(conditions.slice(i, i + 10)));
-  return anyOf(groups);
 }
