@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import type { StageTemplates } from '../lib/docs/generate';
 import { acknowledgementsIn, CfnTemplate } from '../lib/docs/template';
 import { ReferenceStage } from '../lib/stages/reference-stage';
-import { Finding, formatFindings, nagPacks, recordAcknowledgements } from '../lib/shared/compliance';
+import { Finding, formatFindings, packFindings, recordAcknowledgements } from '../lib/shared/compliance';
 import { StageName, StageSelection, stageConfig } from '../lib/stages/stage-config';
 import { ConfigError } from '../lib/shared/validation';
 import { SynthesizedStack, SynthesizedStage } from './synth/synthesized';
@@ -112,8 +112,7 @@ export function stageTemplates(variant: VariantName): StageTemplates {
  */
 export function nagFindings(scope: IConstruct): Finding[] {
   (Stage.of(scope) as Stage).synth();
-  return nagPacks().flatMap((pack) => pack.validateScope(scope).violations.flatMap((v) =>
-    v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '?', severity: v.severity ?? 'error' }))));
+  return packFindings(scope);
 }
 
 /** Fails with a readable list of rule and construct path when any pack finds anything. */

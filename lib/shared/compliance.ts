@@ -38,6 +38,16 @@ export function nagPacks(): NagPack[] {
 }
 
 /**
+ * What the five packs report under `scope`, acknowledgements applied, at
+ * construct paths. The scope is read as it stands: synthesize first when the
+ * acknowledgements written by aspects should count.
+ */
+export function packFindings(scope: IConstruct): Finding[] {
+  return nagPacks().flatMap((pack) => pack.validateScope(scope).violations.flatMap((v) =>
+    v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '?', severity: v.severity ?? 'error' }))));
+}
+
+/**
  * Copies every acknowledgement under `scope` into its resource's template
  * metadata (`cdk_nag.rules_to_suppress`), so an auditor reading a template
  * sees each acknowledged rule with its reason, and acknowledges the rules

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { Finding, findingsIn, formatFindings, nagPacks } from './compliance';
+import { Finding, findingsIn, formatFindings, packFindings } from './compliance';
 
 // The packs run in the app see L1 classes only; CDK's own provider functions
 // are raw CfnResources and slip past them, though every template scanner
@@ -34,8 +34,7 @@ export function templateFindings(templates: Templates): Finding[] {
       fs.writeFileSync(file, JSON.stringify(standInUnreadable(template)));
       new CfnInclude(new Stack(app, name), 'Template', { templateFile: file });
     }
-    return nagPacks().flatMap((pack) => pack.validateScope(app).violations.flatMap((v) =>
-      v.violatingResources.map((r) => ({ rule: v.ruleName, path: templatePath(r.constructPath), severity: v.severity ?? 'error' }))))
+    return packFindings(app).map((f) => ({ ...f, path: templatePath(f.path) }))
       .filter((f) => !acknowledgedIn(templates, f.path).has(f.rule));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { nagPacks } from '../../lib/shared/compliance';
+import { packFindings } from '../../lib/shared/compliance';
 import { templateFindings } from '../../lib/shared/template-findings';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { stageConfig } from '../../lib/stages/stage-config';
@@ -39,8 +39,7 @@ function synthesizeVariant(variant: VariantName, outdir: string): void {
       description: stack.templateOptions.description,
       environment: stack.environment,
       terminationProtection: stack.terminationProtection,
-      findings: nagPacks().flatMap((pack) => pack.validateScope(stack).violations.flatMap((v) =>
-        v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '?', severity: v.severity ?? 'error' })))),
+      findings: packFindings(stack),
       templateFindings: atTemplateLevel.filter((f) => f.path.startsWith(`${stack.stackName}/`)),
       messages: artifact.messages.map((m) => ({ level: m.level, path: m.id, text: String(m.entry.data) })),
       templateFile,
