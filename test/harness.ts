@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import type { StageTemplates } from '../lib/docs/generate';
+import { CDK_CONTEXT, templateApp, type StageTemplates } from '../lib/docs/generate';
 import { acknowledgementsIn, CfnTemplate } from '../lib/docs/template';
 import { ReferenceStage } from '../lib/stages/reference-stage';
 import { Finding, formatFindings, packFindings, recordAcknowledgements } from '../lib/shared/compliance';
@@ -13,10 +13,9 @@ import { ConfigError } from '../lib/shared/validation';
 import { SynthesizedStack, SynthesizedStage } from './synth/synthesized';
 import { VariantName } from './synth/variants';
 
-const ROOT = path.join(__dirname, '..');
 
 /** The feature flags of cdk.json, so tests synthesize what the app synthesizes. */
-export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+export { CDK_CONTEXT };
 
 const outdirs: string[] = [];
 
@@ -33,17 +32,12 @@ export function removeTestOutdirs(): void {
 }
 
 /**
- * An App with the project's feature flags. The built-in CloudFormation schema
- * validation (about 3 s per process) and Lambda bundling are left to
- * `cdk synth` and the app test: templates do not depend on either.
+ * An App with the project's feature flags, in a temporary directory. The
+ * built-in schema validation and Lambda bundling are left to `cdk synth`
+ * (see templateApp): templates do not depend on either.
  */
 export function testApp(context: Record<string, unknown> = {}): App {
-  const outdir = tempOutdir();
-  return new App({
-    outdir,
-    context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
-    builtinCloudFormationValidation: false,
-  });
+  return templateApp(tempOutdir(), context);
 }
 
 /** A stack in a stage of its own, for testing one construct; acknowledgements are recorded as in the app. */

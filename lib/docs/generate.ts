@@ -14,15 +14,24 @@ const ROOT = path.join(__dirname, '..', '..');
 /** Every stack of a stage, synthesized: architecture name to template. */
 export type StageTemplates = Map<string, { stackName: string; description?: string; template: CfnTemplate }>;
 
+/** The feature flags and other context of this repository's cdk.json. */
+export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+
 /**
- * Synthesizes the stages as `cdk synth` would (cdk.json's feature flags), but
- * without bundling or schema validation, which templates do not depend on.
+ * An App that synthesizes templates as `cdk synth` does here (cdk.json's
+ * context), but without Lambda bundling or the built-in schema validation
+ * (about 3 s a process), which templates do not depend on. `context` is
+ * added over cdk.json's.
  */
+export function templateApp(outdir: string, context: Record<string, unknown> = {}): App {
+  return new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
+}
+
+/** Synthesizes the stages as `cdk synth` would, bundling and schema validation left out (see templateApp). */
 export function synthesizeStages(names: StageName[] = ['Sandbox', 'Production']): Map<StageName, StageTemplates> {
-  const context = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-docs-'));
   try {
-    const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const app = templateApp(outdir);
     const stages = names.map((name) => new ReferenceStage(app, stageConfig({ stage: name })));
     const result = new Map<StageName, StageTemplates>();
     for (const stage of stages) {

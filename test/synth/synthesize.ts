@@ -4,7 +4,8 @@
 //   node -r sucrase/register test/synth/synthesize.ts <outdir> <shard> <shards>
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
+import { templateApp } from '../../lib/docs/generate';
 import { packFindings } from '../../lib/shared/compliance';
 import { templateFindings } from '../../lib/shared/template-findings';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
@@ -12,18 +13,11 @@ import { stageConfig } from '../../lib/stages/stage-config';
 import { SynthesizedStack, SynthesizedStage } from './synthesized';
 import { STAGE_VARIANTS, VARIANT_NAMES, VariantName } from './variants';
 
-const ROOT = path.join(__dirname, '..', '..');
-const CDK_CONTEXT = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
 
 function synthesizeVariant(variant: VariantName, outdir: string): void {
   const dir = path.join(outdir, variant.replace(/\s+/g, '-'));
   fs.mkdirSync(dir, { recursive: true });
-  // Bundling and the built-in schema validation are left to `cdk synth`: templates do not depend on them.
-  const app = new App({
-    outdir: path.join(dir, 'cdk.out'),
-    context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
-  });
+  const app = templateApp(path.join(dir, 'cdk.out'));
   const stage = new ReferenceStage(app, stageConfig(STAGE_VARIANTS[variant]));
   const assembly = stage.synth();
   const stackConstructs = stage.node.children.filter(Stack.isStack);
