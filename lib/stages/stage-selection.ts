@@ -29,6 +29,11 @@ export function stageSelectionFrom(context: (key: string) => unknown, env: Recor
  */
 export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING];
 
+/** Whether a warning's text (as CDK writes it, ending `[ack: <id>]`) is one of `notices`. */
+export function isNotice(text: string, notices: readonly string[] = STAGE_NOTICES): boolean {
+  return notices.some((id) => text.endsWith(`[ack: ${id}]`));
+}
+
 /**
  * The notices of every stack in a synthesized assembly, as text for a person.
  * The CLI prints warnings only for the stacks it selected, and a plain
@@ -36,6 +41,6 @@ export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_L
  */
 export function noticesIn(assembly: CloudAssembly, notices: readonly string[] = STAGE_NOTICES): string[] {
   return assembly.stacksRecursively.flatMap((stack) => stack.messages.map((m) => String(m.entry.data)))
-    .filter((text) => notices.some((id) => text.endsWith(`[ack: ${id}]`)))
+    .filter((text) => isNotice(text, notices))
     .map((text) => text.replace(/ \[ack: .*\]$/, ''));
 }
