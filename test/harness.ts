@@ -6,9 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { CDK_CONTEXT, templateApp, type StageTemplates } from '../lib/docs/generate';
 import { acknowledgementsIn, CfnTemplate } from '../lib/docs/template';
-import { ReferenceStage } from '../lib/stages/reference-stage';
 import { Finding, formatFindings, packFindings, recordAcknowledgements } from '../lib/shared/compliance';
-import { StageName, StageSelection, stageConfig } from '../lib/stages/stage-config';
 import { ConfigError } from '../lib/shared/validation';
 import { SynthesizedStack, SynthesizedStage } from './synth/synthesized';
 import { VariantName } from './synth/variants';
@@ -45,11 +43,6 @@ export function testStack(id = 'Test'): Stack {
   const stage = new Stage(testApp(), 'Unit');
   recordAcknowledgements(stage);
   return new Stack(stage, id);
-}
-
-/** A stage profile as the app builds it. */
-export function referenceStage(name: StageName, selection: Omit<StageSelection, 'stage'> = {}): ReferenceStage {
-  return new ReferenceStage(testApp(), stageConfig({ stage: name, ...selection }));
 }
 
 const stageCache = new Map<VariantName, SynthesizedStage>();
