@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CONFIG_RULE_PACKS, acknowledge } from '../shared/compliance';
-import { LogBucket } from '../shared/log-bucket';
+import { deliverServerAccessLogsByPolicy, LogBucket } from '../shared/log-bucket';
 import { bucketRemoval, keyRemoval } from '../shared/removal';
 
 /** Props of {@link ArtifactStore}. */
@@ -33,6 +33,7 @@ export class ArtifactStore extends Construct {
 
   constructor(scope: Construct, id: string, props: ArtifactStoreProps) {
     super(scope, id);
+    deliverServerAccessLogsByPolicy(this);
     this.key = new kms.Key(this, 'Key', {
       description: `Encrypts the pipeline artifacts of ${this.node.path}`,
       enableKeyRotation: true,
