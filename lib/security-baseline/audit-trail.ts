@@ -14,6 +14,10 @@ import { bucketRemoval, keyRemoval } from '../shared/removal';
 export interface AuditTrailProps {
   readonly dataEvents: boolean;
   readonly logArchiveExpiration: Duration;
+  /**
+   * Object Lock (governance) retention of the audit bucket's objects.
+   * @default no Object Lock
+   */
   readonly objectLockRetention?: Duration;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;

@@ -118,7 +118,10 @@ export interface BaselineConfigRulesProps {
   readonly identifiers: readonly string[];
   /** Where the {@link REGION_LIMITED_CONFIG_RULES} among them are offered: false leaves them out, a condition gates them. */
   readonly limitedRulesOffered: () => RegionDecision;
-  /** Input parameters of some rules, by identifier (IAM_PASSWORD_POLICY: the policy the baseline sets). */
+  /**
+   * Input parameters of some rules, by identifier (IAM_PASSWORD_POLICY: the policy the baseline sets).
+   * @default none: each rule's own defaults
+   */
   readonly inputParameters?: Readonly<Record<string, Record<string, unknown>>>;
 }
 

@@ -5,7 +5,10 @@ import { SecurityBaselineProps } from './security-baseline-props';
 
 /** Props of {@link SecurityBaselineStack}. */
 export interface SecurityBaselineStackProps extends StackProps {
-  /** Props of the baseline. */
+  /**
+   * Props of the baseline.
+   * @default the SecurityBaseline defaults
+   */
   readonly baseline?: SecurityBaselineProps;
 }
 
