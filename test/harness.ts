@@ -8,6 +8,7 @@ import { CDK_CONTEXT, templateApp, type StageTemplates } from '../lib/docs/gener
 import { acknowledgementsIn, CfnTemplate } from '../lib/docs/template';
 import { Finding, formatFindings, packFindings, recordAcknowledgements } from '../lib/shared/compliance';
 import { ConfigError } from '../lib/shared/validation';
+import { variantDir } from './synth/stage-cache';
 import { SynthesizedStack, SynthesizedStage } from './synth/synthesized';
 import { VariantName } from './synth/variants';
 
@@ -48,12 +49,6 @@ export function testStack(id = 'Test'): Stack {
 const stageCache = new Map<VariantName, SynthesizedStage>();
 const templateCache = new Map<string, Template>();
 
-function cacheDir(variant: VariantName): string {
-  const dir = process.env.STAGE_CACHE_DIR;
-  if (!dir) throw new Error('STAGE_CACHE_DIR is not set: run the tests through jest (test/setup/global-setup.js synthesizes the stages)');
-  return path.join(dir, variant.replace(/\s+/g, '-'));
-}
-
 /**
  * A stage variant of test/synth/variants.ts as synthesized once for the whole
  * run: its stacks' names, environments, findings and annotations.
@@ -61,7 +56,7 @@ function cacheDir(variant: VariantName): string {
 export function synthesizedStage(variant: VariantName): SynthesizedStage {
   let stage = stageCache.get(variant);
   if (!stage) {
-    stage = JSON.parse(fs.readFileSync(path.join(cacheDir(variant), 'stage.json'), 'utf8')) as SynthesizedStage;
+    stage = JSON.parse(fs.readFileSync(path.join(variantDir(variant), 'stage.json'), 'utf8')) as SynthesizedStage;
     stageCache.set(variant, stage);
   }
   return stage;
@@ -79,7 +74,7 @@ export function stackTemplate(variant: VariantName, stackId: string): Template {
   const key = `${variant}/${stackId}`;
   let template = templateCache.get(key);
   if (!template) {
-    const file = path.join(cacheDir(variant), synthesizedStack(variant, stackId).templateFile);
+    const file = path.join(variantDir(variant), synthesizedStack(variant, stackId).templateFile);
     template = Template.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
     templateCache.set(key, template);
   }

@@ -4,7 +4,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { fanOutDelivers, filterMatches } from '../../smoke/checks/fan-out';
 import { HttpRequest } from '../../smoke/http';
-import { testContext } from './fixtures';
+import { noMessageYet, testContext } from './fixtures';
 
 const sns = mockClient(SNSClient);
 const sqs = mockClient(SQSClient);
@@ -56,8 +56,8 @@ const envelope = (eventType: string, run = 'run-1') => ({ MessageId: eventType, 
 describe('fan-out smoke check', () => {
   test('passes when each observed queue gets exactly what its filter lets through; cleans up', async () => {
     sandboxTopology();
-    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('shipping') }).resolvesOnce({ Messages: [raw('OrderPlaced'), raw('OrderPlaced', 'other-run', 'x')] }).resolves({});
-    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('audit') }).resolvesOnce({ Messages: [envelope('OrderPlaced'), envelope('OrderShipped')] }).resolves({});
+    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('shipping') }).resolvesOnce({ Messages: [raw('OrderPlaced'), raw('OrderPlaced', 'other-run', 'x')] }).callsFake(noMessageYet);
+    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('audit') }).resolvesOnce({ Messages: [envelope('OrderPlaced'), envelope('OrderShipped')] }).callsFake(noMessageYet);
     sqs.on(DeleteMessageCommand).resolves({});
     const logs = logsApi([processedLine('sns-OrderPlaced'), processedLine('sns-OrderShipped')]);
     const outcome = await fanOutDelivers.run(testContext({ http: logs.http }), outputs);
@@ -69,9 +69,9 @@ describe('fan-out smoke check', () => {
 
   test('the consumed queue is proven by its consumer\'s log: a signed search for each SNS message id, processed', async () => {
     sandboxTopology();
-    sqs.on(ReceiveMessageCommand).resolves({});
+    sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
     const logs = logsApi([processedLine('sns-OrderPlaced'), processedLine('sns-OrderShipped')]);
-    await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 100 }), outputs);
+    await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 40 }), outputs);
     expect(logs.searches.map((q) => q.body.filterPattern)).toEqual(['"processed" "sns-OrderPlaced"', '"processed" "sns-OrderShipped"']);
     for (const q of logs.searches) {
       expect(q.url).toBe('https://logs.us-east-1.amazonaws.com/');
@@ -82,27 +82,27 @@ describe('fan-out smoke check', () => {
 
   test('fails when the consumer did not log processing a message meant for it', async () => {
     sandboxTopology();
-    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('shipping') }).resolvesOnce({ Messages: [raw('OrderPlaced')] }).resolves({});
-    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('audit') }).resolvesOnce({ Messages: [envelope('OrderPlaced'), envelope('OrderShipped')] }).resolves({});
+    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('shipping') }).resolvesOnce({ Messages: [raw('OrderPlaced')] }).callsFake(noMessageYet);
+    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('audit') }).resolvesOnce({ Messages: [envelope('OrderPlaced'), envelope('OrderShipped')] }).callsFake(noMessageYet);
     sqs.on(DeleteMessageCommand).resolves({});
     // One message processed; the other only failed (a failure line has no SNS id, and is not "processed").
     const logs = logsApi([processedLine('sns-OrderPlaced'), JSON.stringify({ event: 'failed', subscriber: 'billing', messageId: 'q2', error: 'boom' })]);
-    const outcome = await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 300 }), outputs);
+    const outcome = await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 60 }), outputs);
     expect(outcome).toEqual({ status: 'fail', detail: 'billing: its consumer logged processing [OrderPlaced], expected [OrderPlaced, OrderShipped] (billing-logs); shipping: got [OrderPlaced], expected [OrderPlaced]; audit: got [OrderPlaced, OrderShipped], expected [OrderPlaced, OrderShipped]' });
   });
 
   test('a consumed queue with raw delivery cannot be tied to the publish and is skipped, saying why', async () => {
     sandboxTopology();
     lambda.on(ListEventSourceMappingsCommand, { EventSourceArn: queueArn('shipping') }).resolves({ EventSourceMappings: [{ State: 'Enabled', FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ship' }] });
-    sqs.on(ReceiveMessageCommand).resolves({});
-    const outcome = await fanOutDelivers.run(testContext({ http: logsApi([]).http, waitMs: 100 }), outputs);
+    sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
+    const outcome = await fanOutDelivers.run(testContext({ http: logsApi([]).http, waitMs: 40 }), outputs);
     expect(outcome.detail).toContain('shipping: skipped, a Lambda function consumes it with raw delivery, which drops the SNS message id its log would show');
   });
 
   test('fails when a filtered queue receives a message its filter should stop', async () => {
     sandboxTopology();
-    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('shipping') }).resolvesOnce({ Messages: [raw('OrderPlaced'), raw('OrderShipped')] }).resolves({});
-    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('audit') }).resolvesOnce({ Messages: [envelope('OrderPlaced'), envelope('OrderShipped')] }).resolves({});
+    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('shipping') }).resolvesOnce({ Messages: [raw('OrderPlaced'), raw('OrderShipped')] }).callsFake(noMessageYet);
+    sqs.on(ReceiveMessageCommand, { QueueUrl: queueUrl('audit') }).resolvesOnce({ Messages: [envelope('OrderPlaced'), envelope('OrderShipped')] }).callsFake(noMessageYet);
     sqs.on(DeleteMessageCommand).resolves({});
     const outcome = await fanOutDelivers.run(testContext({ http: billingProcessedAll() }), outputs);
     expect(outcome.status).toBe('fail');
@@ -111,16 +111,16 @@ describe('fan-out smoke check', () => {
 
   test('fails when a queue gets nothing before the wait runs out', async () => {
     sandboxTopology();
-    sqs.on(ReceiveMessageCommand).resolves({});
-    const outcome = await fanOutDelivers.run(testContext({ waitMs: 300, http: billingProcessedAll() }), outputs);
+    sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
+    const outcome = await fanOutDelivers.run(testContext({ waitMs: 60, http: billingProcessedAll() }), outputs);
     expect(outcome.status).toBe('fail');
     expect(outcome.detail).toContain('audit: got [], expected [OrderPlaced, OrderShipped]');
   });
 
   test('a FIFO topic gets a group and deduplication id', async () => {
     sandboxTopology();
-    sqs.on(ReceiveMessageCommand).resolves({});
-    await fanOutDelivers.run(testContext({ waitMs: 100, http: billingProcessedAll() }), { ...outputs, TopicArn: `${TOPIC}.fifo` });
+    sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
+    await fanOutDelivers.run(testContext({ waitMs: 40, http: billingProcessedAll() }), { ...outputs, TopicArn: `${TOPIC}.fifo` });
     expect(sns.commandCalls(PublishCommand)[0].args[0].input).toMatchObject({ MessageGroupId: 'smoke', MessageDeduplicationId: 'run-1-OrderPlaced' });
   });
 });

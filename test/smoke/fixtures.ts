@@ -30,3 +30,12 @@ export function testContext(overrides: Partial<SmokeContext> = {}): SmokeContext
     ...overrides,
   };
 }
+
+/**
+ * SQS's answer to a receive when no message has arrived: empty, after a few
+ * milliseconds, as a long poll returns empty only after waiting. An instant
+ * empty answer would make a receive loop spin until its deadline.
+ */
+export function noMessageYet(): Promise<Record<string, never>> {
+  return new Promise((resolve) => setTimeout(() => resolve({}), 5));
+}

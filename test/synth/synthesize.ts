@@ -1,7 +1,6 @@
-// Synthesizes stage variants into a cache directory, one JSON template per
-// stack plus what tests ask of the construct tree (findings, annotations,
-// stack properties). Run by test/setup/global-setup.js in child processes:
-//   node -r sucrase/register test/synth/synthesize.ts <outdir> <shard> <shards>
+// Synthesizes one stage variant into a directory: one JSON template per stack
+// plus what tests ask of the construct tree (findings, annotations, stack
+// properties). test/synth/stage-cache.ts calls it, once per variant and run.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
@@ -11,12 +10,10 @@ import { templateFindings } from '../../lib/shared/template-findings';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { stageConfig } from '../../lib/stages/stage-config';
 import { SynthesizedStack, SynthesizedStage } from './synthesized';
-import { STAGE_VARIANTS, VARIANT_NAMES, VariantName } from './variants';
+import { STAGE_VARIANTS, VariantName } from './variants';
 
-
-function synthesizeVariant(variant: VariantName, outdir: string): void {
-  const dir = path.join(outdir, variant.replace(/\s+/g, '-'));
-  fs.mkdirSync(dir, { recursive: true });
+/** Writes `variant`'s templates and `stage.json` into `dir`, which must exist. */
+export function synthesizeVariant(variant: VariantName, dir: string): void {
   const app = templateApp(path.join(dir, 'cdk.out'));
   const stage = new ReferenceStage(app, stageConfig(STAGE_VARIANTS[variant]));
   const assembly = stage.synth();
@@ -44,6 +41,3 @@ function synthesizeVariant(variant: VariantName, outdir: string): void {
   const stageInfo: SynthesizedStage = { variant, stage: stage.config.name, stacks, missingContext };
   fs.writeFileSync(path.join(dir, 'stage.json'), JSON.stringify(stageInfo));
 }
-
-const [outdir, shard, shards] = process.argv.slice(2);
-VARIANT_NAMES.filter((_v, i) => i % Number(shards) === Number(shard)).forEach((v) => synthesizeVariant(v, outdir));
