@@ -1,0 +1,36 @@
+import { App } from 'aws-cdk-lib';
+import { buildPipelineApp, pipelineRequested } from '../delivery-pipeline/delivery-pipeline-stack';
+import { enforceCompliance } from '../shared/compliance';
+import { synthFailureMessage } from '../shared/synth-failure';
+import { complianceReport } from '../shared/template-findings';
+import { ReferenceStage } from './reference-stage';
+import { stageConfig } from './stage-config';
+import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from './stage-selection';
+
+/**
+ * What `cdk synth` runs (bin/app.ts): the stage chosen by context
+ * (-c stage=Production), account, region, alarm e-mail and the web tier's
+ * certificate by context or environment variable (stage-selection.ts), or
+ * with -c pipeline=true the delivery pipeline instead of one stage.
+ *
+ * Returns the process's exit code rather than throwing: an uncaught error
+ * would bury a config problem under Node's stack trace and banner.
+ * @returns 0, or 1 after writing to `stderr` why synth failed
+ */
+export function synthesizeApp(app: App, stderr: (text: string) => void): number {
+  try {
+    enforceCompliance(app);
+    if (pipelineRequested(app)) buildPipelineApp(app);
+    else new ReferenceStage(app, stageConfig(stageSelectionFrom((key) => app.node.tryGetContext(key))));
+    const assembly = app.synth();
+    for (const notice of noticesIn(assembly)) stderr(`warning: ${notice}\n`);
+    // The CLI fails on findings only for the stacks it selected, and a plain
+    // `cdk synth` selects none inside a stage: fail here on any finding anywhere.
+    const report = complianceReport(assembly, STAGE_NOTICES);
+    if (!report) return 0;
+    stderr(report);
+  } catch (error) {
+    stderr(synthFailureMessage(error));
+  }
+  return 1;
+}
