@@ -11,8 +11,10 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Jest's default is one worker fewer than the cores: a single worker on a 2-core machine.
   maxWorkers: '100%',
-  // Every stage variant is synthesized once per run, before the workers start.
+  // Picks the stage cache; each stage variant is synthesized once per run, on first use.
   globalSetup: '<rootDir>/test/setup/global-setup.js',
+  // Without timings (a fresh clone), test files that start a child process go first.
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   setupFiles: ['<rootDir>/test/setup/typescript.js'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   snapshotFormat: { printBasicPrototype: false },

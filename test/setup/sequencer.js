@@ -1,0 +1,23 @@
+// Jest's order (failed first, then the longest by the last run's timings),
+// with one change for a run without timings (a fresh clone, a cleared
+// cache): test files that start a child process go first. They are small
+// on disk, so Jest's fallback (largest file first) would start them last,
+// and the run would end waiting on one of them.
+'use strict';
+const fs = require('fs');
+const Sequencer = require('@jest/test-sequencer').default;
+
+const startsProcess = (test) => /\bchild_process\b/.test(fs.readFileSync(test.path, 'utf8'));
+
+class ChildProcessesFirst extends Sequencer {
+  sort(tests) {
+    const sorted = super.sort(tests);
+    const first = (t) => t.duration == null && !this.hasFailed(t) && startsProcess(t);
+    const position = sorted.findIndex((t) => t.duration == null && !this.hasFailed(t));
+    if (position < 0) return sorted;
+    const rest = sorted.filter((t) => !first(t));
+    return [...rest.slice(0, position), ...sorted.filter(first), ...rest.slice(position)];
+  }
+}
+
+module.exports = ChildProcessesFirst;
