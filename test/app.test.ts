@@ -1,29 +1,19 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
-import { synthesizeApp } from '../lib/stages/app-synthesis';
-import { CDK_CONTEXT, tempOutdir, testApp } from './harness';
-
-function readJson(file: string) {
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
+import { CDK_CONTEXT, synthesizedStage, tempOutdir } from './harness';
 
 describe('the app', () => {
-  // The app's synthesis, in this process: the same code bin/app.ts runs, with
-  // its environment (no AWS credentials asked for). CloudFormation's built-in
-  // schema validation and Lambda bundling are left to `cdk synth`, which
-  // .ci/run runs for both stages, pinned and not; test/package.test.ts bundles
-  // every handler.
+  // The run's synthesis of the Sandbox stage (test/synth/synthesize.ts) is the
+  // app's own, synthesizeApp as bin/app.ts runs it, with no environment
+  // variables and no AWS credentials. CloudFormation's built-in schema
+  // validation and Lambda bundling are left to `cdk synth`, which .ci/run runs
+  // for both stages, pinned and not; test/package.test.ts bundles every handler.
   test('synthesizes the Sandbox stage with no findings and no AWS credentials', () => {
-    const app = testApp();
-    let stderr = '';
-    const status = synthesizeApp(app, (text) => { stderr += text; });
-    expect(stderr).not.toMatch(/finding|Error/);
-    expect(status).toBe(0);
-    const manifest = readJson(path.join(app.outdir, 'assembly-Sandbox', 'manifest.json'));
-    const stacks = Object.values(manifest.artifacts as Record<string, { type: string; properties?: { stackName?: string } }>)
-      .filter((a) => a.type === 'aws:cloudformation:stack').map((a) => a.properties?.stackName);
-    expect(stacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi', 'Sandbox-DataTier', 'Sandbox-SecurityBaseline']);
+    const sandbox = synthesizedStage('Sandbox');
+    expect(sandbox.appOutput).not.toMatch(/finding|Error/);
+    expect(sandbox.exitCode).toBe(0);
+    expect(sandbox.missingContext).toEqual([]);
+    expect(sandbox.stacks.map((s) => s.stackName)).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi', 'Sandbox-DataTier', 'Sandbox-SecurityBaseline']);
   });
 
   // bin/app.ts as `cdk synth` runs it (context passed by environment): what the process prints and its exit code.

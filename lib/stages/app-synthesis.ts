@@ -15,13 +15,14 @@ import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from './stage-selection'
  *
  * Returns the process's exit code rather than throwing: an uncaught error
  * would bury a config problem under Node's stack trace and banner.
+ * @param env where values context lacks are read from (stage-selection.ts)
  * @returns 0, or 1 after writing to `stderr` why synth failed
  */
-export function synthesizeApp(app: App, stderr: (text: string) => void): number {
+export function synthesizeApp(app: App, stderr: (text: string) => void, env: Record<string, string | undefined> = process.env): number {
   try {
     enforceCompliance(app);
     if (pipelineRequested(app)) buildPipelineApp(app);
-    else new ReferenceStage(app, stageConfig(stageSelectionFrom((key) => app.node.tryGetContext(key))));
+    else new ReferenceStage(app, stageConfig(stageSelectionFrom((key) => app.node.tryGetContext(key), env)));
     const assembly = app.synth();
     for (const notice of noticesIn(assembly)) stderr(`warning: ${notice}\n`);
     // The CLI fails on findings only for the stacks it selected, and a plain

@@ -22,6 +22,12 @@ test.each(VARIANT_NAMES)('%s synthesizes without AWS credentials: no context loo
   expect(synthesizedStage(variant).missingContext).toEqual([]);
 });
 
+test.each(VARIANT_NAMES)('%s: the app passes, printing nothing but the stage\'s notices', (variant) => {
+  const { exitCode, appOutput } = synthesizedStage(variant);
+  expect(appOutput.split('\n').filter((line) => line && !line.startsWith('warning: '))).toEqual([]);
+  expect(exitCode).toBe(0);
+});
+
 test('the region rules know the commercial regions, the newest included', () => {
   expect(COMMERCIAL_REGIONS).toEqual(expect.arrayContaining(['us-east-1', 'ap-southeast-7', 'mx-central-1', 'ca-west-1']));
 });

@@ -1,25 +1,34 @@
-// Synthesizes one stage variant into a directory: one JSON template per stack
-// plus what tests ask of the construct tree (findings, annotations, stack
-// properties). test/synth/stage-cache.ts calls it, once per variant and run.
+// Synthesizes one stage variant into a directory as `cdk synth` does: through
+// the app's own synthesis (synthesizeApp, what bin/app.ts runs), the variant's
+// selection given as context. Writes one JSON template per stack plus what
+// tests ask of the construct tree (findings, annotations, stack properties)
+// and what the app printed. test/synth/stage-cache.ts calls it, once per
+// variant and run.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
 import { templateApp } from '../../lib/docs/generate';
 import { packFindings } from '../../lib/shared/compliance';
 import { templateFindings } from '../../lib/shared/template-findings';
-import { ReferenceStage } from '../../lib/stages/reference-stage';
-import { stageConfig } from '../../lib/stages/stage-config';
+import { synthesizeApp } from '../../lib/stages/app-synthesis';
 import { SynthesizedStack, SynthesizedStage } from './synthesized';
 import { STAGE_VARIANTS, VariantName } from './variants';
 
 /** Writes `variant`'s templates and `stage.json` into `dir`, which must exist. */
 export function synthesizeVariant(variant: VariantName, dir: string): void {
-  const app = templateApp(path.join(dir, 'cdk.out'));
-  const stage = new ReferenceStage(app, stageConfig(STAGE_VARIANTS[variant]));
+  const app = templateApp(path.join(dir, 'cdk.out'), STAGE_VARIANTS[variant]);
+  let appOutput = '';
+  // No environment variables: the variant is what its context says, whatever the shell running the tests exports.
+  const exitCode = synthesizeApp(app, (text) => { appOutput += text; }, {});
+  const stage = app.node.children.find(Stage.isStage);
+  if (!stage) throw new Error(`stage variant ${variant}: the app built no stage (exit ${exitCode}):\n${appOutput}`);
   const assembly = stage.synth();
   const stackConstructs = stage.node.children.filter(Stack.isStack);
-  // The five packs once more over the templates as a scanner reads them: CDK's own provider functions included.
-  const atTemplateLevel = templateFindings(Object.fromEntries(stackConstructs.map((s) => [s.stackName, assembly.getStackArtifact(s.artifactId).template])));
+  // The app ran the five packs in the app and over the templates as a scanner
+  // reads them (complianceReport): when it passed, no stack has a finding.
+  // When it failed, each stack's findings are listed here for the tests to name.
+  const passed = exitCode === 0;
+  const atTemplateLevel = passed ? [] : templateFindings(Object.fromEntries(stackConstructs.map((s) => [s.stackName, assembly.getStackArtifact(s.artifactId).template])));
   const stacks: SynthesizedStack[] = stackConstructs.map((stack) => {
     const artifact = assembly.getStackArtifact(stack.artifactId);
     const templateFile = `${stack.node.id}.template.json`;
@@ -30,7 +39,7 @@ export function synthesizeVariant(variant: VariantName, dir: string): void {
       description: stack.templateOptions.description,
       environment: stack.environment,
       terminationProtection: stack.terminationProtection,
-      findings: packFindings(stack),
+      findings: passed ? [] : packFindings(stack),
       templateFindings: atTemplateLevel.filter((f) => f.path.startsWith(`${stack.stackName}/`)),
       messages: artifact.messages.map((m) => ({ level: m.level, path: m.id, text: String(m.entry.data) })),
       templateFile,
@@ -38,6 +47,6 @@ export function synthesizeVariant(variant: VariantName, dir: string): void {
   });
   fs.rmSync(path.join(dir, 'cdk.out'), { recursive: true, force: true });
   const missingContext = (assembly.manifest.missing ?? []).map((m) => m.key);
-  const stageInfo: SynthesizedStage = { variant, stage: stage.config.name, stacks, missingContext };
+  const stageInfo: SynthesizedStage = { variant, stage: stage.stageName, exitCode, appOutput, stacks, missingContext };
   fs.writeFileSync(path.join(dir, 'stage.json'), JSON.stringify(stageInfo));
 }

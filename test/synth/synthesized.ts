@@ -9,9 +9,16 @@ export interface SynthesizedStack {
   /** `aws://account/region`, with `unknown-account` / `unknown-region` when agnostic. */
   readonly environment: string;
   readonly terminationProtection: boolean;
-  /** Unacknowledged findings of the five packs, run on the construct tree as the app runs them. */
+  /**
+   * Unacknowledged findings of the five packs, run on the construct tree as
+   * the app runs them. The app fails on any: listed only when it failed.
+   */
   readonly findings: Finding[];
-  /** Unacknowledged findings of the five packs in the template re-read from its JSON, at `<stack name>/<logical id>`. */
+  /**
+   * Unacknowledged findings of the five packs in the template re-read from
+   * its JSON, at `<stack name>/<logical id>`. The app fails on any: listed
+   * only when it failed.
+   */
   readonly templateFindings: Finding[];
   /** Warnings and errors CDK attached to constructs of this stack (`Annotations`). */
   readonly messages: { level: string; path: string; text: string }[];
@@ -24,6 +31,10 @@ export interface SynthesizedStage {
   readonly variant: string;
   /** The stage name (`Sandbox`). */
   readonly stage: string;
+  /** The app's exit code (synthesizeApp, as bin/app.ts runs it): 0 when it found nothing to fail on. */
+  readonly exitCode: number;
+  /** What the app printed: the stage's notices, or why it failed. */
+  readonly appOutput: string;
   readonly stacks: SynthesizedStack[];
   /** Context lookups the synthesis asked for (each needs AWS credentials at `cdk synth`). */
   readonly missingContext: string[];
