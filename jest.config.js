@@ -11,11 +11,13 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Jest's default is one worker fewer than the cores: a single worker on a 2-core machine.
   maxWorkers: '100%',
-  // Picks the stage cache; each stage variant is synthesized once per run, on first use.
+  // Picks the stage cache (each stage variant is synthesized once per run, on
+  // first use) and gives the run its own temporary directory, which the
+  // teardown removes with everything the tests and CDK wrote there.
   globalSetup: '<rootDir>/test/setup/global-setup.js',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.js',
   // Without timings (a fresh clone), test files that start a child process go first.
   testSequencer: '<rootDir>/test/setup/sequencer.js',
   setupFiles: ['<rootDir>/test/setup/typescript.js'],
-  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   snapshotFormat: { printBasicPrototype: false },
 };

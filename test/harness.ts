@@ -16,24 +16,15 @@ import { VariantName } from './synth/variants';
 /** The feature flags of cdk.json, so tests synthesize what the app synthesizes. */
 export { CDK_CONTEXT };
 
-const outdirs: string[] = [];
-
-/** A temporary directory for a cloud assembly, removed when the test file ends. */
+/** A temporary directory for a cloud assembly, inside the run's own, which test/setup/global-teardown.js removes. */
 export function tempOutdir(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-'));
-  outdirs.push(outdir);
-  return outdir;
-}
-
-/** Removes the assemblies this test file synthesized (test/setup.ts runs it after each file). */
-export function removeTestOutdirs(): void {
-  for (const dir of outdirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-test-'));
 }
 
 /**
  * An App with the project's feature flags, in a temporary directory. The
- * built-in schema validation and Lambda bundling are left to `cdk synth`
- * (see templateApp): templates do not depend on either.
+ * built-in schema validation, Lambda bundling and asset staging are left to
+ * `cdk synth` (see templateApp): templates do not depend on them.
  */
 export function testApp(context: Record<string, unknown> = {}): App {
   return templateApp(tempOutdir(), context);

@@ -19,12 +19,14 @@ export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(p
 
 /**
  * An App that synthesizes templates as `cdk synth` does here (cdk.json's
- * context), but without Lambda bundling or the built-in schema validation
- * (about 3 s a process), which templates do not depend on. `context` is
- * added over cdk.json's.
+ * context), but without Lambda bundling, the built-in schema validation
+ * (about 3 s a process) or asset staging (copying every asset, the 21 MB
+ * AWS CLI layer of a BucketDeployment included, into the outdir), which
+ * templates do not depend on. `context` is added over cdk.json's.
  */
 export function templateApp(outdir: string, context: Record<string, unknown> = {}): App {
-  return new App({ outdir, context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
+  const withoutArtifacts = { 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true };
+  return new App({ outdir, context: { ...CDK_CONTEXT, ...withoutArtifacts, ...context }, builtinCloudFormationValidation: false });
 }
 
 /** Synthesizes the stages as `cdk synth` would, bundling and schema validation left out (see templateApp). */

@@ -2,9 +2,12 @@
 // variants are built from, so a run whose sources have not changed reuses the
 // last synthesis. The variants are synthesized on first use, inside the test
 // workers (test/synth/stage-cache.ts); tests read them through test/harness.ts.
+// Gives the run a temporary directory of its own (TMPDIR, which the workers
+// and their child processes inherit), removed by global-teardown.js.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -23,14 +26,28 @@ function sourceKey() {
   return hash.digest('hex').slice(0, 16);
 }
 
+const RUN_TMP_PREFIX = 'aws-reference-architectures-test-';
+const HOUR = 3600_000;
+
+/** A fresh temporary directory for this run; those of runs killed over an hour ago are removed. */
+function runTmpdir() {
+  const base = os.tmpdir();
+  for (const name of fs.readdirSync(base).filter((n) => n.startsWith(RUN_TMP_PREFIX))) {
+    const stale = path.join(base, name);
+    if (Date.now() - fs.statSync(stale).mtimeMs > HOUR) fs.rmSync(stale, { recursive: true, force: true });
+  }
+  return fs.mkdtempSync(path.join(base, RUN_TMP_PREFIX));
+}
+
 module.exports = async function globalSetup() {
+  process.env.TMPDIR = runTmpdir();
   const dir = path.join(CACHE, `stages-${sourceKey()}`);
   process.env.STAGE_CACHE_DIR = dir;
   fs.mkdirSync(dir, { recursive: true });
   fs.utimesSync(dir, new Date(), new Date());
   // Keep the newest few caches (other branches, worktrees), drop the rest,
   // but never one used within the hour: another run may be reading it.
-  const hourAgo = Date.now() - 3600_000;
+  const hourAgo = Date.now() - HOUR;
   const old = fs.readdirSync(CACHE).map((name) => path.join(CACHE, name)).filter((p) => p !== dir)
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs).slice(3)
     .filter((p) => fs.statSync(p).mtimeMs < hourAgo);

@@ -1,3 +1,0 @@
-import { removeTestOutdirs } from './harness';
-
-afterAll(removeTestOutdirs);
