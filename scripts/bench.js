@@ -17,7 +17,9 @@ const root = path.join(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 2;
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
+const tmp = () => fs.mkdtempSync(path.join(scratch, 'run-'));
 const stageCache = path.join(root, 'node_modules', '.cache', 'aws-reference-architectures');
 const jestCache = tmp();
 
