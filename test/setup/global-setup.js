@@ -3,7 +3,9 @@
 // last synthesis. The variants are synthesized on first use, inside the test
 // workers (test/synth/stage-cache.ts); tests read them through test/harness.ts.
 // Gives the run a temporary directory of its own (TMPDIR, which the workers
-// and their child processes inherit), removed by global-teardown.js.
+// and their child processes inherit), removed by global-teardown.js. Clears
+// the CDK context a shell may export, which every App would merge into what
+// the tests give it: the suite synthesizes the same templates in any shell.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -31,7 +33,9 @@ const HOUR = 3600_000;
 
 /** A fresh temporary directory for this run; those of runs killed over an hour ago are removed. */
 function runTmpdir() {
-  const base = os.tmpdir();
+  // In watch mode the setup runs again after the teardown: start from the shell's directory.
+  process.env.TEST_PARENT_TMPDIR = process.env.TEST_PARENT_TMPDIR ?? os.tmpdir();
+  const base = process.env.TEST_PARENT_TMPDIR;
   for (const name of fs.readdirSync(base).filter((n) => n.startsWith(RUN_TMP_PREFIX))) {
     const stale = path.join(base, name);
     if (Date.now() - fs.statSync(stale).mtimeMs > HOUR) fs.rmSync(stale, { recursive: true, force: true });
@@ -39,12 +43,23 @@ function runTmpdir() {
   return fs.mkdtempSync(path.join(base, RUN_TMP_PREFIX));
 }
 
+/** Scratch directories of syntheses that a killed run left in the cache (a live one takes seconds). */
+function removeAbandonedBuilds(dir) {
+  for (const name of fs.readdirSync(dir).filter((n) => n.includes('.building-'))) {
+    const abandoned = path.join(dir, name);
+    if (Date.now() - fs.statSync(abandoned).mtimeMs > 10 * 60_000) fs.rmSync(abandoned, { recursive: true, force: true });
+  }
+}
+
 module.exports = async function globalSetup() {
   process.env.TMPDIR = runTmpdir();
+  delete process.env.CDK_CONTEXT_JSON;
+  delete process.env.CDK_CONTEXT_OVERFLOW_LOCATION;
   const dir = path.join(CACHE, `stages-${sourceKey()}`);
   process.env.STAGE_CACHE_DIR = dir;
   fs.mkdirSync(dir, { recursive: true });
   fs.utimesSync(dir, new Date(), new Date());
+  removeAbandonedBuilds(dir);
   // Keep the newest few caches (other branches, worktrees), drop the rest,
   // but never one used within the hour: another run may be reading it.
   const hourAgo = Date.now() - HOUR;

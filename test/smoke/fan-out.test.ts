@@ -71,7 +71,7 @@ describe('fan-out smoke check', () => {
     sandboxTopology();
     sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
     const logs = logsApi([processedLine('sns-OrderPlaced'), processedLine('sns-OrderShipped')]);
-    await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 40 }), outputs);
+    await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 100 }), outputs);
     expect(logs.searches.map((q) => q.body.filterPattern)).toEqual(['"processed" "sns-OrderPlaced"', '"processed" "sns-OrderShipped"']);
     for (const q of logs.searches) {
       expect(q.url).toBe('https://logs.us-east-1.amazonaws.com/');
@@ -87,7 +87,7 @@ describe('fan-out smoke check', () => {
     sqs.on(DeleteMessageCommand).resolves({});
     // One message processed; the other only failed (a failure line has no SNS id, and is not "processed").
     const logs = logsApi([processedLine('sns-OrderPlaced'), JSON.stringify({ event: 'failed', subscriber: 'billing', messageId: 'q2', error: 'boom' })]);
-    const outcome = await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 60 }), outputs);
+    const outcome = await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 150 }), outputs);
     expect(outcome).toEqual({ status: 'fail', detail: 'billing: its consumer logged processing [OrderPlaced], expected [OrderPlaced, OrderShipped] (billing-logs); shipping: got [OrderPlaced], expected [OrderPlaced]; audit: got [OrderPlaced, OrderShipped], expected [OrderPlaced, OrderShipped]' });
   });
 
@@ -95,7 +95,7 @@ describe('fan-out smoke check', () => {
     sandboxTopology();
     lambda.on(ListEventSourceMappingsCommand, { EventSourceArn: queueArn('shipping') }).resolves({ EventSourceMappings: [{ State: 'Enabled', FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ship' }] });
     sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
-    const outcome = await fanOutDelivers.run(testContext({ http: logsApi([]).http, waitMs: 40 }), outputs);
+    const outcome = await fanOutDelivers.run(testContext({ http: logsApi([]).http, waitMs: 100 }), outputs);
     expect(outcome.detail).toContain('shipping: skipped, a Lambda function consumes it with raw delivery, which drops the SNS message id its log would show');
   });
 
@@ -112,7 +112,7 @@ describe('fan-out smoke check', () => {
   test('fails when a queue gets nothing before the wait runs out', async () => {
     sandboxTopology();
     sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
-    const outcome = await fanOutDelivers.run(testContext({ waitMs: 60, http: billingProcessedAll() }), outputs);
+    const outcome = await fanOutDelivers.run(testContext({ waitMs: 150, http: billingProcessedAll() }), outputs);
     expect(outcome.status).toBe('fail');
     expect(outcome.detail).toContain('audit: got [], expected [OrderPlaced, OrderShipped]');
   });
@@ -120,7 +120,7 @@ describe('fan-out smoke check', () => {
   test('a FIFO topic gets a group and deduplication id', async () => {
     sandboxTopology();
     sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
-    await fanOutDelivers.run(testContext({ waitMs: 40, http: billingProcessedAll() }), { ...outputs, TopicArn: `${TOPIC}.fifo` });
+    await fanOutDelivers.run(testContext({ waitMs: 100, http: billingProcessedAll() }), { ...outputs, TopicArn: `${TOPIC}.fifo` });
     expect(sns.commandCalls(PublishCommand)[0].args[0].input).toMatchObject({ MessageGroupId: 'smoke', MessageDeduplicationId: 'run-1-OrderPlaced' });
   });
 });

@@ -22,8 +22,9 @@ test.each(VARIANT_NAMES)('%s synthesizes without AWS credentials: no context loo
   expect(synthesizedStage(variant).missingContext).toEqual([]);
 });
 
-test.each(VARIANT_NAMES)('%s: the app passes, printing nothing but the stage\'s notices', (variant) => {
-  const { exitCode, appOutput } = synthesizedStage(variant);
+test.each(VARIANT_NAMES)('%s: the app runs the five packs in synthesis and passes, printing nothing but the stage\'s notices', (variant) => {
+  const { exitCode, appOutput, validationPlugins } = synthesizedStage(variant);
+  expect(validationPlugins).toEqual(['AwsSolutions', 'Serverless', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']);
   expect(appOutput.split('\n').filter((line) => line && !line.startsWith('warning: '))).toEqual([]);
   expect(exitCode).toBe(0);
 });

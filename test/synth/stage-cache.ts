@@ -4,13 +4,17 @@
 // others read it. A worker that must wait for a variant another one is
 // building synthesizes a missing one meanwhile, so no core idles on a lock.
 // test/setup/global-setup.js picks the directory, keyed by the sources.
+// A variant the app fails on is kept for this run only, never in the cache:
+// a one-off error must not fail every later run.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { synthesizeVariant } from './synthesize';
+import { SynthesizedStage } from './synthesized';
 import { VARIANT_NAMES, VariantName } from './variants';
 
-/** A lock older than this belongs to a run that was killed mid-synthesis. */
-const STALE_LOCK_MS = 120_000;
+/** A lock whose owner is alive is stale only after this long (its owner hangs). */
+const HUNG_LOCK_MS = 600_000;
 const POLL_MS = 20;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -20,50 +24,89 @@ function cacheRoot(): string {
   return dir;
 }
 
-const finishedDir = (variant: VariantName) => path.join(cacheRoot(), variant.replace(/\s+/g, '-'));
-const lockDir = (variant: VariantName) => `${finishedDir(variant)}.lock`;
-const isFinished = (variant: VariantName) => fs.existsSync(finishedDir(variant));
+const dirName = (variant: VariantName) => variant.replace(/\s+/g, '-');
+const cachedDir = (variant: VariantName) => path.join(cacheRoot(), dirName(variant));
+const failedDir = (variant: VariantName) => path.join(os.tmpdir(), 'failed-stage-variants', dirName(variant));
+const lockDir = (variant: VariantName) => `${cachedDir(variant)}.lock`;
+const finishedDir = (variant: VariantName) => [cachedDir(variant), failedDir(variant)].find((d) => fs.existsSync(d));
 
-/** Takes the variant's lock (an atomic mkdir), breaking one left by a killed run. */
-function tryLock(variant: VariantName): boolean {
+/** Whether the process that took a lock is gone (a run killed mid-synthesis), or has held it far too long. */
+function isStale(lock: string): boolean {
+  const age = Date.now() - fs.statSync(lock).mtimeMs;
+  const pidFile = path.join(lock, 'pid');
+  // No pid after seconds: its owner was killed between the mkdir and the write.
+  if (!fs.existsSync(pidFile)) return age > 5_000;
+  const owner = Number(fs.readFileSync(pidFile, 'utf8'));
   try {
-    fs.mkdirSync(lockDir(variant));
+    process.kill(owner, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return true;
+  }
+  return age > HUNG_LOCK_MS;
+}
+
+/** Takes the variant's lock (an atomic mkdir, then the owner's pid), breaking one left by a killed run. */
+function tryLock(variant: VariantName): boolean {
+  const lock = lockDir(variant);
+  try {
+    fs.mkdirSync(lock);
+    fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    const age = Date.now() - (fs.statSync(lockDir(variant), { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    if (age > STALE_LOCK_MS) fs.rmSync(lockDir(variant), { recursive: true, force: true });
+    try {
+      if (isStale(lock)) fs.rmSync(lock, { recursive: true, force: true });
+    } catch {
+      // Taken a moment ago (no pid written yet) or just released: look again.
+    }
     return false;
   }
 }
 
-/** Synthesizes a variant this worker has locked into a scratch directory, then publishes it with one rename. */
+/**
+ * Synthesizes a variant this worker has locked into a scratch directory, then
+ * publishes it with one rename: into the cache when the app passed, else into
+ * the run's own temporary directory.
+ */
 function build(variant: VariantName): void {
-  if (isFinished(variant)) { // finished by another worker between the look and the lock
-    fs.rmSync(lockDir(variant), { recursive: true, force: true });
-    return;
-  }
-  const scratch = fs.mkdtempSync(`${finishedDir(variant)}.building-`);
   try {
-    synthesizeVariant(variant, scratch);
-    fs.renameSync(scratch, finishedDir(variant));
+    if (finishedDir(variant)) return; // finished by another worker between the look and the lock
+    const scratch = fs.mkdtempSync(`${cachedDir(variant)}.building-`);
+    try {
+      synthesizeVariant(variant, scratch);
+      const { exitCode } = JSON.parse(fs.readFileSync(path.join(scratch, 'stage.json'), 'utf8')) as SynthesizedStage;
+      const target = exitCode === 0 ? cachedDir(variant) : failedDir(variant);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      publish(scratch, target, variant);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
     fs.rmSync(lockDir(variant), { recursive: true, force: true });
+  }
+}
+
+/** Moves a finished synthesis into place, unless a worker that broke the same stale lock got there first. */
+function publish(scratch: string, target: string, variant: VariantName): void {
+  try {
+    fs.renameSync(scratch, target);
+  } catch (e) {
+    if (!finishedDir(variant)) throw e;
   }
 }
 
 /** The directory holding `variant`'s synthesis, synthesizing it first if no worker has. */
 export function variantDir(variant: VariantName): string {
-  while (!isFinished(variant)) {
+  for (;;) {
+    const finished = finishedDir(variant);
+    if (finished) return finished;
     if (tryLock(variant)) {
       build(variant);
       continue;
     }
     // Another worker holds it: build a variant nobody has started, or wait a moment.
-    const other = VARIANT_NAMES.find((v) => v !== variant && !isFinished(v) && !fs.existsSync(lockDir(v)) && tryLock(v));
+    const other = VARIANT_NAMES.find((v) => v !== variant && !finishedDir(v) && !fs.existsSync(lockDir(v)) && tryLock(v));
     if (other) build(other);
     else Atomics.wait(sleeper, 0, 0, POLL_MS);
   }
-  return finishedDir(variant);
 }

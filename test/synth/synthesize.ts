@@ -6,13 +6,22 @@
 // variant and run.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack, Stage } from 'aws-cdk-lib';
+import { IPolicyValidationPlugin, Stack, Stage } from 'aws-cdk-lib';
 import { templateApp } from '../../lib/docs/generate';
 import { packFindings } from '../../lib/shared/compliance';
 import { templateFindings } from '../../lib/shared/template-findings';
 import { synthesizeApp } from '../../lib/stages/app-synthesis';
 import { SynthesizedStack, SynthesizedStage } from './synthesized';
 import { STAGE_VARIANTS, VariantName } from './variants';
+
+/**
+ * The validation plugins registered on a stage. aws-cdk-lib offers no public
+ * getter but a deprecated one that prints a warning; its internal accessor
+ * failing after an upgrade fails the tests that read it, loudly.
+ */
+function validationPluginsOf(stage: Stage): IPolicyValidationPlugin[] {
+  return (stage as unknown as { readonly _validationPlugins: IPolicyValidationPlugin[] })._validationPlugins;
+}
 
 /** Writes `variant`'s templates and `stage.json` into `dir`, which must exist. */
 export function synthesizeVariant(variant: VariantName, dir: string): void {
@@ -47,6 +56,11 @@ export function synthesizeVariant(variant: VariantName, dir: string): void {
   });
   fs.rmSync(path.join(dir, 'cdk.out'), { recursive: true, force: true });
   const missingContext = (assembly.manifest.missing ?? []).map((m) => m.key);
-  const stageInfo: SynthesizedStage = { variant, stage: stage.stageName, exitCode, appOutput, stacks, missingContext };
+  const stageInfo: SynthesizedStage = {
+    variant, stage: stage.stageName, exitCode, appOutput, stacks, missingContext,
+    validationPlugins: validationPluginsOf(app).map((p) => p.name),
+    manifestStacks: Object.values(assembly.manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack')
+      .map((a) => (a.properties as { stackName?: string } | undefined)?.stackName ?? '?'),
+  };
   fs.writeFileSync(path.join(dir, 'stage.json'), JSON.stringify(stageInfo));
 }

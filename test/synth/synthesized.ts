@@ -35,6 +35,10 @@ export interface SynthesizedStage {
   readonly exitCode: number;
   /** What the app printed: the stage's notices, or why it failed. */
   readonly appOutput: string;
+  /** The validation plugins the app ran in synthesis (the packs that fail it on a finding in the app). */
+  readonly validationPlugins: string[];
+  /** The stack names the cloud assembly's manifest lists, in its order. */
+  readonly manifestStacks: string[];
   readonly stacks: SynthesizedStack[];
   /** Context lookups the synthesis asked for (each needs AWS credentials at `cdk synth`). */
   readonly missingContext: string[];
