@@ -5,6 +5,7 @@ import { parseArgs } from 'util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { awsClients } from './clients';
+import { SYSTEM_CLOCK } from './clock';
 import { httpClient } from './http';
 import { enabledRegions, stackLocator } from './locate';
 import { architecturesOf, loadChecks } from './registry';
@@ -134,6 +135,7 @@ export async function awsContext(options: SmokeOptions): Promise<SmokeContext> {
     region,
     runId: randomUUID(),
     waitMs: 30_000,
+    clock: SYSTEM_CLOCK,
     http: httpClient(REQUEST_TIMEOUT_MS),
     s3ObjectUrl: (bucket, key) => `https://${bucket}.s3.${region}.amazonaws.com/${key}`,
     signer: (service) => sigV4Signer(credentials, region, service),

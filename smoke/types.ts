@@ -4,6 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { Clock } from './clock';
 import { HttpClient } from './http';
 import { RequestSigner } from './signer';
 
@@ -39,6 +40,8 @@ export interface SmokeContext {
   readonly s3ObjectUrl: (bucket: string, key: string) => string;
   /** How long to wait for an asynchronous effect (a message arriving), in ms. */
   readonly waitMs: number;
+  /** The clock those waits are measured and slept on (SYSTEM_CLOCK against AWS). */
+  readonly clock: Clock;
   /** A SigV4 signer for an AWS service (`execute-api`, `apigateway`) with the caller's credentials. */
   readonly signer: (service: string) => RequestSigner;
   /**

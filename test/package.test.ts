@@ -28,8 +28,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(siteDir, 'index.html'), MY_SITE);
   fs.copyFileSync(path.join(__dirname, 'package', 'user-app.js'), path.join(appDir, 'app.js'));
   outdir = path.join(appDir, 'cdk.out');
-  // A larger young generation: the synthesis allocates much and lives briefly.
-  const child = spawnSync(process.execPath, ['--max-semi-space-size=64', 'app.js', outdir, siteDir], {
+  const child = spawnSync(process.execPath, ['app.js', outdir, siteDir], {
     cwd: appDir,
     encoding: 'utf8',
     // Only what a shell gives: no NODE_PATH that could reach this repository, no CDK_* of the test run.

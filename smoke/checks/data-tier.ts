@@ -6,7 +6,6 @@ import { fail, Outcome, pass, skip, SmokeCheck, SmokeContext } from '../types';
 export type EndpointOf = (ctx: SmokeContext, service: string) => string;
 
 const awsEndpoint: EndpointOf = (ctx, service) => `https://${service}.${ctx.region}.amazonaws.com`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A signed JSON call to an AWS API; returns the parsed answer or throws with its error type. */
 async function callAws(ctx: SmokeContext, endpointOf: EndpointOf, service: string, request: { path?: string; target?: string; body: unknown }): Promise<any> {
@@ -34,7 +33,7 @@ export function databaseAnswersAt(endpointOf: EndpointOf): SmokeCheck {
     name: 'the database answers select 1 through the Data API (resuming it if paused)',
     async run(ctx, outputs) {
       const body = { resourceArn: outputs.ClusterArn, secretArn: outputs.DatabaseSecretArn, database: outputs.DatabaseName, sql: 'select 1 as ok' };
-      const deadline = Date.now() + ctx.waitMs * 3;
+      const deadline = ctx.clock.now() + ctx.waitMs * 3;
       let resumed = false;
       for (;;) {
         try {
@@ -43,9 +42,9 @@ export function databaseAnswersAt(endpointOf: EndpointOf): SmokeCheck {
           if (value !== 1) return fail(`select 1 returned ${JSON.stringify(answer.records)}`);
           return pass(`select 1 returned 1${resumed ? ' after the cluster resumed from its pause' : ''}`);
         } catch (error) {
-          if ((error as { type?: string }).type !== 'DatabaseResumingException' || Date.now() > deadline) throw error;
+          if ((error as { type?: string }).type !== 'DatabaseResumingException' || ctx.clock.now() > deadline) throw error;
           resumed = true;
-          await sleep(Math.min(5_000, ctx.waitMs / 4));
+          await ctx.clock.sleep(Math.min(5_000, ctx.waitMs / 4));
         }
       }
     },
@@ -111,9 +110,9 @@ export function cacheRequiresAuthAt(endpointOf: EndpointOf): SmokeCheck {
 }
 
 async function commandOutput(ctx: SmokeContext, endpointOf: EndpointOf, commandId: string, instanceId: string): Promise<string | undefined> {
-  const deadline = Date.now() + ctx.waitMs;
-  while (Date.now() <= deadline) {
-    await sleep(Math.min(2_000, ctx.waitMs / 10));
+  const deadline = ctx.clock.now() + ctx.waitMs;
+  while (ctx.clock.now() <= deadline) {
+    await ctx.clock.sleep(Math.min(2_000, ctx.waitMs / 10));
     try {
       const invocation = await callAws(ctx, endpointOf, 'ssm', { target: 'AmazonSSM.GetCommandInvocation', body: { CommandId: commandId, InstanceId: instanceId } });
       if (['Success', 'Failed', 'TimedOut', 'Cancelled'].includes(invocation.Status)) return `${invocation.StandardOutputContent ?? ''}`;

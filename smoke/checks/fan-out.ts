@@ -36,7 +36,7 @@ export const fanOutDelivers: SmokeCheck = {
   architecture: 'FanOut',
   name: 'a published message reaches exactly the queues whose filter matches',
   async run(ctx, outputs) {
-    const start = Date.now();
+    const start = ctx.clock.now();
     const subscribers = await subscribersOf(ctx, outputs);
     const observed: Subscriber[] = [];
     const consumed: { subscriber: Subscriber; functionArn: string }[] = [];
@@ -131,13 +131,13 @@ const MAX_PAGES = 10;
  */
 async function loggedAsProcessed(ctx: SmokeContext, logGroup: string, ids: string[], since: number): Promise<string[]> {
   const found = new Set<string>();
-  const deadline = Date.now() + ctx.waitMs;
+  const deadline = ctx.clock.now() + ctx.waitMs;
   do {
     for (const id of ids.filter((i) => !found.has(i))) {
       if (await logContains(ctx, logGroup, [`"processed"`, `"${id}"`], since)) found.add(id);
     }
-    if (found.size < ids.length) await sleep(Math.min(2_000, Math.max(0, deadline - Date.now())));
-  } while (found.size < ids.length && Date.now() < deadline);
+    if (found.size < ids.length) await ctx.clock.sleep(Math.min(2_000, Math.max(0, deadline - ctx.clock.now())));
+  } while (found.size < ids.length && ctx.clock.now() < deadline);
   return [...found];
 }
 
@@ -158,8 +158,6 @@ async function logContains(ctx: SmokeContext, logGroup: string, terms: string[],
   return false;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Receives this run's messages from a queue until the expected number arrived
  * (then one short extra look, for any that should not have), deleting each
@@ -167,10 +165,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function collect(ctx: SmokeContext, queueUrl: string, expected: number): Promise<string[]> {
   const received: string[] = [];
-  const deadline = Date.now() + ctx.waitMs;
+  const deadline = ctx.clock.now() + ctx.waitMs;
   let extraLook = false;
-  while (Date.now() < deadline) {
-    const wait = received.length >= expected ? 1 : Math.max(1, Math.min(5, Math.floor((deadline - Date.now()) / 1000)));
+  while (ctx.clock.now() < deadline) {
+    const wait = received.length >= expected ? 1 : Math.max(1, Math.min(5, Math.floor((deadline - ctx.clock.now()) / 1000)));
     const { Messages = [] } = await ctx.clients.sqs.send(new ReceiveMessageCommand({
       QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, MessageAttributeNames: ['All'],
     }));

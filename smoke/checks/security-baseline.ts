@@ -119,9 +119,9 @@ async function setAlarmState(ctx: SmokeContext, alarmName: string, reason: strin
 
 /** Waits for this run's notification of `alarmName`, confirming the subscription if SNS asks to. */
 async function awaitNotification(ctx: SmokeContext, queueUrl: string, alarmName: string): Promise<boolean> {
-  const deadline = Date.now() + ctx.waitMs;
-  while (Date.now() < deadline) {
-    const wait = Math.max(1, Math.min(5, Math.floor((deadline - Date.now()) / 1000)));
+  const deadline = ctx.clock.now() + ctx.waitMs;
+  while (ctx.clock.now() < deadline) {
+    const wait = Math.max(1, Math.min(5, Math.floor((deadline - ctx.clock.now()) / 1000)));
     const { Messages = [] } = await ctx.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait }));
     for (const m of Messages) {
       const envelope = JSON.parse(m.Body ?? '{}');

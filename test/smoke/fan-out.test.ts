@@ -87,7 +87,7 @@ describe('fan-out smoke check', () => {
     sqs.on(DeleteMessageCommand).resolves({});
     // One message processed; the other only failed (a failure line has no SNS id, and is not "processed").
     const logs = logsApi([processedLine('sns-OrderPlaced'), JSON.stringify({ event: 'failed', subscriber: 'billing', messageId: 'q2', error: 'boom' })]);
-    const outcome = await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 150 }), outputs);
+    const outcome = await fanOutDelivers.run(testContext({ http: logs.http, waitMs: 300 }), outputs);
     expect(outcome).toEqual({ status: 'fail', detail: 'billing: its consumer logged processing [OrderPlaced], expected [OrderPlaced, OrderShipped] (billing-logs); shipping: got [OrderPlaced], expected [OrderPlaced]; audit: got [OrderPlaced, OrderShipped], expected [OrderPlaced, OrderShipped]' });
   });
 
@@ -112,7 +112,7 @@ describe('fan-out smoke check', () => {
   test('fails when a queue gets nothing before the wait runs out', async () => {
     sandboxTopology();
     sqs.on(ReceiveMessageCommand).callsFake(noMessageYet);
-    const outcome = await fanOutDelivers.run(testContext({ waitMs: 150, http: billingProcessedAll() }), outputs);
+    const outcome = await fanOutDelivers.run(testContext({ waitMs: 300, http: billingProcessedAll() }), outputs);
     expect(outcome.status).toBe('fail');
     expect(outcome.detail).toContain('audit: got [], expected [OrderPlaced, OrderShipped]');
   });

@@ -1,6 +1,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { awsClients } from '../../smoke/clients';
+import { Clock } from '../../smoke/clock';
 import { httpClient } from '../../smoke/http';
 import { SmokeContext } from '../../smoke/types';
 
@@ -15,7 +16,26 @@ export async function localServer(handler: http.RequestListener): Promise<{ url:
   };
 }
 
-/** A smoke context with real client objects (their sends are mocked by aws-sdk-client-mock) and a fast clock. */
+/**
+ * A clock that never waits: sleeping moves it forward at once (after letting
+ * other callbacks run), and so does `advance`, for what an AWS call takes.
+ */
+export function simulatedClock(): Clock & { advance(ms: number): void } {
+  let now = Date.UTC(2026, 0, 1);
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    advance: (ms) => { now += ms; },
+  };
+}
+
+/** The simulated clock of testContext(), which noMessageYet() moves. */
+export const testClock = simulatedClock();
+
+/** A smoke context with real client objects (their sends are mocked by aws-sdk-client-mock) and the simulated test clock. */
 export function testContext(overrides: Partial<SmokeContext> = {}): SmokeContext {
   const config = { region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } };
   return {
@@ -23,6 +43,7 @@ export function testContext(overrides: Partial<SmokeContext> = {}): SmokeContext
     region: 'us-east-1',
     runId: 'run-1',
     waitMs: 2_000,
+    clock: testClock,
     http: httpClient(2_000),
     s3ObjectUrl: (bucket, key) => `http://127.0.0.1:9/${bucket}/${key}`,
     signer: (service) => async (_url, init) => ({ ...init, headers: { ...init.headers, authorization: `AWS4-HMAC-SHA256 test-${service}` } }),
@@ -32,10 +53,11 @@ export function testContext(overrides: Partial<SmokeContext> = {}): SmokeContext
 }
 
 /**
- * SQS's answer to a receive when no message has arrived: empty, after a few
- * milliseconds, as a long poll returns empty only after waiting. An instant
- * empty answer would make a receive loop spin until its deadline.
+ * SQS's answer to a receive when no message has arrived: empty once the long
+ * poll's wait has passed on the test clock, as SQS answers. An empty answer
+ * that took no time would make a receive loop spin until its deadline.
  */
-export function noMessageYet(): Promise<Record<string, never>> {
-  return new Promise((resolve) => setTimeout(() => resolve({}), 5));
+export async function noMessageYet(input: { WaitTimeSeconds?: number }): Promise<Record<string, never>> {
+  await testClock.sleep((input.WaitTimeSeconds ?? 0) * 1000);
+  return {};
 }
