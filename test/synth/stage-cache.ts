@@ -31,7 +31,7 @@ const lockDir = (variant: VariantName) => `${cachedDir(variant)}.lock`;
 const finishedDir = (variant: VariantName) => [cachedDir(variant), failedDir(variant)].find((d) => fs.existsSync(d));
 
 /** Whether the process that took a lock is gone (a run killed mid-synthesis), or has held it far too long. */
-function isStale(lock: string): boolean {
+export function isStale(lock: string): boolean {
   const age = Date.now() - fs.statSync(lock).mtimeMs;
   const pidFile = path.join(lock, 'pid');
   // No pid after seconds: its owner was killed between the mkdir and the write.
@@ -46,7 +46,7 @@ function isStale(lock: string): boolean {
 }
 
 /** Takes the variant's lock (an atomic mkdir, then the owner's pid), breaking one left by a killed run. */
-function tryLock(variant: VariantName): boolean {
+function tryLock(variant: VariantName, breakStale = true): boolean {
   const lock = lockDir(variant);
   try {
     fs.mkdirSync(lock);
@@ -54,12 +54,18 @@ function tryLock(variant: VariantName): boolean {
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    try {
-      if (isStale(lock)) fs.rmSync(lock, { recursive: true, force: true });
-    } catch {
-      // Taken a moment ago (no pid written yet) or just released: look again.
-    }
-    return false;
+    if (!breakStale || !staleOrGone(lock)) return false;
+    fs.rmSync(lock, { recursive: true, force: true });
+    return tryLock(variant, false);
+  }
+}
+
+/** isStale, for a lock that may be released while it is looked at. */
+function staleOrGone(lock: string): boolean {
+  try {
+    return isStale(lock);
+  } catch {
+    return false; // released a moment ago: the next look finds the variant or a free lock
   }
 }
 
@@ -68,12 +74,12 @@ function tryLock(variant: VariantName): boolean {
  * publishes it with one rename: into the cache when the app passed, else into
  * the run's own temporary directory.
  */
-function build(variant: VariantName): void {
+function build(variant: VariantName, synthesize: Synthesize): void {
   try {
     if (finishedDir(variant)) return; // finished by another worker between the look and the lock
     const scratch = fs.mkdtempSync(`${cachedDir(variant)}.building-`);
     try {
-      synthesizeVariant(variant, scratch);
+      synthesize(variant, scratch);
       const { exitCode } = JSON.parse(fs.readFileSync(path.join(scratch, 'stage.json'), 'utf8')) as SynthesizedStage;
       const target = exitCode === 0 ? cachedDir(variant) : failedDir(variant);
       fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -95,18 +101,21 @@ function publish(scratch: string, target: string, variant: VariantName): void {
   }
 }
 
+/** Writes a variant's synthesis (`stage.json` and templates) into a directory. */
+export type Synthesize = (variant: VariantName, dir: string) => void;
+
 /** The directory holding `variant`'s synthesis, synthesizing it first if no worker has. */
-export function variantDir(variant: VariantName): string {
+export function variantDir(variant: VariantName, synthesize: Synthesize = synthesizeVariant): string {
   for (;;) {
     const finished = finishedDir(variant);
     if (finished) return finished;
     if (tryLock(variant)) {
-      build(variant);
+      build(variant, synthesize);
       continue;
     }
     // Another worker holds it: build a variant nobody has started, or wait a moment.
     const other = VARIANT_NAMES.find((v) => v !== variant && !finishedDir(v) && !fs.existsSync(lockDir(v)) && tryLock(v));
-    if (other) build(other);
+    if (other) build(other, synthesize);
     else Atomics.wait(sleeper, 0, 0, POLL_MS);
   }
 }
