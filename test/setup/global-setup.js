@@ -31,24 +31,21 @@ function sourceKey() {
 const RUN_TMP_PREFIX = 'aws-reference-architectures-test-';
 const HOUR = 3600_000;
 
+/** Removes the entries of `dir` that `matches` accepts and nobody has touched for `ageMs`. */
+function removeUntouched(dir, matches, ageMs) {
+  for (const name of fs.readdirSync(dir).filter(matches)) {
+    const entry = path.join(dir, name);
+    if (Date.now() - fs.statSync(entry).mtimeMs > ageMs) fs.rmSync(entry, { recursive: true, force: true });
+  }
+}
+
 /** A fresh temporary directory for this run; those of runs killed over an hour ago are removed. */
 function runTmpdir() {
   // In watch mode the setup runs again after the teardown: start from the shell's directory.
   process.env.TEST_PARENT_TMPDIR = process.env.TEST_PARENT_TMPDIR ?? os.tmpdir();
   const base = process.env.TEST_PARENT_TMPDIR;
-  for (const name of fs.readdirSync(base).filter((n) => n.startsWith(RUN_TMP_PREFIX))) {
-    const stale = path.join(base, name);
-    if (Date.now() - fs.statSync(stale).mtimeMs > HOUR) fs.rmSync(stale, { recursive: true, force: true });
-  }
+  removeUntouched(base, (name) => name.startsWith(RUN_TMP_PREFIX), HOUR);
   return fs.mkdtempSync(path.join(base, RUN_TMP_PREFIX));
-}
-
-/** Scratch directories of syntheses that a killed run left in the cache (a live one takes seconds). */
-function removeAbandonedBuilds(dir) {
-  for (const name of fs.readdirSync(dir).filter((n) => n.includes('.building-'))) {
-    const abandoned = path.join(dir, name);
-    if (Date.now() - fs.statSync(abandoned).mtimeMs > 10 * 60_000) fs.rmSync(abandoned, { recursive: true, force: true });
-  }
 }
 
 module.exports = async function globalSetup() {
@@ -59,7 +56,8 @@ module.exports = async function globalSetup() {
   process.env.STAGE_CACHE_DIR = dir;
   fs.mkdirSync(dir, { recursive: true });
   fs.utimesSync(dir, new Date(), new Date());
-  removeAbandonedBuilds(dir);
+  // Scratch directories of syntheses a killed run left behind (a live one takes seconds).
+  removeUntouched(dir, (name) => name.includes('.building-'), 10 * 60_000);
   // Keep the newest few caches (other branches, worktrees), drop the rest,
   // but never one used within the hour: another run may be reading it.
   const hourAgo = Date.now() - HOUR;
@@ -68,3 +66,5 @@ module.exports = async function globalSetup() {
     .filter((p) => fs.statSync(p).mtimeMs < hourAgo);
   for (const p of old) fs.rmSync(p, { recursive: true, force: true });
 };
+
+module.exports.RUN_TMP_PREFIX = RUN_TMP_PREFIX;

@@ -4,9 +4,10 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { RUN_TMP_PREFIX } = require('./global-setup');
 
 module.exports = async function globalTeardown() {
   const dir = process.env.TMPDIR;
-  if (dir && path.basename(dir).startsWith('aws-reference-architectures-test-')) fs.rmSync(dir, { recursive: true, force: true });
+  if (dir && path.basename(dir).startsWith(RUN_TMP_PREFIX)) fs.rmSync(dir, { recursive: true, force: true });
   process.env.TMPDIR = process.env.TEST_PARENT_TMPDIR;
 };

@@ -16,11 +16,8 @@ export async function localServer(handler: http.RequestListener): Promise<{ url:
   };
 }
 
-/**
- * A clock that never waits: sleeping moves it forward at once (after letting
- * other callbacks run), and so does `advance`, for what an AWS call takes.
- */
-export function simulatedClock(): Clock & { advance(ms: number): void } {
+/** A clock that never waits: sleeping moves it forward at once, after letting other callbacks run. */
+export function simulatedClock(): Clock {
   let now = Date.UTC(2026, 0, 1);
   return {
     now: () => now,
@@ -28,7 +25,6 @@ export function simulatedClock(): Clock & { advance(ms: number): void } {
       now += ms;
       await new Promise((resolve) => setImmediate(resolve));
     },
-    advance: (ms) => { now += ms; },
   };
 }
 

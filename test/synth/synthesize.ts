@@ -9,7 +9,7 @@ import * as path from 'path';
 import { IPolicyValidationPlugin, Stack, Stage } from 'aws-cdk-lib';
 import { templateApp } from '../../lib/docs/generate';
 import { packFindings } from '../../lib/shared/compliance';
-import { templateFindings } from '../../lib/shared/template-findings';
+import { templateFindings, templatesOf } from '../../lib/shared/template-findings';
 import { synthesizeApp } from '../../lib/stages/app-synthesis';
 import { SynthesizedStack, SynthesizedStage } from './synthesized';
 import { STAGE_VARIANTS, VariantName } from './variants';
@@ -37,7 +37,7 @@ export function synthesizeVariant(variant: VariantName, dir: string): void {
   // reads them (complianceReport): when it passed, no stack has a finding.
   // When it failed, each stack's findings are listed here for the tests to name.
   const passed = exitCode === 0;
-  const atTemplateLevel = passed ? [] : templateFindings(Object.fromEntries(stackConstructs.map((s) => [s.stackName, assembly.getStackArtifact(s.artifactId).template])));
+  const atTemplateLevel = passed ? [] : templateFindings(templatesOf(assembly));
   const stacks: SynthesizedStack[] = stackConstructs.map((stack) => {
     const artifact = assembly.getStackArtifact(stack.artifactId);
     const templateFile = `${stack.node.id}.template.json`;
