@@ -20,8 +20,8 @@ export const HANDLERS = [
   'security-baseline/account-settings/handler.ts',
 ];
 
-/** Files the constructs read at synth, relative to lib/: default site content and price data. */
-export const ASSETS = ['static-site/site', 'docs/prices'];
+/** Files the constructs read at synth, relative to lib/: default site content, price data, the pipeline's asset publisher. */
+export const ASSETS = ['static-site/site', 'docs/prices', 'delivery-pipeline/asset-publisher'];
 
 /** Repository tooling under lib/, compiled for `npm run docs` but not published. */
 export const TOOLING = ['docs/generate.ts'];

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
 import { Validator } from '../shared/validation';
+import { BUILD_IMAGE, BUILD_NODE_VERSION, CDK_CLI_VERSION, pinDeployTimeTools } from './deploy-time-tools';
 import { narrowGeneratedGrants } from './generated-grants';
 import { acknowledgeDefaultPolicy, acknowledgePipelineFindings } from './pipeline-findings';
 import { ArtifactReplicaStack, ArtifactStore } from './artifact-store';
@@ -50,7 +51,7 @@ export interface DeliveryPipelineProps {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Image of every CodeBuild project: Linux, no Docker.
-   * @default codebuild.LinuxBuildImage.STANDARD_7_0 with Node.js 20
+   * @default codebuild.LinuxBuildImage.STANDARD_8_0 with Node.js 24, the Lambda handlers' runtime
    */
   readonly buildImage?: codebuild.IBuildImage;
   /**
@@ -61,12 +62,6 @@ export interface DeliveryPipelineProps {
   readonly smokeRunnerRoleName?: string;
 }
 
-/** Node.js of the build: the package's `engines` floor. */
-const NODE_RUNTIME = '20';
-/** The CDK CLI the self-mutation step installs: the `aws-cdk` of this repository's package-lock. */
-export const CDK_CLI_VERSION = '2.1148.1';
-/** The cdk-assets the asset steps install, pinned rather than `latest`. */
-export const CDK_ASSETS_VERSION = '4.7.3';
 
 /**
  * CDK Pipelines across accounts: source from a CodeConnections connection,
@@ -114,7 +109,6 @@ export class DeliveryPipeline extends Construct {
       enableKeyRotation: true,
       selfMutation: true,
       cliVersion: CDK_CLI_VERSION,
-      cdkAssetsCliVersion: CDK_ASSETS_VERSION,
       // The bucket of the pipeline's region is its artifact bucket; one bucket of ours per other region.
       crossRegionReplicationBuckets: {
         [config.toolsRegion]: this.artifactBucket,
@@ -138,6 +132,7 @@ export class DeliveryPipeline extends Construct {
     this.production = this.addProductionWave(props, smoke.length > 0);
     // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
     this.pipeline.buildPipeline();
+    pinDeployTimeTools(this, this.pipeline);
     this.grantConnectionUse(config.connectionArn);
     narrowGeneratedGrants([this.pipeline, ...(this.smokeRunnerRole ? [this.smokeRunnerRole] : [])], config.toolsAccount,
       this.replicas.map((r) => ({ region: r.region, alias: r.store.alias! })));
@@ -204,15 +199,15 @@ export class DeliveryPipeline extends Construct {
     }));
   }
 
-  /** Small Linux builds with Node.js 20, no Docker, logging to the encrypted log group. */
+  /** Small Linux builds on the handlers' Node.js, no Docker, logging to the encrypted log group. */
   private codeBuildDefaults(buildImage?: codebuild.IBuildImage): pipelines.CodeBuildOptions {
     return {
       buildEnvironment: {
-        buildImage: buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0,
+        buildImage: buildImage ?? BUILD_IMAGE,
         computeType: codebuild.ComputeType.SMALL,
         privileged: false,
       },
-      partialBuildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', phases: { install: { 'runtime-versions': { nodejs: NODE_RUNTIME } } } }),
+      partialBuildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', phases: { install: { 'runtime-versions': { nodejs: BUILD_NODE_VERSION } } } }),
       logging: { cloudWatch: { logGroup: this.buildLogs } },
     };
   }

@@ -1,0 +1,16 @@
+import { DeliveryPipelineStack } from '../../lib/delivery-pipeline/delivery-pipeline-stack';
+import { pipelineConfig } from '../../lib/delivery-pipeline/pipeline-config';
+import { recordAcknowledgements } from '../../lib/shared/compliance';
+import { testApp } from '../harness';
+
+// The pipeline the delivery-pipeline tests read, synthesized once per worker:
+// it synthesizes three whole stages.
+export const config = pipelineConfig({
+  toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
+  regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app', alarmEmail: 'ops@example.com',
+  connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123',
+});
+const app = testApp();
+recordAcknowledgements(app);
+export const stack = new DeliveryPipelineStack(app, 'DeliveryPipeline', { config });
+export const assembly = app.synth();
