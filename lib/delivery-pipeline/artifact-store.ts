@@ -1,4 +1,4 @@
-import { PhysicalName, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, PhysicalName, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -16,12 +16,20 @@ export interface ArtifactStoreProps {
    * @default false
    */
   readonly crossRegion?: boolean;
+  /**
+   * Days an artifact is kept. A Production stage's rollback redeploys the last
+   * successful run's artifacts: keep them longer than the gap between two releases.
+   * @default Duration.days(90)
+   */
+  readonly artifactExpiration?: Duration;
 }
 
 /**
  * A pipeline artifact bucket: SSE-KMS with a rotating customer-managed key
  * (readable by other accounts' deploy roles once the pipeline grants them),
- * TLS only, versioned, no public access, access-logged.
+ * TLS only, versioned, no public access, access-logged; artifacts expire
+ * (each run writes about 27 MB per region), older versions a week after they
+ * are replaced, incomplete uploads after a day.
  */
 export class ArtifactStore extends Construct {
   /** The bucket. */
@@ -53,6 +61,12 @@ export class ArtifactStore extends Construct {
       enforceSSL: true,
       versioned: true,
       serverAccessLogsBucket: accessLogs,
+      lifecycleRules: [{
+        id: 'expire-old-artifacts',
+        expiration: props.artifactExpiration ?? Duration.days(90),
+        noncurrentVersionExpiration: Duration.days(7),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
       ...bucketRemoval(props.removalPolicy),
     });
     for (const pack of CONFIG_RULE_PACKS) {
@@ -67,6 +81,8 @@ export class ArtifactStore extends Construct {
 export interface ArtifactReplicaStackProps extends StackProps {
   /** What happens to the bucket and its key on stack deletion. */
   readonly removalPolicy: RemovalPolicy;
+  /** Days an artifact is kept. @default Duration.days(90) */
+  readonly artifactExpiration?: Duration;
 }
 
 /**
@@ -81,6 +97,6 @@ export class ArtifactReplicaStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ArtifactReplicaStackProps) {
     super(scope, id, { description: 'Artifact bucket of the delivery pipeline in a region it deploys to', ...props });
-    this.store = new ArtifactStore(this, 'Artifacts', { removalPolicy: props.removalPolicy, crossRegion: true });
+    this.store = new ArtifactStore(this, 'Artifacts', { removalPolicy: props.removalPolicy, crossRegion: true, artifactExpiration: props.artifactExpiration });
   }
 }

@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy, Stack, Stage, StageProps } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Stage, StageProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -50,6 +50,12 @@ export interface DeliveryPipelineProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * How long pipeline artifacts are kept, in every region. A Production stage's
+   * rollback redeploys the last successful run's artifacts: keep them longer than the gap between releases.
+   * @default Duration.days(90)
+   */
+  readonly artifactExpiration?: Duration;
+  /**
    * Image of every CodeBuild project: Linux, no Docker.
    * @default codebuild.LinuxBuildImage.STANDARD_8_0 with Node.js 24, the Lambda handlers' runtime
    */
@@ -97,10 +103,10 @@ export class DeliveryPipeline extends Construct {
     const { config } = props;
     checkPlacement(Stack.of(this), config);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
-    const store = new ArtifactStore(this, 'Artifacts', { removalPolicy });
+    const store = new ArtifactStore(this, 'Artifacts', { removalPolicy, artifactExpiration: props.artifactExpiration });
     this.artifactBucket = store.bucket;
     this.artifactKey = store.key;
-    this.replicas = this.newReplicas(config);
+    this.replicas = this.newReplicas(config, props.artifactExpiration);
     this.buildLogs = new EncryptedLogGroup(this, 'BuildLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy }).logGroup;
     const source = pipelines.CodePipelineSource.connection(config.repository, config.branch, { connectionArn: config.connectionArn });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
@@ -189,13 +195,14 @@ export class DeliveryPipeline extends Construct {
    * pipeline names them across regions), so a retained leftover would block
    * the next deployment.
    */
-  private newReplicas(config: PipelineConfig): ArtifactReplicaStack[] {
+  private newReplicas(config: PipelineConfig, artifactExpiration?: Duration): ArtifactReplicaStack[] {
     const stack = Stack.of(this);
     const regions = [...new Set([config.sandboxRegion, ...config.productionRegions])].filter((r) => r !== config.toolsRegion);
     const parent = Stage.of(stack) ?? stack.node.root;
     return regions.map((region) => new ArtifactReplicaStack(parent, `${stack.node.id}-artifacts-${region}`, {
       env: { account: config.toolsAccount, region },
       removalPolicy: RemovalPolicy.DESTROY,
+      artifactExpiration,
     }));
   }
 

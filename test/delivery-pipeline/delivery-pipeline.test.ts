@@ -105,6 +105,22 @@ describe('cross-account artifacts', () => {
     expect(deliveryPipeline.replicas.map((r) => `${r.account}/${r.region}`)).toEqual(['111111111111/us-east-1']);
   });
 
+  test('artifacts expire after 90 days, replaced versions after a week, in every region\'s bucket, read and written over TLS only', () => {
+    for (const t of [template, Template.fromStack(deliveryPipeline.replicas[0])]) {
+      const artifactBuckets = Object.entries(resourcesOf(t, 'AWS::S3::Bucket')).filter(([, b]) => b.Properties.BucketEncryption?.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm === 'aws:kms');
+      expect(artifactBuckets).toHaveLength(1);
+      const [[bucketId, bucket]] = artifactBuckets;
+      expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([{
+        Id: 'expire-old-artifacts', Status: 'Enabled', ExpirationInDays: 90,
+        NoncurrentVersionExpiration: { NoncurrentDays: 7 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      }]);
+      const policy = Object.values(resourcesOf(t, 'AWS::S3::BucketPolicy')).find((p) => p.Properties.Bucket.Ref === bucketId)!;
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+        Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })]));
+    }
+  });
+
   test('the other regions\' buckets, named at synth, leave nothing behind that would block the next deployment', () => {
     const replica = Template.fromStack(deliveryPipeline.replicas[0]);
     for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Alias']) {
