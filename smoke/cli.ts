@@ -1,4 +1,4 @@
-// npm run smoke -- --stage Sandbox [--region eu-west-1] [--only WebTier,FanOut] [--allow-empty]
+// npm run smoke -- --stage Sandbox [--region eu-west-1] [--only WebTier,FanOut] [--allow-empty] [--read-only]
 // Checks, with your AWS credentials, that each deployed stack of the stage does its job.
 import { randomUUID } from 'crypto';
 import { parseArgs } from 'util';
@@ -25,6 +25,8 @@ export interface SmokeOptions {
   /** Architectures to check; undefined for all. */
   readonly only?: string[];
   readonly allowEmpty: boolean;
+  /** Only the checks that change nothing. */
+  readonly readOnly: boolean;
 }
 
 /** Bad arguments: printed with the usage, exit code 2. */
@@ -33,7 +35,7 @@ export class UsageError extends Error {}
 /** The usage text, naming the architectures there are checks for. */
 export function usage(architectures: readonly string[]): string {
   return [
-    'Usage: npm run smoke -- [--stage <name>] [--region <region>] [--only <architectures>] [--allow-empty]',
+    'Usage: npm run smoke -- [--stage <name>] [--region <region>] [--only <architectures>] [--allow-empty] [--read-only]',
     '',
     'Checks, with your AWS credentials, that each deployed stack of a stage does its job.',
     '',
@@ -41,6 +43,7 @@ export function usage(architectures: readonly string[]): string {
     '  --region <region>       region of the stacks (default: AWS_REGION, then AWS_DEFAULT_REGION)',
     `  --only <a,b>            only these architectures, of: ${architectures.join(', ')}`,
     '  --allow-empty           exit 0 even when no stack was found and nothing was checked',
+    '  --read-only             only the checks that change nothing (no test message, item, alarm or command): for Production',
     '  -h, --help              print this help',
     '',
     'Exit code: 0 when every check ran passed, 1 when one failed or nothing was checked, 2 on bad arguments or no credentials.',
@@ -60,6 +63,7 @@ export function parseSmokeArgs(argv: string[], env: NodeJS.ProcessEnv, architect
         region: { type: 'string' },
         only: { type: 'string' },
         'allow-empty': { type: 'boolean', default: false },
+        'read-only': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -72,7 +76,7 @@ export function parseSmokeArgs(argv: string[], env: NodeJS.ProcessEnv, architect
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
   if (!REGION.test(region)) throw new UsageError(`--region "${region}" is not a region name such as eu-west-1`);
-  return { stage, region, only: values.only === undefined ? undefined : onlyList(values.only, architectures), allowEmpty: values['allow-empty']! };
+  return { stage, region, only: values.only === undefined ? undefined : onlyList(values.only, architectures), allowEmpty: values['allow-empty']!, readOnly: values['read-only']! };
 }
 
 function onlyList(only: string, architectures: readonly string[]): string[] {
@@ -112,7 +116,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.print(usage(architectures));
     return 0;
   }
-  const ctx = await io.context(options);
+  const ctx = { ...await io.context(options), readOnly: options.readOnly };
   const selected = checks.filter((c) => !options.only || options.only.includes(c.architecture));
   io.print(`Smoke tests of stage ${ctx.stage} in ${ctx.region} (run ${ctx.runId})\n`);
   const results = await runSmoke(ctx, selected, io.checkTimeoutMs ?? CHECK_TIMEOUT_MS, (r) => io.print(formatResult(r)));

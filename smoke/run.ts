@@ -25,6 +25,7 @@ export async function runSmoke(ctx: SmokeContext, checks: SmokeCheck[], checkTim
 }
 
 async function runOne(ctx: SmokeContext, check: SmokeCheck, stacks: Map<string, Promise<Deployed>>, timeoutMs: number): Promise<Outcome> {
+  if (ctx.readOnly && !check.readOnly) return skip('changes the stage (writes, publishes or runs a command): not run in a read-only run');
   const stackName = `${ctx.stage}-${check.architecture}`;
   let timer: NodeJS.Timeout | undefined;
   try {

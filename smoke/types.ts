@@ -50,6 +50,12 @@ export interface SmokeContext {
    * @default none: a missing stack is only skipped
    */
   readonly locateStack?: StackLocator;
+  /**
+   * Run only the checks that change nothing (`readOnly`); the others are
+   * skipped. The pipeline checks Production this way, through a role that can only read.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The regions, other than the one asked, where a stack is deployed. */
@@ -61,5 +67,12 @@ export interface SmokeCheck {
   readonly architecture: string;
   /** What the check proves, e.g. `answers 200 from more than one instance`. */
   readonly name: string;
+  /**
+   * True when the check only reads (HTTP GETs, describe calls): it runs in a
+   * read-only run. A check that publishes, writes, raises an alarm or runs a
+   * command leaves it unset.
+   * @default false
+   */
+  readonly readOnly?: boolean;
   run(ctx: SmokeContext, outputs: Record<string, string>): Promise<Outcome>;
 }

@@ -5,6 +5,7 @@ import { fail, pass, SmokeCheck } from '../types';
 export const flowLogDelivering: SmokeCheck = {
   architecture: 'Network',
   name: 'the VPC flow log is delivering',
+  readOnly: true,
   async run(ctx, outputs) {
     const { FlowLogs = [] } = await ctx.clients.ec2.send(new DescribeFlowLogsCommand({
       Filter: [{ Name: 'resource-id', Values: [outputs.VpcId] }],

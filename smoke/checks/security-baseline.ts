@@ -19,6 +19,7 @@ export async function awsJson(ctx: SmokeContext, service: string, target: string
 export const trailDelivering: SmokeCheck = {
   architecture: 'SecurityBaseline',
   name: 'the trail is logging and delivering to S3 and CloudWatch Logs',
+  readOnly: true,
   async run(ctx, outputs) {
     const status = await awsJson(ctx, 'cloudtrail', 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus', { Name: outputs.TrailArn });
     if (!status.IsLogging) return fail(`${outputs.TrailArn} is not logging`);
@@ -35,6 +36,7 @@ export const trailDelivering: SmokeCheck = {
 export const recorderRecording: SmokeCheck = {
   architecture: 'SecurityBaseline',
   name: 'the AWS Config recorder is recording',
+  readOnly: true,
   async run(ctx, outputs) {
     if (!outputs.ConfigRecorderName) return skip('the stack creates no recorder (configRecorder: false)');
     const { ConfigurationRecordersStatus = [] } = await awsJson(ctx, 'config', 'StarlingDoveService.DescribeConfigurationRecorderStatus',
@@ -50,6 +52,7 @@ export const recorderRecording: SmokeCheck = {
 export const detectorEnabled: SmokeCheck = {
   architecture: 'SecurityBaseline',
   name: 'the GuardDuty detector is enabled with S3 protection',
+  readOnly: true,
   async run(ctx, outputs) {
     if (!outputs.DetectorId) return skip('the stack creates no detector (guardDuty: false)');
     const url = `https://guardduty.${ctx.region}.amazonaws.com/detector/${outputs.DetectorId}`;

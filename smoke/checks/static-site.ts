@@ -7,6 +7,7 @@ export const SECURITY_HEADERS = ['strict-transport-security', 'x-content-type-op
 export const siteServesSecurely: SmokeCheck = {
   architecture: 'StaticSite',
   name: 'CloudFront answers 200 with the security headers',
+  readOnly: true,
   async run(ctx, outputs) {
     const response = await ctx.http.request(outputs.SiteUrl);
     if (response.status !== 200) return fail(`${outputs.SiteUrl} answered ${response.status}`);
@@ -20,6 +21,7 @@ export const siteServesSecurely: SmokeCheck = {
 export const bucketRefusesDirectAccess: SmokeCheck = {
   architecture: 'StaticSite',
   name: 'the bucket refuses direct access',
+  readOnly: true,
   async run(ctx, outputs) {
     const url = ctx.s3ObjectUrl(outputs.BucketName, 'index.html');
     const response = await ctx.http.request(url);
@@ -35,6 +37,7 @@ export const bucketRefusesDirectAccess: SmokeCheck = {
 export const missingPathServesErrorPage: SmokeCheck = {
   architecture: 'StaticSite',
   name: 'a missing path gets the site\'s 404 page (SPA: the app)',
+  readOnly: true,
   async run(ctx, outputs) {
     const spa = outputs.MissingPathStatus === '200';
     const expectedStatus = spa ? 200 : 404;

@@ -12,6 +12,7 @@ const REQUESTS = 12;
 export const loadBalancerSpreads: SmokeCheck = {
   architecture: 'WebTier',
   name: 'the load balancer answers 200, from every running instance, all healthy',
+  readOnly: true,
   async run(ctx, outputs) {
     const { AutoScalingGroups = [] } = await ctx.clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({
       AutoScalingGroupNames: [outputs.AutoScalingGroupName],

@@ -14,8 +14,8 @@ import { synthesizedStage } from '../harness';
 const ec2 = mockClient(EC2Client);
 afterEach(() => ec2.reset());
 
-const check = (architecture: string, ran: string[]): SmokeCheck => ({
-  architecture, name: `${architecture} works`, run: async () => { ran.push(architecture); return pass('ok'); },
+const check = (architecture: string, ran: string[], readOnly?: boolean): SmokeCheck => ({
+  architecture, name: `${architecture} works`, readOnly, run: async () => { ran.push(architecture); return pass('ok'); },
 });
 
 /** A CLI wired to mocked AWS: stacks exist in the regions given; everything printed is kept. */
@@ -41,7 +41,7 @@ function cli(deployed: Record<string, string[]> = {}, env: NodeJS.ProcessEnv = {
     env,
     print: (l) => out.push(l),
     printError: (l) => err.push(l),
-    checks: [check('Network', ran), check('FanOut', ran)],
+    checks: [check('Network', ran, true), check('FanOut', ran)],
     context: async (options) => {
       contexts.push(options);
       const base = testContext({ stage: options.stage, region: options.region });
@@ -51,6 +51,36 @@ function cli(deployed: Record<string, string[]> = {}, env: NodeJS.ProcessEnv = {
   };
   return { run: (...argv: string[]) => runCli(argv, io), out, err, ran, contexts };
 }
+
+describe('smoke CLI --read-only', () => {
+  test('runs only the checks that change nothing and skips the others, saying why', async () => {
+    const c = cli({ 'Production-Network': ['us-east-1'], 'Production-FanOut': ['us-east-1'] });
+    expect(await c.run('--stage', 'Production', '--read-only')).toBe(0);
+    expect(c.ran).toEqual(['Network']);
+    expect(c.out.join('\n')).toMatch(/SKIP  FanOut .*\n +changes the stage \(writes, publishes or runs a command\): not run in a read-only run/);
+    expect(c.out.join('\n')).toContain('1 passed, 0 failed, 1 skipped');
+  });
+
+  test('without it, every check runs', async () => {
+    const c = cli({ 'Sandbox-Network': ['us-east-1'], 'Sandbox-FanOut': ['us-east-1'] });
+    expect(await c.run()).toBe(0);
+    expect(c.ran).toEqual(['Network', 'FanOut']);
+  });
+
+  test('the checks marked read-only are exactly those that send no write: network, static site, web tier, and the baseline\'s trail, recorder and detector', () => {
+    const readOnly = loadChecks().filter((c) => c.readOnly).map((c) => `${c.architecture}: ${c.name}`);
+    expect(readOnly.sort()).toEqual([
+      'Network: the VPC flow log is delivering',
+      'StaticSite: CloudFront answers 200 with the security headers',
+      'StaticSite: the bucket refuses direct access',
+      'StaticSite: a missing path gets the site\'s 404 page (SPA: the app)',
+      'WebTier: the load balancer answers 200, from every running instance, all healthy',
+      'SecurityBaseline: the trail is logging and delivering to S3 and CloudWatch Logs',
+      'SecurityBaseline: the AWS Config recorder is recording',
+      'SecurityBaseline: the GuardDuty detector is enabled with S3 protection',
+    ].sort());
+  });
+});
 
 describe('smoke CLI arguments', () => {
   test('--help prints the usage and exits 0, with no region set and no AWS call', async () => {
