@@ -1,16 +1,20 @@
 import { Aws, Duration, RemovalPolicy, Stack, Stage, StageProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { DEFAULT_REMOVAL_POLICY } from '../shared/removal';
 import { Validator } from '../shared/validation';
 import { BUILD_IMAGE, BUILD_NODE_VERSION, CDK_CLI_VERSION, pinDeployTimeTools } from './deploy-time-tools';
+import { ChangeReview } from './change-review';
 import { narrowGeneratedGrants } from './generated-grants';
+import { PipelineNotifications } from './pipeline-notifications';
 import { acknowledgeDefaultPolicy, acknowledgePipelineFindings } from './pipeline-findings';
 import { ArtifactReplicaStack, ArtifactStore } from './artifact-store';
 import { PipelineConfig, pipelineContextArgs } from './pipeline-config';
@@ -30,10 +34,25 @@ export interface DeliveryPipelineProps {
   readonly stageFactory: StageFactory;
   /**
    * Runs the smoke checks (`npm run smoke`) against the Sandbox stage after it deploys,
-   * under a role of the sandbox account that can only read what they read.
+   * under a role of the sandbox account that can only do what they do, and the
+   * read-only checks (`--read-only`) against each Production region after it deploys.
    * @default true
    */
   readonly smokeTest?: boolean;
+  /**
+   * A topic of yours (tools account and region) for approval requests and
+   * failed runs, instead of a new one; its policy must let
+   * `codestar-notifications.amazonaws.com` publish. `config.alarmEmail`, when
+   * given, is subscribed either way.
+   * @default a new topic, encrypted with a key of its own
+   */
+  readonly notificationTopic?: sns.ITopic;
+  /**
+   * Paths whose changes alone do not start the pipeline (CodePipeline V2 trigger
+   * filters, glob patterns): a documentation-only commit does not roll the fleet.
+   * @default ['*.md', '**\/*.md', 'docs/**']
+   */
+  readonly ignoredPaths?: string[];
   /**
    * Commands of the synth step; the last one must write `cdk.out`.
    * @default `npm ci`, `npm test`, then `npx cdk synth` with the context flags that built this pipeline
@@ -66,6 +85,12 @@ export interface DeliveryPipelineProps {
    * @default `<pipeline stack name>-smoke-<region>`, cut to IAM's 64 characters
    */
   readonly smokeRunnerRoleName?: string;
+  /**
+   * Name of the IAM role each Production verification step runs as (termination
+   * protection, then the read-only smoke checks), trusted by name across accounts.
+   * @default `<pipeline stack name>-verify-<region>`, cut to IAM's 64 characters
+   */
+  readonly verifyRunnerRoleName?: string;
 }
 
 
@@ -97,19 +122,30 @@ export class DeliveryPipeline extends Construct {
   readonly smokeRunnerRole?: iam.Role;
   /** The sandbox account's role the smoke step assumes, when there is one. */
   readonly smokeAccess?: SmokeAccessStack;
+  /** The role of the Production verification steps. */
+  readonly verifyRunnerRole: iam.Role;
+  /** In each Production region, the role the verification step assumes: read-only checks and termination protection (none when there is neither). */
+  readonly productionAccess: SmokeAccessStack[];
+  /** Where approval requests and failures are sent. */
+  readonly notifications: PipelineNotifications;
 
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
     super(scope, id);
     const { config } = props;
     checkPlacement(Stack.of(this), config);
+    new Validator('delivery pipeline').check(config.alarmEmail !== undefined || props.notificationTopic !== undefined, 'alarmEmail', config.alarmEmail,
+      'expected an e-mail address (-c alarmEmail=...) or a notificationTopic: approval requests and failed runs must reach someone').throwIfInvalid();
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const store = new ArtifactStore(this, 'Artifacts', { removalPolicy, artifactExpiration: props.artifactExpiration });
     this.artifactBucket = store.bucket;
     this.artifactKey = store.key;
     this.replicas = this.newReplicas(config, props.artifactExpiration);
     this.buildLogs = new EncryptedLogGroup(this, 'BuildLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy }).logGroup;
-    const source = pipelines.CodePipelineSource.connection(config.repository, config.branch, { connectionArn: config.connectionArn });
+    this.notifications = new PipelineNotifications(this, 'Notifications', { email: config.alarmEmail, existingTopic: props.notificationTopic, removalPolicy });
+    // Started by the V2 trigger below, which filters paths; not by the source action's own push detection.
+    const source = pipelines.CodePipelineSource.connection(config.repository, config.branch, { connectionArn: config.connectionArn, triggerOnPush: false });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
+      pipelineType: codepipeline.PipelineType.V2,
       synth: new pipelines.ShellStep('Synth', { input: source, commands: props.synthCommands ?? synthCommands(config) }),
       crossAccountKeys: true,
       enableKeyRotation: true,
@@ -121,12 +157,13 @@ export class DeliveryPipeline extends Construct {
         ...Object.fromEntries(this.replicas.map((r) => [r.region, r.store.bucket])),
       },
       codeBuildDefaults: this.codeBuildDefaults(props.buildImage),
-      synthCodeBuildDefaults: { rolePolicy: [lookupRoleAccess(config)] },
+      synthCodeBuildDefaults: { rolePolicy: [lookupRoleAccess([...new Set([config.sandboxAccount, config.productionAccount])])] },
     });
 
     this.sandbox = props.stageFactory(this, 'Sandbox', { env: { account: config.sandboxAccount, region: config.sandboxRegion } });
     if (props.smokeTest ?? true) {
-      this.smokeRunnerRole = this.newSmokeRunnerRole(props.smokeRunnerRoleName);
+      this.smokeRunnerRole = this.newRunnerRole('SmokeRunnerRole', props.smokeRunnerRoleName ?? 'smoke',
+        'Runs the smoke checks of the Sandbox stage; can only assume the sandbox account\'s smoke role');
       this.smokeAccess = new SmokeAccessStack(this.sandbox, 'SmokeAccess', {
         env: { account: config.sandboxAccount, region: config.sandboxRegion },
         runnerRoleArn: this.smokeRunnerRole.roleArn,
@@ -135,33 +172,95 @@ export class DeliveryPipeline extends Construct {
     }
     const smoke = this.smokeAccess && this.smokeRunnerRole ? [this.smokeStep(source, this.smokeAccess, this.smokeRunnerRole)] : [];
     this.pipeline.addStage(this.sandbox, { post: smoke });
-    this.production = this.addProductionWave(props, smoke.length > 0);
+    this.verifyRunnerRole = this.newRunnerRole('VerifyRunnerRole', props.verifyRunnerRoleName ?? 'verify',
+      'Verifies each Production region after it deploys; can only assume the production account\'s pipeline access roles');
+    const production = this.addProductionStages(props, source);
+    this.production = production.map((p) => p.stage);
+    this.productionAccess = production.flatMap((p) => p.access ? [p.access] : []);
     // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
     this.pipeline.buildPipeline();
-    pinDeployTimeTools(this, this.pipeline);
+    pinDeployTimeTools(this, this.pipeline, props.buildImage);
+    rollBackOnFailure(this.pipeline.pipeline, production.map((p) => p.stageName));
+    startOnChangesOutside(this.pipeline.pipeline, config.branch, props.ignoredPaths ?? ['*.md', '**/*.md', 'docs/**']);
+    this.notifications.watch(this.pipeline.pipeline);
     this.grantConnectionUse(config.connectionArn);
-    narrowGeneratedGrants([this.pipeline, ...(this.smokeRunnerRole ? [this.smokeRunnerRole] : [])], config.toolsAccount,
+    narrowGeneratedGrants([this.pipeline, this.verifyRunnerRole, ...(this.smokeRunnerRole ? [this.smokeRunnerRole] : [])], config.toolsAccount,
       this.replicas.map((r) => ({ region: r.region, alias: r.store.alias! })));
     // The pipeline names the other regions' buckets and aliases as strings: deploy them first.
     for (const replica of this.replicas) Stack.of(this).addDependency(replica, 'the pipeline copies artifacts to its bucket');
     this.acknowledgeFindings();
   }
 
-  /** A manual approval, then one Production stage per region, deployed in parallel. */
-  private addProductionWave(props: DeliveryPipelineProps, smokeTested: boolean): Stage[] {
-    const regions = props.config.productionRegions;
-    const wave = this.pipeline.addWave('Production', {
-      pre: [new pipelines.ManualApprovalStep('PromoteToProduction', {
-        comment: `Sandbox deployed${smokeTested ? ' and smoke-tested' : ''}: deploy this commit to Production in ${regions.join(', ')}?`,
-      })],
-    });
-    return regions.map((region) => {
+  /**
+   * One Production stage per region, in the order of `config.productionRegions`:
+   * before the first, a review of every region's changes and a manual approval
+   * linking to it; after each, its verification. A failed verification fails
+   * the stage, which rolls back, and the regions after it are not deployed.
+   */
+  private addProductionStages(props: DeliveryPipelineProps, source: pipelines.IFileSetProducer): ProductionRegion[] {
+    const { config } = props;
+    const regions = config.productionRegions;
+    const smoke = props.smokeTest ?? true;
+    const production = regions.map((region): ProductionRegion => {
       // One scope per region: each stage keeps the name Production (stacks `Production-Network`
       // in every region, as the smoke CLI expects) while its pipeline stage is named after the region.
-      const stage = props.stageFactory(new Construct(this, region), 'Production', { env: { account: props.config.productionAccount, region } });
+      const env = { account: config.productionAccount, region };
+      const stage = props.stageFactory(new Construct(this, region), 'Production', { env });
       const stageName = regions.length > 1 ? `Production-${region}` : 'Production';
-      wave.stages.push(pipelines.StageDeployment.fromStage(stage, { stageName }));
-      return stage;
+      const protect = stage.node.findAll().some((c) => Stack.isStack(c) && c.terminationProtection);
+      if (!smoke && !protect) return { region, stage, stageName };
+      const access = new SmokeAccessStack(stage, 'PipelineAccess', {
+        env,
+        description: 'Pipeline access: the role the delivery pipeline\'s Production verification assumes (read-only checks, termination protection)',
+        runnerRoleArn: this.verifyRunnerRole.roleArn,
+        runnerAccount: config.toolsAccount,
+        readOnly: true,
+        protectStacks: protect,
+        terminationProtection: protect,
+      });
+      return { region, stage, stageName, access };
+    });
+    const review = new ChangeReview('ReviewChanges', {
+      stages: production.map((p) => p.stage),
+      lookupRoleAccess: lookupRoleAccess([config.productionAccount]),
+      notificationTopic: this.notifications.topic,
+      logGroup: this.buildLogs,
+      question: `Sandbox deployed${smoke ? ' and smoke-tested' : ''}: deploy this commit to Production in ${regions.join(', then ')}?`,
+    });
+    for (const [i, p] of production.entries()) {
+      // A wave of one: the pipeline stage takes the region's name, the Stage keeps `Production`.
+      this.pipeline.addWave(p.stageName).stages.push(pipelines.StageDeployment.fromStage(p.stage, {
+        stageName: p.stageName,
+        pre: i === 0 ? [review] : [],
+        post: p.access ? [this.verifyStep(source, p.access, smoke)] : [],
+      }));
+    }
+    return production;
+  }
+
+  /**
+   * After a Production region deploys: termination protection on each of its
+   * stacks that asks for it (CodePipeline's CloudFormation actions cannot set
+   * it), then the read-only smoke checks, as the region's pipeline access role.
+   */
+  private verifyStep(source: pipelines.IFileSetProducer, access: SmokeAccessStack, smoke: boolean): pipelines.CodeBuildStep {
+    const stage = Stage.of(access)!;
+    const protectedStacks = stage.node.findAll().filter(Stack.isStack).filter((s) => s.terminationProtection).map((s) => s.stackName).sort();
+    return new pipelines.CodeBuildStep('Verify', {
+      input: source,
+      role: this.verifyRunnerRole,
+      envFromCfnOutputs: { ACCESS_ROLE_ARN: access.roleArnOutput },
+      installCommands: smoke ? ['npm ci'] : [],
+      commands: [
+        ...assumeRoleProfile('target', '$ACCESS_ROLE_ARN', access.region),
+        ...protectedStacks.map((name) => `AWS_PROFILE=target aws cloudformation update-termination-protection --enable-termination-protection --stack-name ${name}`),
+        ...(smoke ? [`AWS_PROFILE=target npm run smoke -- --stage ${stage.stageName} --region ${access.region} --read-only`] : []),
+      ],
+      rolePolicyStatements: [new iam.PolicyStatement({
+        actions: ['sts:AssumeRole'],
+        // The role's name is generated from its stack's: only that stack's roles, in the production account.
+        resources: [`arn:${Aws.PARTITION}:iam::${access.account}:role/${access.stackName}-*`],
+      })],
     });
   }
 
@@ -185,6 +284,11 @@ export class DeliveryPipeline extends Construct {
     if (grants instanceof iam.Policy) {
       acknowledgeDefaultPolicy(grants, 'The smoke project\'s grants from CDK Pipelines: read of the pipeline\'s artifact bucket and key (s3:GetObject*, kms:GenerateDataKey*), '
         + 'its own log streams and report groups, and sts:AssumeRole on the sandbox stage\'s SmokeAccess roles only.');
+    }
+    const verifyGrants = this.verifyRunnerRole.node.tryFindChild('DefaultPolicy');
+    if (verifyGrants instanceof iam.Policy) {
+      acknowledgeDefaultPolicy(verifyGrants, 'The verification projects\' grants from CDK Pipelines: read of the pipeline\'s artifact bucket and key (s3:GetObject*, kms:GenerateDataKey*), '
+        + 'their own log streams and report groups, and sts:AssumeRole on the Production stages\' PipelineAccess roles only.');
     }
   }
 
@@ -219,11 +323,13 @@ export class DeliveryPipeline extends Construct {
     };
   }
 
-  private newSmokeRunnerRole(roleName?: string): iam.Role {
+  /** A role in the tools account for a CodeBuild step that assumes a role of a stage's account, which trusts it by name. */
+  private newRunnerRole(id: string, roleName: string, description: string): iam.Role {
     const stack = Stack.of(this);
-    return new iam.Role(this, 'SmokeRunnerRole', {
-      roleName: roleName ?? `${stack.stackName}-smoke-${stack.region}`.slice(0, 64),
-      description: 'Runs the smoke checks of the Sandbox stage; can only assume the sandbox account\'s smoke role',
+    const isSuffix = /^[a-z]+$/.test(roleName);
+    return new iam.Role(this, id, {
+      roleName: isSuffix ? `${stack.stackName}-${roleName}-${stack.region}`.slice(0, 64) : roleName,
+      description,
       assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
     });
   }
@@ -237,10 +343,7 @@ export class DeliveryPipeline extends Construct {
       envFromCfnOutputs: { SMOKE_ROLE_ARN: access.roleArnOutput },
       installCommands: ['npm ci'],
       commands: [
-        // The SDK assumes the role from CodeBuild's own credentials (the container's).
-        'aws configure set profile.smoke.role_arn "$SMOKE_ROLE_ARN"',
-        'aws configure set profile.smoke.credential_source EcsContainer',
-        `aws configure set profile.smoke.region ${region}`,
+        ...assumeRoleProfile('smoke', '$SMOKE_ROLE_ARN', region),
         `AWS_PROFILE=smoke npm run smoke -- --stage ${Stage.of(access)?.stageName} --region ${region}`,
       ],
       rolePolicyStatements: [new iam.PolicyStatement({
@@ -265,8 +368,7 @@ function checkPlacement(stack: Stack, config: PipelineConfig): void {
  * stage) through the bootstrap lookup roles of the target accounts, read-only,
  * when cdk.context.json does not hold it yet.
  */
-function lookupRoleAccess(config: PipelineConfig): iam.PolicyStatement {
-  const accounts = [...new Set([config.sandboxAccount, config.productionAccount])];
+function lookupRoleAccess(accounts: string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: ['sts:AssumeRole'],
     resources: accounts.map((account) => `arn:${Aws.PARTITION}:iam::${account}:role/*`),
@@ -277,4 +379,46 @@ function lookupRoleAccess(config: PipelineConfig): iam.PolicyStatement {
 /** `npm ci`, `npm test`, then `cdk synth` with the flags that rebuild this pipeline. */
 export function synthCommands(config: PipelineConfig): string[] {
   return ['npm ci', 'npm test', `npx cdk synth ${pipelineContextArgs(config).join(' ')}`];
+}
+
+/** A Production region of the pipeline. */
+interface ProductionRegion {
+  readonly region: string;
+  readonly stage: Stage;
+  /** The role its verification step assumes; none when there is nothing to verify or protect. */
+  readonly access?: SmokeAccessStack;
+  readonly stageName: string;
+}
+
+/** AWS CLI profile commands: the SDK and CLI assume `roleArn` from CodeBuild's own credentials (the container's). */
+function assumeRoleProfile(profile: string, roleArn: string, region: string): string[] {
+  return [
+    `aws configure set profile.${profile}.role_arn "${roleArn}"`,
+    `aws configure set profile.${profile}.credential_source EcsContainer`,
+    `aws configure set profile.${profile}.region ${region}`,
+  ];
+}
+
+/**
+ * A failed stage of `stageNames` rolls back to the last successful run's
+ * artifacts (CodePipeline V2 failure condition), so a region whose
+ * verification fails returns to the release that passed it.
+ */
+function rollBackOnFailure(pipeline: codepipeline.Pipeline, stageNames: string[]): void {
+  const cfn = pipeline.node.defaultChild as codepipeline.CfnPipeline;
+  pipeline.stages.forEach((stage, i) => {
+    if (stageNames.includes(stage.stageName)) cfn.addPropertyOverride(`Stages.${i}.OnFailure`, { Result: 'ROLLBACK' });
+  });
+}
+
+/** Starts the pipeline on a push to `branch` that changes a path outside `ignoredPaths` (V2 trigger). */
+function startOnChangesOutside(pipeline: codepipeline.Pipeline, branch: string, ignoredPaths: string[]): void {
+  const [sourceAction] = pipeline.stages[0].actions;
+  pipeline.addTrigger({
+    providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION,
+    gitConfiguration: {
+      sourceAction,
+      pushFilter: [{ branchesIncludes: [branch], ...(ignoredPaths.length > 0 ? { filePathsExcludes: ignoredPaths } : {}) }],
+    },
+  });
 }

@@ -9,6 +9,17 @@ export interface SmokeAccessStackProps extends StackProps {
   readonly runnerRoleArn: string;
   /** Account of that role. */
   readonly runnerAccount: string;
+  /**
+   * Only what the read-only checks read (`npm run smoke -- --read-only`): for Production.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * May also switch on termination protection of the stage's stacks, which the
+   * pipeline's CloudFormation actions cannot set (CDK Pipelines ignores a stack's `terminationProtection`).
+   * @default false
+   */
+  readonly protectStacks?: boolean;
 }
 
 /** Id of the output holding the role's ARN, read by the smoke step. */
@@ -39,7 +50,10 @@ export class SmokeAccessStack extends Stack {
     this.policy = new iam.ManagedPolicy(this, 'Permissions', {
       description: `What the smoke checks of ${this.stageName()} call, and nothing else`,
       roles: [this.role],
-      statements: smokeStatements(this, this.stageName()),
+      statements: [
+        ...(props.readOnly ? readOnlySmokeStatements(this, this.stageName()) : smokeStatements(this, this.stageName())),
+        ...(props.protectStacks ? [protectStatement(this, this.stageName())] : []),
+      ],
     });
     this.roleArnOutput = new CfnOutput(this, SMOKE_ROLE_OUTPUT, { value: this.role.roleArn, description: 'Role the pipeline\'s smoke step assumes' });
     acknowledgeWildcards(this.policy, 'The "*" grants are reads IAM authorizes without a resource, and removing the one test subscription; '
@@ -53,8 +67,53 @@ export class SmokeAccessStack extends Stack {
   }
 }
 
+/**
+ * Termination protection of the stage's stacks (`<stageName>-*` in this
+ * account and region). IAM cannot tell switching it on from off: the role is
+ * assumable by the pipeline's verify step only.
+ */
+function protectStatement(stack: Stack, stageName: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ProtectStageStacks',
+    actions: ['cloudformation:UpdateTerminationProtection'],
+    resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stageName}-*/*` })],
+  });
+}
+
 /** Prefix of the temporary queues the security baseline check creates and deletes. */
 export const SMOKE_QUEUE_PREFIX = 'smoke-alarms-';
+
+/** What the statements of the smoke roles build on: the stack that holds them and the stage they reach. */
+interface StageArns {
+  readonly arn: (service: string, resource: string, resourceName?: string, arnFormat?: ArnFormat) => string;
+  readonly prefixed: string;
+  readonly statement: (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) => iam.PolicyStatement;
+}
+
+function stageArns(stack: Stack, stageName: string): StageArns {
+  return {
+    arn: (service, resource, resourceName, arnFormat = ArnFormat.SLASH_RESOURCE_NAME) => stack.formatArn({ service, resource, resourceName, arnFormat }),
+    prefixed: `${stageName}-*`,
+    statement: (sid, actions, resources, conditions) => new iam.PolicyStatement({ sid, actions, resources, conditions }),
+  };
+}
+
+/**
+ * The reads of the read-only smoke checks (`--read-only`) in the stage named
+ * `stageName`: stack outputs, flow logs, the Auto Scaling group, the trail,
+ * the Config recorder and the GuardDuty detector. Nothing that changes anything.
+ */
+export function readOnlySmokeStatements(stack: Stack, stageName: string): iam.PolicyStatement[] {
+  const { arn, prefixed, statement } = stageArns(stack, stageName);
+  return [
+    statement('ReadStageOutputs', ['cloudformation:DescribeStacks'], [arn('cloudformation', 'stack', `${prefixed}/*`)]),
+    statement('ReadsWithoutResourceLevelPermissions', [
+      'ec2:DescribeRegions', 'ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'config:DescribeConfigurationRecorderStatus',
+    ], ['*']),
+    statement('ReadTrailStatus', ['cloudtrail:GetTrailStatus'], [arn('cloudtrail', 'trail', prefixed)]),
+    statement('ReadDetector', ['guardduty:GetDetector'], [arn('guardduty', 'detector', '*')]),
+  ];
+}
 
 /**
  * The statements the smoke checks need in the stage named `stageName`: its
@@ -63,18 +122,11 @@ export const SMOKE_QUEUE_PREFIX = 'smoke-alarms-';
  * cluster's in lower case). Where IAM takes no resource, the grant is `*`.
  */
 export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStatement[] {
-  const arn = (service: string, resource: string, resourceName?: string, arnFormat = ArnFormat.SLASH_RESOURCE_NAME) =>
-    stack.formatArn({ service, resource, resourceName, arnFormat });
-  const prefixed = `${stageName}-*`;
-  const statement = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
-    new iam.PolicyStatement({ sid, actions, resources, conditions });
+  const { arn, prefixed, statement } = stageArns(stack, stageName);
   const viaServices = ['sns', 'sqs', 'secretsmanager'].map((service) => `${service}.${stack.region}.${stack.urlSuffix}`);
   return [
-    statement('ReadStageOutputs', ['cloudformation:DescribeStacks'], [arn('cloudformation', 'stack', `${prefixed}/*`)]),
-    statement('ReadsWithoutResourceLevelPermissions', [
-      'ec2:DescribeRegions', 'ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'lambda:ListEventSourceMappings',
-      'sns:GetSubscriptionAttributes', 'config:DescribeConfigurationRecorderStatus', 'ssm:GetCommandInvocation',
-    ], ['*']),
+    ...readOnlySmokeStatements(stack, stageName),
+    statement('ReadsOfTheOtherChecks', ['lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes', 'ssm:GetCommandInvocation'], ['*']),
     statement('PublishToAndSubscribeToStageTopics', ['sns:Publish', 'sns:ListSubscriptionsByTopic', 'sns:Subscribe'],
       [arn('sns', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)]),
     // Subscriptions are authorized without a resource: the check removes only the one it made.
@@ -92,8 +144,6 @@ export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStat
     ]),
     statement('CallTheItemsApi', ['execute-api:Invoke'], [arn('execute-api', '*', '*/*/items'), arn('execute-api', '*', '*/*/items/*')]),
     statement('ReadApiKeyValue', ['apigateway:GET'], [stack.formatArn({ service: 'apigateway', account: '', resource: '/apikeys', resourceName: '*' })]),
-    statement('ReadTrailStatus', ['cloudtrail:GetTrailStatus'], [arn('cloudtrail', 'trail', prefixed)]),
-    statement('ReadDetector', ['guardduty:GetDetector'], [arn('guardduty', 'detector', '*')]),
     statement('RaiseATestAlarm', ['cloudwatch:SetAlarmState'], [arn('cloudwatch', 'alarm', prefixed, ArnFormat.COLON_RESOURCE_NAME)]),
     statement('QueryTheDatabase', ['rds-data:ExecuteStatement'], [arn('rds', 'cluster', `${stageName.toLowerCase()}-*`, ArnFormat.COLON_RESOURCE_NAME)]),
     // The database secret's name is generated without the stack's: it is found by the stage tag.

@@ -8,7 +8,7 @@ import { testApp } from '../harness';
 // synthesizes the same stack in-process and runs the five packs on it.
 const PIPELINE_CONTEXT = {
   pipeline: 'true', toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
-  regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app', branch: 'main',
+  regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app', branch: 'main', alarmEmail: 'ops@example.com',
   connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123',
 };
 

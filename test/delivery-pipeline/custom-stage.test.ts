@@ -9,7 +9,7 @@ import { resourcesOf, testApp } from '../harness';
 // A user's own stage behind the construct: one small stack, built once for the file.
 const config = pipelineConfig({
   toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
-  regions: 'eu-west-1', repository: 'my-org/my-app', branch: 'release',
+  regions: 'eu-west-1', repository: 'my-org/my-app', branch: 'release', alarmEmail: 'ops@example.com',
   connectionArn: 'arn:aws:codestar-connections:eu-west-1:111111111111:connection/abc',
 });
 class MyStage extends Stage {
@@ -29,10 +29,11 @@ const template = Template.fromStack(stack);
 const stages = Object.values(resourcesOf(template, 'AWS::CodePipeline::Pipeline'))[0].Properties.Stages as { Name: string; Actions: { Name: string }[] }[];
 
 describe('DeliveryPipeline with a stage of your own', () => {
-  test('deploys it as Sandbox, then after the approval as Production, with no smoke step when turned off', () => {
+  test('deploys it as Sandbox, then after the review and approval as Production, with no smoke or verification step when turned off and nothing to protect', () => {
     expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Sandbox', 'Production']);
     expect(stages[3].Actions.map((a) => a.Name)).toEqual(['Prepare', 'Deploy']);
-    expect(stages[4].Actions.map((a) => a.Name)).toEqual(['PromoteToProduction', 'Topics.Prepare', 'Topics.Deploy']);
+    expect(stages[4].Actions.map((a) => a.Name)).toEqual(['ReviewChanges', 'PromoteToProduction', 'Topics.Prepare', 'Topics.Deploy']);
+    expect(delivery.productionAccess).toEqual([]);
     expect(delivery.smokeAccess).toBeUndefined();
     expect(delivery.sandbox.node.tryFindChild('SmokeAccess')).toBeUndefined();
   });
@@ -61,6 +62,23 @@ describe('DeliveryPipeline with a stage of your own', () => {
     const loose = new Stack(testApp(), 'Loose', { env: { account: '999999999999', region: 'eu-west-1' } });
     expect(() => new DeliveryPipeline(loose, 'Delivery', { config, stageFactory: (s, id, p) => new MyStage(s, id, p) }))
       .toThrow(new ConfigError('delivery pipeline placement', ['stack account: got "999999999999"; expected the tools account 111111111111: pin the stack with env']));
+  });
+
+  test('fails when approvals and failures would reach no one: neither alarmEmail nor a notification topic', () => {
+    const tools = new Stack(testApp(), 'Tools', { env: { account: '111111111111', region: 'eu-west-1' } });
+    expect(() => new DeliveryPipeline(tools, 'Delivery', { config: { ...config, alarmEmail: undefined }, stageFactory: (s, id, p) => new MyStage(s, id, p) }))
+      .toThrow(new ConfigError('delivery pipeline', ['alarmEmail: got undefined; expected an e-mail address (-c alarmEmail=...) or a notificationTopic: '
+        + 'approval requests and failed runs must reach someone']));
+  });
+
+  test('sends them to a topic of your own instead, when given one', () => {
+    const tools = new Stack(testApp(), 'Tools', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const topic = sns.Topic.fromTopicArn(tools, 'Ops', 'arn:aws:sns:eu-west-1:111111111111:ops');
+    const own = new DeliveryPipeline(tools, 'Delivery', { config: { ...config, alarmEmail: undefined }, notificationTopic: topic, stageFactory: (s, id, p) => new MyStage(s, id, p) });
+    expect(own.notifications.topic).toBe(topic);
+    const [rule] = Object.values(resourcesOf(Template.fromStack(tools), 'AWS::CodeStarNotifications::NotificationRule'));
+    expect(rule.Properties.Targets).toEqual([{ TargetType: 'SNS', TargetAddress: 'arn:aws:sns:eu-west-1:111111111111:ops' }]);
+    expect(resourcesOf(Template.fromStack(tools), 'AWS::SNS::Topic')).toEqual({});
   });
 });
 

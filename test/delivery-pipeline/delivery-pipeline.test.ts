@@ -16,7 +16,7 @@ const stacksOf = (stage: import('aws-cdk-lib').Stage) => stage.node.children.fil
 
 describe('the pipeline', () => {
   test('runs source, build, self-update, assets, Sandbox, then Production', () => {
-    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'Sandbox', 'Production']);
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'Sandbox', 'Production-eu-west-1', 'Production-us-east-1']);
   });
 
   test('is sourced from the repository and branch through the CodeConnections connection', () => {
@@ -47,32 +47,25 @@ describe('the pipeline', () => {
     expect(smoke.RunOrder).toBeGreaterThan(Math.max(...deploys.map((a) => a.RunOrder)));
   });
 
-  test('waits for a manual approval before any Production deployment', () => {
-    const actions = stageNamed('Production').Actions;
-    const approval = actions.find((a) => a.ActionTypeId.Category === 'Approval')!;
-    expect(approval.Name).toBe('PromoteToProduction');
-    const deploys = actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
-    expect(Math.min(...deploys.map((a) => a.RunOrder))).toBeGreaterThan(approval.RunOrder);
-  });
-
-  test('deploys Production as one wave: the same stacks in every region', () => {
-    const deploys = stageNamed('Production').Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
-    for (const region of config.productionRegions) {
-      const inRegion = deploys.filter((a) => a.Name.startsWith(`Production-${region}.`));
-      const stage = deliveryPipeline.production[config.productionRegions.indexOf(region)];
-      expect(inRegion.map((a) => a.Name.split('.')[1]).sort()).toEqual(stacksOf(stage).flatMap((st) => [st.stackName, st.stackName]).sort());
-      expect(stacksOf(stage).map((st) => st.stackName)).toContain('Production-Network');
+  test('deploys the same stacks to every Production region, one region after the other, each as its own pipeline stage', () => {
+    for (const [i, region] of config.productionRegions.entries()) {
+      const deploys = stageNamed(`Production-${region}`).Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
+      const stage = deliveryPipeline.production[i];
+      expect(deploys.map((a) => a.Name.split('.')[0]).sort()).toEqual(stacksOf(stage).flatMap((st) => [st.stackName, st.stackName]).sort());
+      expect(stacksOf(stage).map((st) => st.stackName)).toEqual(expect.arrayContaining(['Production-Network', 'Production-PipelineAccess']));
       // The pipeline's own region is implicit; the others are named on the action.
-      expect(new Set(inRegion.map((a) => a.Region))).toEqual(new Set([region === config.toolsRegion ? undefined : region]));
+      expect(new Set(deploys.map((a) => a.Region))).toEqual(new Set([region === config.toolsRegion ? undefined : region]));
     }
+    expect(stages.findIndex((s) => s.Name === 'Production-us-east-1')).toBe(stages.findIndex((s) => s.Name === 'Production-eu-west-1') + 1);
   });
 
   test('deploys each stage to its account through that account\'s bootstrap deploy role', () => {
     const roles = (name: string) => JSON.stringify(stageNamed(name).Actions.filter((a) => a.ActionTypeId.Category === 'Deploy').map((a) => a.RoleArn));
     expect(roles('Sandbox')).toContain(':iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-eu-west-1');
     expect(roles('Sandbox')).not.toContain('333333333333');
-    expect(roles('Production')).toContain(':iam::333333333333:role/cdk-hnb659fds-deploy-role-333333333333-us-east-1');
-    expect(roles('Production')).not.toContain('222222222222');
+    expect(roles('Production-us-east-1')).toContain(':iam::333333333333:role/cdk-hnb659fds-deploy-role-333333333333-us-east-1');
+    expect(roles('Production-eu-west-1')).toContain(':iam::333333333333:role/cdk-hnb659fds-deploy-role-333333333333-eu-west-1');
+    expect(roles('Production-eu-west-1') + roles('Production-us-east-1')).not.toContain('222222222222');
   });
 
   test('places the stages in their accounts and regions, stacks named as the smoke CLI expects', () => {

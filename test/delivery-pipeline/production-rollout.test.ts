@@ -1,0 +1,172 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { resourcesOf } from '../harness';
+import { config, stack } from './pipeline-under-test';
+
+// What happens between the Sandbox and a running Production: the review and
+// approval, region by region, each region verified and protected, a failed
+// region rolled back, and someone told.
+const template = Template.fromStack(stack);
+const { deliveryPipeline } = stack;
+type Action = { Name: string; RunOrder: number; ActionTypeId: { Category: string }; Configuration?: Record<string, any>; Namespace?: string };
+const pipelineResource = Object.values(resourcesOf(template, 'AWS::CodePipeline::Pipeline'))[0];
+const stages = pipelineResource.Properties.Stages as { Name: string; Actions: Action[]; OnFailure?: unknown }[];
+const stageNamed = (name: string) => stages.find((s) => s.Name === name)!;
+const projects = resourcesOf(template, 'AWS::CodeBuild::Project');
+const specOf = (action: Action) => JSON.parse(projects[action.Configuration!.ProjectName.Ref].Properties.Source.BuildSpec);
+const policyOfProject = (action: Action) => {
+  const role = projects[action.Configuration!.ProjectName.Ref].Properties.ServiceRole['Fn::GetAtt'][0];
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) => p.Properties.Roles.some((r: any) => r.Ref === role))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
+};
+const FIRST = 'Production-eu-west-1';
+const SECOND = 'Production-us-east-1';
+const deploysOf = (name: string) => stageNamed(name).Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
+const productionStackPaths = [
+  ...['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'PipelineAccess'].map((s) => `DeliveryPipeline/Delivery/eu-west-1/Production/${s}`),
+  ...['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'PipelineAccess'].map((s) => `DeliveryPipeline/Delivery/us-east-1/Production/${s}`),
+];
+
+describe('before Production: a review of the changes, then an approval that links to it', () => {
+  const review = () => stageNamed(FIRST).Actions.find((a) => a.Name === 'ReviewChanges')!;
+  const approval = () => stageNamed(FIRST).Actions.find((a) => a.ActionTypeId.Category === 'Approval')!;
+
+  test('the review runs first, the approval next, every deployment of the first region after both', () => {
+    expect([review().RunOrder, approval().RunOrder]).toEqual([1, 2]);
+    expect(approval().Name).toBe('PromoteToProduction');
+    expect(Math.min(...deploysOf(FIRST).map((a) => a.RunOrder))).toBe(3);
+    // The second region has no approval of its own: the review covered it.
+    expect(stageNamed(SECOND).Actions.filter((a) => a.ActionTypeId.Category === 'Approval')).toEqual([]);
+  });
+
+  test('the review diffs every Production stack of every region with the pinned CLI, then says whether permissions broaden', () => {
+    const spec = specOf(review());
+    const lock = require('../../package-lock.json');
+    expect(spec.phases.install.commands).toEqual([`npm install -g aws-cdk@${lock.packages['node_modules/aws-cdk'].version}`]);
+    const [, , diff, security] = spec.phases.build.commands as string[];
+    const selected = (command: string) => [...command.matchAll(/'([^']+)'/g)].map((m) => m[1]).sort();
+    expect(diff).toMatch(/^cdk diff --app \. --no-change-set '/);
+    expect(selected(diff)).toEqual([...productionStackPaths].sort());
+    expect(security).toMatch(/^if cdk diff --app \. --no-change-set --security-only --fail '.*'; then export MESSAGE="No IAM or security group permission broadens\."; else export MESSAGE="IAM or security group permissions BROADEN/);
+    expect(selected(security.split(';')[0])).toEqual([...productionStackPaths].sort());
+    expect(spec.env['exported-variables']).toEqual(['LINK', 'MESSAGE']);
+  });
+
+  test('the review builds a link to its own build log from the build ARN', () => {
+    const [split, link] = specOf(review()).phases.build.commands as string[];
+    const env = { CODEBUILD_BUILD_ARN: 'arn:aws:codebuild:eu-west-1:111111111111:build/ReviewProject-abc:0b6c9d3e-1111-2222-3333-444455556666' };
+    const out = require('child_process').execFileSync('sh', ['-c', `${split}; ${link}; printf %s "$LINK"`], { env, encoding: 'utf8' });
+    expect(out).toBe('https://eu-west-1.console.aws.amazon.com/codesuite/codebuild/111111111111/projects/ReviewProject-abc/build/'
+      + 'ReviewProject-abc:0b6c9d3e-1111-2222-3333-444455556666/log?region=eu-west-1');
+  });
+
+  test('the review reads what is deployed through the production account\'s read-only lookup roles, nothing else across accounts', () => {
+    const assumes = policyOfProject(review()).filter((s) => [s.Action].flat().includes('sts:AssumeRole'));
+    expect(assumes).toEqual([expect.objectContaining({
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:role/*']] },
+      Condition: { StringEquals: { 'iam:ResourceTag/aws-cdk:bootstrap-role': 'lookup' } },
+    })]);
+  });
+
+  test('the approval links to the review, carries its verdict, and is e-mailed through the notification topic', () => {
+    expect(review().Namespace).toBe('ChangeReview');
+    const { ExternalEntityLink, CustomData, NotificationArn } = approval().Configuration!;
+    expect(ExternalEntityLink).toBe('#{ChangeReview.LINK}');
+    expect(CustomData).toContain('deploy this commit to Production in eu-west-1, then us-east-1? #{ChangeReview.MESSAGE}');
+    expect(CustomData).toContain('expires after 7 days');
+    expect(NotificationArn).toEqual({ Ref: topicId() });
+  });
+});
+
+function topicId(): string {
+  const topics = Object.keys(resourcesOf(template, 'AWS::SNS::Topic'));
+  expect(topics).toHaveLength(1);
+  return topics[0];
+}
+
+describe('each Production region, one after the other', () => {
+  test('is verified after all its stacks deploy: termination protection, then the read-only smoke checks', () => {
+    for (const [i, region] of config.productionRegions.entries()) {
+      const name = `Production-${region}`;
+      const verify = stageNamed(name).Actions.find((a) => a.Name === 'Verify')!;
+      expect(verify.RunOrder).toBeGreaterThan(Math.max(...deploysOf(name).map((a) => a.RunOrder)));
+      const stackNames = deliveryPipeline.production[i].node.findAll().filter(Stack.isStack).map((s) => s.stackName).sort();
+      expect(specOf(verify).phases.build.commands).toEqual([
+        'aws configure set profile.target.role_arn "$ACCESS_ROLE_ARN"',
+        'aws configure set profile.target.credential_source EcsContainer',
+        `aws configure set profile.target.region ${region}`,
+        ...stackNames.map((s) => `AWS_PROFILE=target aws cloudformation update-termination-protection --enable-termination-protection --stack-name ${s}`),
+        `AWS_PROFILE=target npm run smoke -- --stage Production --region ${region} --read-only`,
+      ]);
+      expect(stackNames).toEqual(expect.arrayContaining(['Production-DataTier', 'Production-Network', 'Production-PipelineAccess', 'Production-SecurityBaseline']));
+    }
+  });
+
+  test('the verification may assume only the Production stages\' pipeline access roles', () => {
+    const verify = stageNamed(FIRST).Actions.find((a) => a.Name === 'Verify')!;
+    const assumes = policyOfProject(verify).filter((s) => [s.Action].flat().includes('sts:AssumeRole'));
+    expect(assumes.map((s) => s.Resource)).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:role/Production-PipelineAccess-*']] },
+    ]);
+  });
+
+  test('the pipeline access role reads, and switches on termination protection of the stage\'s stacks, and does nothing else', () => {
+    for (const access of deliveryPipeline.productionAccess) {
+      const t = Template.fromStack(access);
+      const [policy] = Object.values(resourcesOf(t, 'AWS::IAM::ManagedPolicy'));
+      const actions = (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()).sort();
+      expect(actions).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudformation:DescribeStacks', 'cloudformation:UpdateTerminationProtection',
+        'cloudtrail:GetTrailStatus', 'config:DescribeConfigurationRecorderStatus', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector']);
+      const protect = (policy.Properties.PolicyDocument.Statement as { Sid: string; Resource: unknown }[]).find((s) => s.Sid === 'ProtectStageStacks')!;
+      expect(protect.Resource).toBe(`arn:aws:cloudformation:${access.region}:333333333333:stack/Production-*/*`);
+      const [role] = Object.values(resourcesOf(t, 'AWS::IAM::Role'));
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('DeliveryPipeline-verify-eu-west-1');
+      expect(access.terminationProtection).toBe(true);
+    }
+    expect(deliveryPipeline.productionAccess.map((a) => a.region)).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test('a failed region rolls back to the last release that passed, and stops the rollout; the Sandbox does not roll back', () => {
+    expect(stageNamed(FIRST).OnFailure).toEqual({ Result: 'ROLLBACK' });
+    expect(stageNamed(SECOND).OnFailure).toEqual({ Result: 'ROLLBACK' });
+    expect(stageNamed('Sandbox').OnFailure).toBeUndefined();
+    expect(pipelineResource.Properties.PipelineType).toBe('V2');
+  });
+});
+
+describe('what starts the pipeline, and who hears of it', () => {
+  test('a push to the branch starts it unless it changes only documentation; the source action does not also start it', () => {
+    expect(pipelineResource.Properties.Triggers).toEqual([{
+      ProviderType: 'CodeStarSourceConnection',
+      GitConfiguration: {
+        SourceActionName: 'my-org_my-app',
+        Push: [{ Branches: { Includes: ['main'] }, FilePaths: { Excludes: ['*.md', '**/*.md', 'docs/**'] } }],
+      },
+    }]);
+    expect(stageNamed('Source').Actions[0].Configuration!.DetectChanges).toBe(false);
+  });
+
+  test('failed runs, failed stages (a failed build, deploy, smoke check or verification) and refused or expired approvals are e-mailed', () => {
+    const [rule] = Object.values(resourcesOf(template, 'AWS::CodeStarNotifications::NotificationRule'));
+    expect(rule.Properties.EventTypeIds).toEqual(['codepipeline-pipeline-pipeline-execution-failed', 'codepipeline-pipeline-stage-execution-failed',
+      'codepipeline-pipeline-manual-approval-failed']);
+    expect(rule.Properties.Targets).toEqual([{ TargetType: 'SNS', TargetAddress: { Ref: topicId() } }]);
+    expect(rule.Properties.Resource['Fn::Join'][1][1]).toEqual({ Ref: Object.keys(resourcesOf(template, 'AWS::CodePipeline::Pipeline'))[0] });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topicId() } });
+  });
+
+  test('the topic is encrypted with a rotating key that CodeStar Notifications may use, and publishes over TLS only', () => {
+    const topic = resourcesOf(template, 'AWS::SNS::Topic')[topicId()];
+    const keyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+    const key = resourcesOf(template, 'AWS::KMS::Key')[keyId];
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.Properties.KeyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+      Principal: { Service: 'codestar-notifications.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    })]));
+    const policy = Object.values(resourcesOf(template, 'AWS::SNS::TopicPolicy')).find((p) => p.Properties.Topics.some((t: any) => t.Ref === topicId()))!;
+    expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'codestar-notifications.amazonaws.com' } }),
+    ]));
+  });
+});
