@@ -1,9 +1,10 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { recordAcknowledgements } from '../shared/compliance';
 import { ConfigError } from '../shared/validation';
 import { ReferenceStage } from '../stages/reference-stage';
-import { stageConfig } from '../stages/stage-config';
+import { StageConfig, stageConfig } from '../stages/stage-config';
 import { DeliveryPipeline, DeliveryPipelineProps, StageFactory } from './delivery-pipeline';
 import { PipelineConfig, pipelineConfig, pipelineSelection } from './pipeline-config';
 
@@ -37,11 +38,32 @@ export class DeliveryPipelineStack extends Stack {
   }
 }
 
-/** The project's stages: `ReferenceStage` with the profile named by the factory's id. */
-export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail'>): StageFactory {
-  return (scope, id, props) => new ReferenceStage(scope, stageConfig({
+/**
+ * The project's stages: `ReferenceStage` with the profile named by the
+ * factory's id, on the web tier image the pipeline's synth step resolved for
+ * the stage's region (the same release the Sandbox was tested on), with the
+ * Production API's reserved concurrency the pipeline chose.
+ */
+export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail' | 'webTierImages' | 'apiReservedConcurrency'>): StageFactory {
+  return (scope, id, props) => new ReferenceStage(scope, withPipelineChoices(stageConfig({
     stage: id, account: props.env?.account, region: props.env?.region, alarmEmail: config.alarmEmail,
-  }));
+  }), config));
+}
+
+function withPipelineChoices(stage: StageConfig, config: Pick<PipelineConfig, 'webTierImages' | 'apiReservedConcurrency'>): StageConfig {
+  const region = stage.region ?? '';
+  const image = config.webTierImages?.[region];
+  if (config.webTierImages && !image) {
+    throw new ConfigError('delivery pipeline config', [`webTierImages: got ${JSON.stringify(config.webTierImages)}; expected an image for ${region}, where ${stage.name} deploys`]);
+  }
+  const arm = (stage.webTier.instanceType?.architecture ?? ec2.InstanceArchitecture.ARM_64) === ec2.InstanceArchitecture.ARM_64;
+  if (image && !arm) throw new ConfigError('delivery pipeline config', [`webTierImages: the synth step resolves arm64 images; ${stage.name}'s web tier runs x86_64 instances`]);
+  const concurrency = stage.name === 'Production' ? config.apiReservedConcurrency : undefined;
+  return {
+    ...stage,
+    webTier: image ? { ...stage.webTier, machineImage: ec2.MachineImage.genericLinux({ [region]: image }) } : stage.webTier,
+    serverlessApi: concurrency === undefined ? stage.serverlessApi : { ...stage.serverlessApi, reservedConcurrency: concurrency || undefined },
+  };
 }
 
 /** True when the app is asked for the pipeline (`-c pipeline=true`); any other value than true/false is an error. */

@@ -157,7 +157,7 @@ export class DeliveryPipeline extends Construct {
         ...Object.fromEntries(this.replicas.map((r) => [r.region, r.store.bucket])),
       },
       codeBuildDefaults: this.codeBuildDefaults(props.buildImage),
-      synthCodeBuildDefaults: { rolePolicy: [lookupRoleAccess([...new Set([config.sandboxAccount, config.productionAccount])])] },
+      synthCodeBuildDefaults: { rolePolicy: [lookupRoleAccess([...new Set([config.sandboxAccount, config.productionAccount])]), ...imageResolutionAccess(config)] },
     });
 
     this.sandbox = props.stageFactory(this, 'Sandbox', { env: { account: config.sandboxAccount, region: config.sandboxRegion } });
@@ -376,9 +376,45 @@ function lookupRoleAccess(accounts: string[]): iam.PolicyStatement {
   });
 }
 
-/** `npm ci`, `npm test`, then `cdk synth` with the flags that rebuild this pipeline. */
+/** The public parameter of the web tier's default image (arm64 Amazon Linux 2023), which the synth step resolves. */
+export const WEB_TIER_IMAGE_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
+
+/**
+ * Shell commands that resolve the web tier's image once for the run: the
+ * latest Amazon Linux release in the Sandbox's region, then the image of
+ * that same release (by name, owned by Amazon) in every other region; fails
+ * when a region lacks it. Leaves `region:ami-...` pairs in WEB_TIER_IMAGES.
+ */
+export function imageResolutionCommands(config: PipelineConfig): string[] {
+  const regions = [...new Set([config.sandboxRegion, ...config.productionRegions])];
+  const sandbox = config.sandboxRegion;
+  return [
+    `IMAGE_NAME="$(aws ec2 describe-images --region ${sandbox} --image-ids "$(aws ssm get-parameter --region ${sandbox} --name ${WEB_TIER_IMAGE_PARAMETER} --query Parameter.Value --output text)" --query 'Images[0].Name' --output text)"`,
+    'case "$IMAGE_NAME" in al2023-ami-*) ;; *) echo "no Amazon Linux image behind the parameter: $IMAGE_NAME" >&2; exit 1;; esac',
+    `WEB_TIER_IMAGES=""; for REGION in ${regions.join(' ')}; do `
+      + 'IMAGE="$(aws ec2 describe-images --region "$REGION" --owners amazon --filters "Name=name,Values=$IMAGE_NAME" --query \'Images[0].ImageId\' --output text)"; '
+      + 'case "$IMAGE" in ami-*) ;; *) echo "$IMAGE_NAME is not in $REGION yet; run the pipeline again later" >&2; exit 1;; esac; '
+      + 'WEB_TIER_IMAGES="$WEB_TIER_IMAGES${WEB_TIER_IMAGES:+,}$REGION:$IMAGE"; done',
+  ];
+}
+
+/** `npm ci`, `npm test`, the web tier's image, then `cdk synth` with the flags that rebuild this pipeline and that image. */
 export function synthCommands(config: PipelineConfig): string[] {
-  return ['npm ci', 'npm test', `npx cdk synth ${pipelineContextArgs(config).join(' ')}`];
+  return ['npm ci', 'npm test', ...imageResolutionCommands(config),
+    `npx cdk synth ${pipelineContextArgs(config).join(' ')} -c webTierImages="$WEB_TIER_IMAGES"`];
+}
+
+/** What the synth step's image resolution reads: the public image parameter in each region, and image descriptions. */
+function imageResolutionAccess(config: PipelineConfig): iam.PolicyStatement[] {
+  const regions = [...new Set([config.sandboxRegion, ...config.productionRegions])];
+  return [
+    new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: regions.map((region) => `arn:${Aws.PARTITION}:ssm:${region}::parameter${WEB_TIER_IMAGE_PARAMETER}`),
+    }),
+    // DescribeImages takes no resource.
+    new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }),
+  ];
 }
 
 /** A Production region of the pipeline. */

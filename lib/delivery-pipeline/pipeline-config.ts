@@ -23,8 +23,22 @@ export interface PipelineSelection {
   readonly branch?: string;
   /** ARN of the AWS CodeConnections connection to the repository's host. */
   readonly connectionArn?: string;
-  /** E-mail address for the stages' alarms. @default none */
+  /** E-mail address for the stages' alarms, the pipeline's approval requests and failures. */
   readonly alarmEmail?: string;
+  /**
+   * Reserved concurrency of the Production API's handler in each region, a
+   * whole number; 0 reserves none. Reserving N needs an account quota of at
+   * least N + 100 concurrent executions in the region (Lambda keeps 100 unreserved).
+   * @default the Production profile's (50, so a quota of 150)
+   */
+  readonly apiReservedConcurrency?: string;
+  /**
+   * The web tier's image in each region, `region:ami-...` comma-separated, as
+   * the pipeline's synth step resolves them once per run (the same Amazon
+   * Linux release everywhere). Not a flag to pass by hand.
+   * @default none: each stack resolves the latest Amazon Linux when it deploys
+   */
+  readonly webTierImages?: string;
 }
 
 /** The validated pipeline configuration. */
@@ -47,15 +61,22 @@ export interface PipelineConfig {
   readonly branch: string;
   /** ARN of the CodeConnections (or older CodeStar Connections) connection. */
   readonly connectionArn: string;
-  /** E-mail address for the stages' alarms. */
+  /** E-mail address for the stages' alarms, the pipeline's approval requests and failures. */
   readonly alarmEmail?: string;
+  /** Reserved concurrency of the Production API's handler; 0 for none, undefined for the profile's. */
+  readonly apiReservedConcurrency?: number;
+  /** The web tier's image by region, resolved once per run by the synth step. */
+  readonly webTierImages?: Readonly<Record<string, string>>;
 }
 
 /** The context keys, in the order the synth command passes them. */
 export const PIPELINE_CONTEXT_KEYS = [
   'toolsAccount', 'toolsRegion', 'sandboxAccount', 'sandboxRegion', 'productionAccount',
-  'regions', 'repository', 'branch', 'connectionArn', 'alarmEmail',
+  'regions', 'repository', 'branch', 'connectionArn', 'alarmEmail', 'apiReservedConcurrency',
 ] as const satisfies readonly (keyof PipelineSelection)[];
+
+/** Context the synth step computes on each run, not part of what rebuilds the pipeline. */
+const PER_RUN_CONTEXT_KEYS = ['webTierImages'] as const satisfies readonly (keyof PipelineSelection)[];
 
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
@@ -93,6 +114,12 @@ export function pipelineConfig(selection: PipelineSelection): PipelineConfig {
   v.check(BRANCH.test(branch), 'branch', branch, 'expected a branch name of letters, digits, ".", "_", "/" and "-"');
   if (selection.alarmEmail !== undefined) v.check(EMAIL.test(selection.alarmEmail), 'alarmEmail', selection.alarmEmail, 'expected an e-mail address');
   checkConnection(v, selection.connectionArn, toolsAccount, toolsRegion);
+  const apiReservedConcurrency = selection.apiReservedConcurrency === undefined ? undefined : Number(selection.apiReservedConcurrency);
+  if (apiReservedConcurrency !== undefined) {
+    v.check(/^\d+$/.test(selection.apiReservedConcurrency!) && apiReservedConcurrency <= 1000, 'apiReservedConcurrency', selection.apiReservedConcurrency,
+      'expected a whole number from 0 (none reserved) to 1000; reserving N needs a regional quota of N + 100 concurrent executions');
+  }
+  const webTierImages = imagesByRegion(v, selection.webTierImages);
   const config: PipelineConfig = {
     toolsAccount,
     toolsRegion: toolsRegion ?? '',
@@ -104,6 +131,8 @@ export function pipelineConfig(selection: PipelineSelection): PipelineConfig {
     branch,
     connectionArn: selection.connectionArn ?? '',
     alarmEmail: selection.alarmEmail,
+    apiReservedConcurrency,
+    webTierImages,
   };
   const shared = config.sandboxAccount === config.productionAccount && productionRegions.includes(config.sandboxRegion);
   v.check(!shared, 'productionAccount', config.productionAccount,
@@ -128,9 +157,22 @@ function checkConnection(v: Validator, arn: string | undefined, toolsAccount: st
   }
 }
 
+const IMAGE = /^ami-[0-9a-f]{8,17}$/;
+
+/** `region:ami-...,region:ami-...` as a map; every entry well-formed, each region once. */
+function imagesByRegion(v: Validator, images: string | undefined): Record<string, string> | undefined {
+  if (images === undefined) return undefined;
+  const entries = images.split(',').map((e) => e.trim().split(':'));
+  const wellFormed = entries.every((e) => e.length === 2 && REGION.test(e[0]) && IMAGE.test(e[1]));
+  v.check(wellFormed && entries.length > 0, 'webTierImages', images, 'expected "region:ami-id" pairs, comma-separated, e.g. "eu-west-1:ami-0123456789abcdef0"');
+  const regions = entries.map((e) => e[0]);
+  v.check(new Set(regions).size === regions.length, 'webTierImages', images, 'expected each region once');
+  return Object.fromEntries(entries);
+}
+
 /** Reads a selection from context values (`-c key=value`). */
 export function pipelineSelection(context: (key: string) => unknown): PipelineSelection {
-  const entries = PIPELINE_CONTEXT_KEYS.map((key) => [key, context(key)] as const).filter(([, value]) => value !== undefined);
+  const entries = [...PIPELINE_CONTEXT_KEYS, ...PER_RUN_CONTEXT_KEYS].map((key) => [key, context(key)] as const).filter(([, value]) => value !== undefined);
   return Object.fromEntries(entries.map(([key, value]) => [key, String(value)]));
 }
 
@@ -143,6 +185,7 @@ export function pipelineContextArgs(config: PipelineConfig): string[] {
   const values: Partial<Record<(typeof PIPELINE_CONTEXT_KEYS)[number], string>> = {
     ...config,
     regions: config.productionRegions.join(','),
+    apiReservedConcurrency: config.apiReservedConcurrency?.toString(),
   };
   return ['-c pipeline=true', ...PIPELINE_CONTEXT_KEYS
     .filter((key) => values[key] !== undefined)

@@ -24,12 +24,25 @@ describe('the pipeline', () => {
     expect(source.Configuration).toMatchObject({ ConnectionArn: config.connectionArn, FullRepositoryId: 'my-org/my-app', BranchName: 'main' });
   });
 
-  test('installs with npm ci, runs npm test, then synthesizes with the flags that built it', () => {
+  test('installs with npm ci, runs npm test, resolves the web tier image once, then synthesizes with the flags that built it and that image', () => {
     const spec = JSON.parse(projectOf(stageNamed('Build').Actions[0]).Properties.Source.BuildSpec);
-    expect(spec.phases.build.commands).toEqual(['npm ci', 'npm test',
-      'npx cdk synth -c pipeline=true -c toolsAccount=111111111111 -c toolsRegion=eu-west-1 -c sandboxAccount=222222222222 -c sandboxRegion=eu-west-1 '
+    const commands = spec.phases.build.commands as string[];
+    expect(commands.slice(0, 2)).toEqual(['npm ci', 'npm test']);
+    expect(commands.slice(2, -1).join('\n')).toMatch(/^IMAGE_NAME=.*\nWEB_TIER_IMAGES=""; for REGION in eu-west-1 us-east-1; do /s);
+    expect(commands[commands.length - 1]).toBe('npx cdk synth -c pipeline=true -c toolsAccount=111111111111 -c toolsRegion=eu-west-1 -c sandboxAccount=222222222222 -c sandboxRegion=eu-west-1 '
       + '-c productionAccount=333333333333 -c regions=eu-west-1,us-east-1 -c repository=my-org/my-app -c branch=main -c connectionArn=' + config.connectionArn
-      + ' -c alarmEmail=ops@example.com']);
+      + ' -c alarmEmail=ops@example.com -c webTierImages="$WEB_TIER_IMAGES"');
+  });
+
+  test('the synth step may read the image parameter in each region it deploys to, and describe images', () => {
+    const synthRole = projectOf(stageNamed('Build').Actions[0]).Properties.ServiceRole['Fn::GetAtt'][0];
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) => p.Properties.Roles.some((r: any) => r.Ref === synthRole))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const reads = statements.filter((st: any) => ['ssm:GetParameter', 'ec2:DescribeImages'].includes(st.Action));
+    expect(reads.map((st: any) => [st.Action, JSON.stringify(st.Resource)])).toEqual([
+      ['ssm:GetParameter', JSON.stringify(['eu-west-1', 'us-east-1'].map((r) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:${r}::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64`]] })))],
+      ['ec2:DescribeImages', '"*"'],
+    ]);
   });
 
   test('updates itself', () => {

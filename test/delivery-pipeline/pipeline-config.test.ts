@@ -63,6 +63,22 @@ describe('pipelineConfig', () => {
     expect(problems({ alarmEmail: 'ops' })).toEqual(['alarmEmail: got "ops"; expected an e-mail address']);
   });
 
+  test('fails when the API\'s reserved concurrency is not a whole number from 0 to 1000', () => {
+    const allowed = 'expected a whole number from 0 (none reserved) to 1000; reserving N needs a regional quota of N + 100 concurrent executions';
+    expect(problems({ apiReservedConcurrency: '-1' })).toEqual([`apiReservedConcurrency: got "-1"; ${allowed}`]);
+    expect(problems({ apiReservedConcurrency: '2.5' })).toEqual([`apiReservedConcurrency: got "2.5"; ${allowed}`]);
+    expect(problems({ apiReservedConcurrency: '1001' })).toEqual([`apiReservedConcurrency: got "1001"; ${allowed}`]);
+    expect(pipelineConfig({ ...VALID, apiReservedConcurrency: '0' }).apiReservedConcurrency).toBe(0);
+  });
+
+  test('reads the web tier images as region:ami pairs; fails when one is malformed or a region repeats', () => {
+    expect(pipelineConfig({ ...VALID, webTierImages: 'eu-west-1:ami-0123456789abcdef0,us-east-1:ami-0fedcba9876543210' }).webTierImages)
+      .toEqual({ 'eu-west-1': 'ami-0123456789abcdef0', 'us-east-1': 'ami-0fedcba9876543210' });
+    expect(problems({ webTierImages: 'eu-west-1:ami-xyz' })).toEqual(['webTierImages: got "eu-west-1:ami-xyz"; expected "region:ami-id" pairs, comma-separated, e.g. "eu-west-1:ami-0123456789abcdef0"']);
+    expect(problems({ webTierImages: '' })).toEqual(['webTierImages: got ""; expected "region:ami-id" pairs, comma-separated, e.g. "eu-west-1:ami-0123456789abcdef0"']);
+    expect(problems({ webTierImages: 'eu-west-1:ami-01234567,eu-west-1:ami-89abcdef' })).toEqual(['webTierImages: got "eu-west-1:ami-01234567,eu-west-1:ami-89abcdef"; expected each region once']);
+  });
+
   test('reports every problem at once', () => {
     expect(problems({ toolsAccount: '1', repository: 'x', branch: 'a b' }).map((p) => p.split(':')[0])).toEqual(['toolsAccount', 'repository', 'branch']);
   });
@@ -76,5 +92,12 @@ describe('the synth command flags', () => {
     const context = Object.fromEntries(args.slice(1).map((a) => a.slice(3).split(/=(.*)/s).slice(0, 2)));
     expect(pipelineConfig(pipelineSelection((key) => context[key]))).toEqual(config);
     expect(context).toMatchObject({ toolsRegion: 'eu-west-1', sandboxRegion: 'eu-west-1', branch: 'main' });
+  });
+
+  test('carry the reserved concurrency, but not the images, which the synth step resolves anew on each run', () => {
+    const config = pipelineConfig({ ...VALID, apiReservedConcurrency: '0', webTierImages: 'eu-west-1:ami-0123456789abcdef0,us-east-1:ami-0fedcba9876543210' });
+    const args = pipelineContextArgs(config);
+    expect(args).toContain('-c apiReservedConcurrency=0');
+    expect(args.join(' ')).not.toContain('webTierImages');
   });
 });
