@@ -73,7 +73,7 @@ export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStat
     statement('ReadStageOutputs', ['cloudformation:DescribeStacks'], [arn('cloudformation', 'stack', `${prefixed}/*`)]),
     statement('ReadsWithoutResourceLevelPermissions', [
       'ec2:DescribeRegions', 'ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'lambda:ListEventSourceMappings',
-      'sns:GetSubscriptionAttributes', 'config:DescribeConfigurationRecorderStatus', 'ssm:GetCommandInvocation',
+      'sns:GetSubscriptionAttributes', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ssm:GetCommandInvocation',
     ], ['*']),
     statement('PublishToAndSubscribeToStageTopics', ['sns:Publish', 'sns:ListSubscriptionsByTopic', 'sns:Subscribe'],
       [arn('sns', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)]),

@@ -21,6 +21,12 @@ export function severitiesFrom(threshold: FindingSeverity): FindingSeverity[] {
 /** The standard Security Hub enables, in the stack's region and partition. */
 export const FOUNDATIONAL_STANDARD_ARN = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}::standards/aws-foundational-security-best-practices/v/1.0.0`;
 
+/**
+ * The CIS AWS Foundations Benchmark standard Security Hub enables beside the
+ * Foundational one: v3.0.0, the newest with a regional standards ARN.
+ */
+export const CIS_STANDARD_ARN = `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}::standards/cis-aws-foundations-benchmark/v/3.0.0`;
+
 /** GuardDuty's paid protection plans beyond S3 protection, by the prop that switches each on. */
 export const GUARDDUTY_OPTIONAL_FEATURES: Readonly<Record<keyof GuardDutyProtection, string>> = {
   eksAuditLogs: 'EKS_AUDIT_LOGS',
@@ -48,21 +54,37 @@ export function newDetector(scope: Construct, id: string, protection: GuardDutyP
   });
 }
 
-/** Enables Security Hub with the AWS Foundational Security Best Practices standard (and no others). */
-export function newSecurityHub(scope: Construct, id: string): { hub: securityhub.CfnHub; standard: securityhub.CfnStandard } {
+/**
+ * Enables Security Hub with the AWS Foundational Security Best Practices standard and,
+ * unless `cis` is false, the CIS AWS Foundations Benchmark (and no others).
+ */
+export function newSecurityHub(scope: Construct, id: string, cis = true): { hub: securityhub.CfnHub; standards: securityhub.CfnStandard[] } {
   const hub = new securityhub.CfnHub(scope, id, {
     enableDefaultStandards: false,
     controlFindingGenerator: 'SECURITY_CONTROL',
     autoEnableControls: true,
   });
-  const standard = new securityhub.CfnStandard(scope, `${id}FoundationalStandard`, { standardsArn: FOUNDATIONAL_STANDARD_ARN });
-  standard.node.addDependency(hub);
-  return { hub, standard };
+  const standards = [new securityhub.CfnStandard(scope, `${id}FoundationalStandard`, { standardsArn: FOUNDATIONAL_STANDARD_ARN })];
+  if (cis) standards.push(new securityhub.CfnStandard(scope, `${id}CisStandard`, { standardsArn: CIS_STANDARD_ARN }));
+  for (const standard of standards) standard.node.addDependency(hub);
+  return { hub, standards };
 }
 
 /** IAM Access Analyzer for the account: reports resources shared outside it. */
 export function newAccessAnalyzer(scope: Construct, id: string): accessanalyzer.CfnAnalyzer {
   return new accessanalyzer.CfnAnalyzer(scope, id, { type: 'ACCOUNT' });
+}
+
+/**
+ * IAM Access Analyzer's unused-access analyzer: IAM roles and users, their access
+ * keys, passwords and permissions unused for `unusedAccessAge` days. It is billed
+ * per role and user analyzed each month, and IAM is global: one per account.
+ */
+export function newUnusedAccessAnalyzer(scope: Construct, id: string, unusedAccessAge = 90): accessanalyzer.CfnAnalyzer {
+  return new accessanalyzer.CfnAnalyzer(scope, id, {
+    type: 'ACCOUNT_UNUSED_ACCESS',
+    analyzerConfiguration: { unusedAccessConfiguration: { unusedAccessAge } },
+  });
 }
 
 /** Routes GuardDuty findings at or above `threshold` to `topic`. */

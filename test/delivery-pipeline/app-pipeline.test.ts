@@ -9,7 +9,7 @@ import { testApp } from '../harness';
 const PIPELINE_CONTEXT = {
   pipeline: 'true', toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
   regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app', branch: 'main',
-  connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123',
+  connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123', alarmEmail: 'ops@example.com',
 };
 
 function problemsBuilding(context: Record<string, unknown>): string[] {

@@ -9,7 +9,7 @@ import { expectNoFindings, resourcesOf, testApp } from '../harness';
 const config = pipelineConfig({
   toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
   regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app',
-  connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123',
+  connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123', alarmEmail: 'ops@example.com',
 });
 const app = testApp();
 recordAcknowledgements(app);
@@ -40,7 +40,7 @@ describe('the pipeline', () => {
     const spec = JSON.parse(projectOf(stageNamed('Build').Actions[0]).Properties.Source.BuildSpec);
     expect(spec.phases.build.commands).toEqual(['npm ci', 'npm test',
       'npx cdk synth -c pipeline=true -c toolsAccount=111111111111 -c toolsRegion=eu-west-1 -c sandboxAccount=222222222222 -c sandboxRegion=eu-west-1 '
-      + '-c productionAccount=333333333333 -c regions=eu-west-1,us-east-1 -c repository=my-org/my-app -c branch=main -c connectionArn=' + config.connectionArn]);
+      + '-c productionAccount=333333333333 -c regions=eu-west-1,us-east-1 -c repository=my-org/my-app -c branch=main -c connectionArn=' + config.connectionArn + ' -c alarmEmail=ops@example.com']);
     expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '20' });
   });
 
