@@ -45,6 +45,16 @@ export function onlyWhere(scope: IConstruct, decision: RegionDecision): void {
   }
 }
 
+/** Regions where GuardDuty offers no RDS Protection (GuardDuty User Guide, region-specific feature availability). */
+export const REGIONS_WITHOUT_GUARDDUTY_RDS_PROTECTION: readonly string[] = ['ap-east-2'];
+
+/** True outside `regions`: at synth time when the stack's region is known, else a condition. */
+export function outsideRegions(scope: Construct, id: string, regions: readonly string[]): RegionDecision {
+  const known = knownRegion(scope);
+  if (known !== undefined) return !regions.includes(known);
+  return new CfnCondition(scope, id, { expression: Fn.conditionNot(regionIsOneOf(regions)) });
+}
+
 /** True outside {@link REGIONS_OPENED_SINCE_2022}: where every AWS Config managed rule of the baseline is offered. */
 export function outsideRecentRegions(scope: Construct, id: string): RegionDecision {
   const known = knownRegion(scope);

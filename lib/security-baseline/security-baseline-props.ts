@@ -50,7 +50,7 @@ export interface GuardDutyProtection {
   readonly eksAuditLogs?: boolean;
   /** Malware Protection for EC2: scans the EBS volumes of an instance with a suspicious finding. @default false */
   readonly ebsMalwareProtection?: boolean;
-  /** RDS Protection: Aurora and RDS login activity. @default false */
+  /** RDS Protection: Aurora and RDS login activity; left off where GuardDuty does not offer it (ap-east-2). @default false */
   readonly rdsLoginEvents?: boolean;
   /** Lambda Protection: network activity of Lambda functions. @default false */
   readonly lambdaNetworkLogs?: boolean;

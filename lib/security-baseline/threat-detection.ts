@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Fn } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,6 +8,7 @@ import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { outsideRegions, REGIONS_WITHOUT_GUARDDUTY_RDS_PROTECTION } from './regions';
 import { FINDING_SEVERITIES, FindingSeverity, GuardDutyProtection } from './security-baseline-props';
 
 /** Lowest GuardDuty severity score of each label (GuardDuty's 1.0-10.0 scale). */
@@ -44,12 +45,20 @@ export const GUARDDUTY_OPTIONAL_FEATURES: Readonly<Record<keyof GuardDutyProtect
  */
 export function newDetector(scope: Construct, id: string, protection: GuardDutyProtection = {}): guardduty.CfnDetector {
   const optional = Object.entries(GUARDDUTY_OPTIONAL_FEATURES) as [keyof GuardDutyProtection, string][];
+  const status = (prop: keyof GuardDutyProtection): string => {
+    if (!protection[prop]) return 'DISABLED';
+    if (prop !== 'rdsLoginEvents') return 'ENABLED';
+    // RDS Protection is not offered everywhere: off where it is missing, so the detector deploys there.
+    const offered = outsideRegions(scope, `${id}RdsProtectionOffered`, REGIONS_WITHOUT_GUARDDUTY_RDS_PROTECTION);
+    if (typeof offered === 'boolean') return offered ? 'ENABLED' : 'DISABLED';
+    return Fn.conditionIf(offered.logicalId, 'ENABLED', 'DISABLED').toString();
+  };
   return new guardduty.CfnDetector(scope, id, {
     enable: true,
     findingPublishingFrequency: 'FIFTEEN_MINUTES',
     features: [
       { name: 'S3_DATA_EVENTS', status: 'ENABLED' },
-      ...optional.map(([prop, name]) => ({ name, status: protection[prop] ? 'ENABLED' : 'DISABLED' })),
+      ...optional.map(([prop, name]) => ({ name, status: status(prop) })),
     ],
   });
 }

@@ -120,6 +120,17 @@ describe('options', () => {
     expect(elsewhere.toJSON().Conditions).toBeUndefined();
   });
 
+  test('RDS Protection is left off where GuardDuty does not offer it (ap-east-2), decided at synth time when the region is known', () => {
+    const rdsStatus = (region: string) => {
+      const stack = new Stack(testStack().node.scope as Construct, `In${region.replace(/-/g, '')}`, { env: { account: '123456789012', region } });
+      new SecurityBaseline(stack, 'SecurityBaseline', { guardDutyProtection: { rdsLoginEvents: true } });
+      const detector = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::GuardDuty::Detector'))[0].Properties;
+      return detector.Features.find((f: { Name: string }) => f.Name === 'RDS_LOGIN_EVENTS').Status;
+    };
+    expect(rdsStatus('eu-west-1')).toBe('ENABLED');
+    expect(rdsStatus('ap-east-2')).toBe('DISABLED');
+  });
+
   test('S3 data events are recorded when asked for', () => {
     const { template } = build({ dataEvents: true });
     template.hasResourceProperties('AWS::CloudTrail::Trail', {
