@@ -47,6 +47,14 @@ describe('options', () => {
     expect(JSON.stringify(grants.Properties.PolicyDocument)).not.toMatch(/ec2:|iam:/);
   });
 
+  test('with the account settings off, the function still creates AWS Config\'s service-linked role for the recorder, and may do nothing else', () => {
+    const { template } = build({ accountSettings: false });
+    expect(Object.values(resourcesOf(template, 'Custom::AccountSetting')).map((r) => r.Properties.Setting)).toEqual(['ConfigServiceLinkedRole']);
+    const grants = Object.entries(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find(([id]) => id.includes('AccountSettingsHandlerRole'))![1];
+    const actions = grants.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+    expect(actions.filter((a: string) => !/^(logs|xray|kms):/.test(a)).sort()).toEqual(['iam:CreateServiceLinkedRole', 'iam:GetRole']);
+  });
+
   test('a custom password policy reaches the custom resource, and the IAM_PASSWORD_POLICY rule checks that policy', () => {
     const { template } = build({ accountSettings: { passwordPolicy: { minimumLength: 20, maxAgeDays: 60, reusePrevention: 12 } } });
     template.hasResourceProperties('Custom::AccountSetting', { Setting: 'PasswordPolicy', MinimumPasswordLength: 20, MaxPasswordAge: 60, PasswordReusePrevention: 12 });
