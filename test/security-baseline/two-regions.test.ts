@@ -3,7 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { SecurityBaselineStack } from '../../lib/security-baseline/security-baseline-stack';
 import { securityBaselineStackProps } from '../../lib/stages/reference-stage';
 import { stageConfig } from '../../lib/stages/stage-config';
-import { resourcesOf, testApp } from '../harness';
+import { recordAcknowledgements } from '../../lib/shared/compliance';
+import { expectNoFindings, resourcesOf, testApp } from '../harness';
 
 // What the delivery pipeline deploys to an account with two production
 // regions: each region's stage pinned, the first region named home, and the
@@ -11,11 +12,13 @@ import { resourcesOf, testApp } from '../harness';
 // left out: it plays no part here, and would triple the synthesis time).
 const ACCOUNT = '123456789012';
 const app = testApp();
-const templates = Object.fromEntries(['eu-west-1', 'us-east-1'].map((region) => {
+const stacks = Object.fromEntries(['eu-west-1', 'us-east-1'].map((region) => {
   const config = stageConfig({ stage: 'Production', account: ACCOUNT, region, alarmEmail: 'ops@example.com', homeRegion: 'eu-west-1' });
   const stage = new Stage(app, `Production-${region}`, { env: { account: ACCOUNT, region } });
-  return [region, Template.fromStack(new SecurityBaselineStack(stage, 'SecurityBaseline', securityBaselineStackProps(config)))];
+  recordAcknowledgements(stage);
+  return [region, new SecurityBaselineStack(stage, 'SecurityBaseline', securityBaselineStackProps(config))];
 }));
+const templates = Object.fromEntries(Object.entries(stacks).map(([region, stack]) => [region, Template.fromStack(stack)]));
 const count = (type: string, pick: (p: Record<string, any>) => boolean = () => true) =>
   Object.fromEntries(Object.entries(templates).map(([region, t]) => [region, Object.values(resourcesOf(t, type)).filter((r) => pick(r.Properties ?? {})).length]));
 
@@ -46,6 +49,10 @@ describe('one account, two regions: the account-wide pieces once, the regional s
       .toEqual({ 'eu-west-1': 1, 'us-east-1': 1 });
   });
 
+  test('the five packs report nothing unacknowledged in either region', () => {
+    for (const stack of Object.values(stacks)) expectNoFindings(stack);
+  });
+
   test('no condition: pinned stacks decide at synth time', () => {
     for (const t of Object.values(templates)) expect(t.toJSON().Conditions).toBeUndefined();
   });
@@ -54,5 +61,25 @@ describe('one account, two regions: the account-wide pieces once, the regional s
     expect(Object.keys(templates['eu-west-1'].toJSON().Outputs)).toEqual(expect.arrayContaining(['TrailArn', 'RootAccountUseAlarmName']));
     expect(Object.keys(templates['us-east-1'].toJSON().Outputs)).not.toEqual(expect.arrayContaining(['TrailArn']));
     expect(Object.keys(templates['us-east-1'].toJSON().Outputs)).toEqual(expect.arrayContaining(['ConfigRecorderName', 'DetectorId', 'AlarmTopicArn']));
+  });
+});
+
+describe('an environment-agnostic production stage given a home region', () => {
+  const config = stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com', homeRegion: 'eu-west-1' });
+  const stage = new Stage(testApp(), 'Production');
+  recordAcknowledgements(stage);
+  const stack = new SecurityBaselineStack(stage, 'SecurityBaseline', securityBaselineStackProps(config));
+  const template = Template.fromStack(stack);
+
+  test('the five packs report nothing unacknowledged', () => expectNoFindings(stack));
+
+  test('decides by a CloudFormation condition on AWS::Region, for the trail and its outputs', () => {
+    const conditions = template.toJSON().Conditions as Record<string, unknown>;
+    const [home] = Object.keys(conditions).filter((id) => id.includes('InHomeRegion'));
+    expect(conditions[home]).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] });
+    expect(Object.values(resourcesOf(template, 'AWS::CloudTrail::Trail')).map((r) => r.Condition)).toEqual([home]);
+    for (const output of ['TrailArn', 'LogBucketName', 'TrailLogGroupName', 'RootAccountUseAlarmName']) template.hasOutput(output, { Condition: home });
+    template.hasOutput('DetectorId', {});
+    expect(template.toJSON().Outputs.DetectorId.Condition).toBeUndefined();
   });
 });
