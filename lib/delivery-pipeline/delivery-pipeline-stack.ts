@@ -42,11 +42,14 @@ export class DeliveryPipelineStack extends Stack {
  * The project's stages: `ReferenceStage` with the profile named by the
  * factory's id, on the web tier image the pipeline's synth step resolved for
  * the stage's region (the same release the Sandbox was tested on), with the
- * Production API's reserved concurrency the pipeline chose.
+ * Production API's reserved concurrency the pipeline chose, and the security
+ * baseline's account-wide pieces in the first Production region only.
  */
-export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail' | 'webTierImages' | 'apiReservedConcurrency'>): StageFactory {
+export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail' | 'webTierImages' | 'apiReservedConcurrency'> & { productionRegions?: readonly string[] }): StageFactory {
   return (scope, id, props) => new ReferenceStage(scope, withPipelineChoices(stageConfig({
     stage: id, account: props.env?.account, region: props.env?.region, alarmEmail: config.alarmEmail,
+    // One account, several Production regions: the account-wide pieces (trail, CIS alarms, IAM settings) live in the first.
+    homeRegion: id === 'Production' ? config.productionRegions?.[0] : undefined,
   }), config));
 }
 

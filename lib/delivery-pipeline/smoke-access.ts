@@ -109,6 +109,7 @@ export function readOnlySmokeStatements(stack: Stack, stageName: string): iam.Po
     statement('ReadStageOutputs', ['cloudformation:DescribeStacks'], [arn('cloudformation', 'stack', `${prefixed}/*`)]),
     statement('ReadsWithoutResourceLevelPermissions', [
       'ec2:DescribeRegions', 'ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'config:DescribeConfigurationRecorderStatus',
+      'config:DescribeConfigurationRecorders',
     ], ['*']),
     statement('ReadTrailStatus', ['cloudtrail:GetTrailStatus'], [arn('cloudtrail', 'trail', prefixed)]),
     statement('ReadDetector', ['guardduty:GetDetector'], [arn('guardduty', 'detector', '*')]),

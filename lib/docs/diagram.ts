@@ -370,7 +370,8 @@ function drawSecurityServices(d: Diagram, all: Record<string, CfnResource>): voi
   const ofType = (type: string) => entries.filter(([, r]) => r.Type === type);
   for (const [id, r] of entries.filter(([, x]) => SECURITY_SERVICES[x.Type])) {
     const trail = r.Type === 'AWS::CloudTrail::Trail';
-    d.node({ id, label: `${SECURITY_SERVICES[r.Type]}${trail && r.Properties?.IsMultiRegionTrail ? '<br/>all regions, validated' : ''}`, shape: 'box' });
+    const unused = r.Properties?.Type === 'ACCOUNT_UNUSED_ACCESS' ? '<br/>unused access' : '';
+    d.node({ id, label: `${SECURITY_SERVICES[r.Type]}${trail && r.Properties?.IsMultiRegionTrail ? '<br/>all regions, validated' : ''}${unused}`, shape: 'box' });
     if (trail) {
       d.node({ id: 'apiCalls', label: 'API calls of the account', shape: 'round' });
       d.edge({ from: 'apiCalls', to: id, label: 'events' });
@@ -388,7 +389,9 @@ function drawSecurityServices(d: Diagram, all: Record<string, CfnResource>): voi
   }
   const [trail] = ofType('AWS::CloudTrail::Trail');
   const filters = ofType('AWS::Logs::MetricFilter').length;
-  for (const topic of new Set(ofType('AWS::CloudWatch::Alarm').flatMap(([, a]) => refsIn(a.Properties?.AlarmActions)))) {
+  const filterMetrics = new Set(ofType('AWS::Logs::MetricFilter').flatMap(([, f]) => (f.Properties?.MetricTransformations ?? []).map((m: { MetricName: string }) => m.MetricName)));
+  const filterAlarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => filterMetrics.has(a.Properties?.MetricName));
+  for (const topic of new Set(filterAlarms.flatMap(([, a]) => refsIn(a.Properties?.AlarmActions)))) {
     if (trail && filters > 0) d.edge({ from: trail[0], to: `alarms_${topic}`, label: `${filters} CIS metric filters`, dotted: true });
   }
   for (const [, rule] of ofType('AWS::Events::Rule')) {

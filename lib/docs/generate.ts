@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ReferenceStage } from '../stages/reference-stage';
-import { stageConfig, StageName } from '../stages/stage-config';
+import { STAGE_PROFILES, stageConfig, StageName } from '../stages/stage-config';
 import { architectureDoc, diagramBlock, referenceBlock } from './architecture-doc';
 import { estimateStack, loadPrices, natModeCosts, PriceData } from './cost';
 import { blockNames, replaceBlock, withTableOfContents } from './markdown';
@@ -34,7 +34,8 @@ export function synthesizeStages(names: StageName[] = ['Sandbox', 'Production'])
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-docs-'));
   try {
     const app = templateApp(outdir);
-    const stages = names.map((name) => new ReferenceStage(app, stageConfig({ stage: name })));
+    // Production refuses to synthesize without an alarm destination: the docs show it with an example address.
+    const stages = names.map((name) => new ReferenceStage(app, stageConfig({ stage: name, alarmEmail: STAGE_PROFILES[name].alarmDestinationRequired ? 'ops@example.com' : undefined })));
     const result = new Map<StageName, StageTemplates>();
     for (const stage of stages) {
       const assembly = stage.synth();

@@ -38,11 +38,14 @@ export function passwordPolicyRuleParameters(policy: PasswordPolicy = {}): Recor
 }
 
 /** What each setting's custom resource may call: read, set and undo that one setting. */
-const ACTIONS: Readonly<Record<SettingName, string[]>> = {
+const ACTIONS: Readonly<Record<Exclude<SettingName, 'ConfigServiceLinkedRole'>, string[]>> = {
   EbsEncryptionByDefault: ['ec2:GetEbsEncryptionByDefault', 'ec2:EnableEbsEncryptionByDefault', 'ec2:DisableEbsEncryptionByDefault'],
   S3BlockPublicAccess: ['s3:GetAccountPublicAccessBlock', 's3:PutAccountPublicAccessBlock'],
   PasswordPolicy: ['iam:GetAccountPasswordPolicy', 'iam:UpdateAccountPasswordPolicy', 'iam:DeleteAccountPasswordPolicy'],
 };
+
+/** AWS Config's service-linked role, by path: the one role the function may read and create. */
+const CONFIG_SERVICE_LINKED_ROLE = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
 
 /** Props of {@link AccountSettings}. */
 export interface AccountSettingsConstructProps extends AccountSettingsProps {
@@ -51,8 +54,17 @@ export interface AccountSettingsConstructProps extends AccountSettingsProps {
   readonly logRetention: logs.RetentionDays;
   /** RETAIN keeps the settings when the stack is deleted; DESTROY puts back what was there before. */
   readonly removalPolicy: RemovalPolicy;
-  /** Whether this region sets the (global) IAM password policy: exactly one region should. */
-  readonly setsPasswordPolicy: RegionDecision;
+  /**
+   * Whether this region sets the account-wide settings (the IAM password policy, S3 account Block
+   * Public Access): exactly one region should, or deleting one region's stack would undo them for all.
+   */
+  readonly setsAccountWideSettings: RegionDecision;
+  /**
+   * Creates AWS Config's service-linked role when the account has none (a brand-new account);
+   * never deletes it.
+   * @default false
+   */
+  readonly configServiceLinkedRole?: boolean;
 }
 
 /**
@@ -65,6 +77,7 @@ export interface AccountSettingsConstructProps extends AccountSettingsProps {
 export class AccountSettings extends Construct {
   readonly function: HardenedFunction;
   readonly settings: Partial<Record<SettingName, CustomResource>> = {};
+  private grantsOnAnyResource = false;
 
   constructor(scope: Construct, id: string, props: AccountSettingsConstructProps) {
     super(scope, id);
@@ -77,18 +90,33 @@ export class AccountSettings extends Construct {
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
+    if (props.configServiceLinkedRole) {
+      this.function.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: [CONFIG_SERVICE_LINKED_ROLE] }));
+      this.function.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['iam:CreateServiceLinkedRole'], resources: [CONFIG_SERVICE_LINKED_ROLE],
+        conditions: { StringEquals: { 'iam:AWSServiceName': 'config.amazonaws.com' } },
+      }));
+      this.add('ConfigServiceLinkedRole', props);
+    }
     if (props.ebsEncryptionByDefault ?? true) this.add('EbsEncryptionByDefault', props);
-    if (props.s3BlockPublicAccess ?? true) this.add('S3BlockPublicAccess', props);
-    if (props.passwordPolicy !== false && props.setsPasswordPolicy !== false) {
-      const resource = this.add('PasswordPolicy', props, passwordPolicyProperties(props.passwordPolicy));
-      if (props.setsPasswordPolicy !== true) (resource.node.defaultChild as CfnResource).cfnOptions.condition = props.setsPasswordPolicy;
+    const accountWide = props.setsAccountWideSettings;
+    if ((props.s3BlockPublicAccess ?? true) && accountWide !== false) this.onlyWhere(accountWide, this.add('S3BlockPublicAccess', props));
+    if (props.passwordPolicy !== false && accountWide !== false) {
+      this.onlyWhere(accountWide, this.add('PasswordPolicy', props, passwordPolicyProperties(props.passwordPolicy)));
     }
     this.acknowledgeFunction();
   }
 
+  private onlyWhere(decision: RegionDecision, resource: CustomResource): void {
+    if (decision !== true && decision !== false) (resource.node.defaultChild as CfnResource).cfnOptions.condition = decision;
+  }
+
   private add(setting: SettingName, props: AccountSettingsConstructProps, extra: Record<string, unknown> = {}): CustomResource {
     const role = this.function.role;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ACTIONS[setting], resources: ['*'] }));
+    if (setting !== 'ConfigServiceLinkedRole') {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ACTIONS[setting], resources: ['*'] }));
+      this.grantsOnAnyResource = true;
+    }
     const resource = new CustomResource(this, setting, {
       serviceToken: this.function.function.functionArn,
       resourceType: 'Custom::AccountSetting',
@@ -104,7 +132,7 @@ export class AccountSettings extends Construct {
   private acknowledgeFunction(): void {
     const fn = this.function.function;
     const grants = this.function.role.grantsPolicy!;
-    acknowledge(grants, 'AwsSolutions-IAM5[Resource::*]', 'Account settings (EBS encryption by default, S3 account Block Public Access, the IAM password policy) are not resources: IAM accepts only "*" for their actions, which are limited to reading, setting and undoing these three settings.');
+    if (this.grantsOnAnyResource) acknowledge(grants, 'AwsSolutions-IAM5[Resource::*]', 'Account settings (EBS encryption by default, S3 account Block Public Access, the IAM password policy) are not resources: IAM accepts only "*" for their actions, which are limited to reading, setting and undoing these three settings.');
     for (const pack of ['Serverless', 'NIST.800.53.R5', 'HIPAA.Security']) {
       acknowledge(fn, `${pack}-LambdaDLQ`, 'CloudFormation invokes the function and waits for its answer; a failure fails the deployment, so nothing waits in a dead-letter queue to be retried.');
     }

@@ -1,11 +1,12 @@
-import { Aws, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnResource, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
-import { acknowledge } from '../shared/compliance';
-import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { Construct, IDependable } from 'constructs';
+import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
+import { LogBucket } from '../shared/log-bucket';
+import { archiveBucketProps } from './audit-trail';
 import { RegionDecision } from './regions';
 
 /**
@@ -47,42 +48,53 @@ export const REGION_LIMITED_CONFIG_RULES: readonly string[] = [
 
 /** Props of {@link ConfigRecorder}. */
 export interface ConfigRecorderProps {
-  /** Where snapshots and history are delivered. */
-  readonly bucket: s3.IBucket;
-  /** The bucket's key, used for the deliveries. */
-  readonly key: kms.IKey;
+  /** Encrypts the delivery bucket and Config's deliveries. */
+  readonly key: kms.Key;
   /** Whether this region records global resource types (IAM): exactly one region should. */
   readonly recordsGlobalTypes: RegionDecision;
+  /** What exists before the recorder: the service-linked role it records with. */
+  readonly serviceLinkedRole?: IDependable;
+  /** How long snapshots and history are kept. */
+  readonly logArchiveExpiration: Duration;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** The service-linked role AWS Config records with in every region of the account. */
+export function configServiceLinkedRoleArn(): string {
+  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
 }
 
 /**
  * AWS Config (notes 003, 004): records the configuration of every supported
- * resource type and delivers it to the audit bucket. Global types (IAM) are
- * recorded only where `recordsGlobalTypes` holds (decided at synth time for a
- * pinned stack, by CloudFormation at deploy time for an agnostic one), so a
- * baseline in several regions records each IAM change once.
+ * resource type with Config's service-linked role (what Security Hub's Config.1
+ * control asks for) and delivers to a bucket of its own in the region: AWS
+ * Config cannot deliver to an Object Lock bucket such as the audit trail's.
+ * Global types (IAM) are recorded only where `recordsGlobalTypes` holds
+ * (decided at synth time for a pinned stack, by CloudFormation at deploy time
+ * for an agnostic one), so a baseline in several regions records each IAM change once.
  */
 export class ConfigRecorder extends Construct {
   readonly recorder: config.CfnConfigurationRecorder;
   readonly deliveryChannel: config.CfnDeliveryChannel;
-  readonly role: ManagedPolicyRole;
+  /** Receives Config's snapshots and history (no Object Lock: AWS Config does not deliver to locked buckets). */
+  readonly bucket: s3.Bucket;
+  /** Receives the delivery bucket's server access logs. */
+  readonly accessLogBucket: LogBucket;
 
   constructor(scope: Construct, id: string, props: ConfigRecorderProps) {
     super(scope, id);
-    this.role = new ManagedPolicyRole(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('config.amazonaws.com'),
-      description: 'AWS Config recorder: reads resource configurations, delivers to the audit bucket',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWS_ConfigRole')],
-    });
-    this.allowDelivery(props);
-    acknowledge(this.role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]', 'AWS maintains this policy as Config supports new resource types; a copy would silently stop recording them.');
+    this.accessLogBucket = new LogBucket(this, 'AccessLogs', { removalPolicy: props.removalPolicy });
+    this.bucket = new s3.Bucket(this, 'Bucket', archiveBucketProps({
+      ...props, accessLogBucket: this.accessLogBucket, accessLogPrefix: 'config-bucket/',
+    }));
+    this.allowDelivery(props.key);
     const global = props.recordsGlobalTypes;
     this.recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
-      roleArn: this.role.roleArn,
+      roleArn: configServiceLinkedRoleArn(),
       recordingGroup: { allSupported: true, includeGlobalResourceTypes: typeof global === 'boolean' ? global : Fn.conditionIf(global.logicalId, true, false) },
     });
     this.deliveryChannel = new config.CfnDeliveryChannel(this, 'DeliveryChannel', {
-      s3BucketName: props.bucket.bucketName,
+      s3BucketName: this.bucket.bucketName,
       s3KeyPrefix: 'config',
       s3KmsKeyArn: props.key.keyArn,
       configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' },
@@ -90,25 +102,40 @@ export class ConfigRecorder extends Construct {
     // No DependsOn between recorder and channel: CloudFormation creates the pair
     // together (the recorder starts once the channel exists; a DependsOn either way
     // fails with NoAvailableDeliveryChannelException or hangs, aws-cdk#9001, #3577).
-    // Both need the role's grants and the bucket policy, or Config cannot deliver.
+    // Both need the role, the bucket policy and the key grant, or Config cannot deliver.
     for (const resource of [this.recorder, this.deliveryChannel]) {
-      resource.node.addDependency(this.role);
-      if (props.bucket.policy) resource.node.addDependency(props.bucket.policy);
+      resource.node.addDependency(this.bucket.policy!, props.key);
+      if (props.serviceLinkedRole) resource.node.addDependency(props.serviceLinkedRole);
+    }
+    for (const pack of CONFIG_RULE_PACKS) {
+      acknowledge(this.bucket, `${pack}-S3BucketReplicationEnabled`, 'Config snapshots and history are versioned and rebuilt by Config from the resources themselves; replicate the bucket to another account for an organization-wide archive.');
+      acknowledge(this.accessLogBucket, `${pack}-S3BucketReplicationEnabled`, 'Server access logs of the Config bucket, expired after 90 days; a replica would double their cost for no recovery need.');
+      acknowledge(this.accessLogBucket, `${pack}-S3DefaultEncryptionKMS`, 'S3 server access logs are delivered only to buckets with SSE-S3 default encryption.');
     }
   }
 
-  /** Config delivers with the recorder's role: this account's prefix of the bucket, with the bucket's key. */
-  private allowDelivery(props: ConfigRecorderProps): void {
-    const deliveries = props.bucket.arnForObjects(`config/AWSLogs/${Aws.ACCOUNT_ID}/Config/*`);
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketAcl'], resources: [props.bucket.bucketArn] }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject'], resources: [deliveries], conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+  /**
+   * With the service-linked role, Config delivers by bucket policy (AWS Config
+   * Developer Guide, "Permissions for the Amazon S3 bucket"): the bucket's ACL
+   * and location, and PutObject under this account's prefix, for AWS Config
+   * calls made for this account only (`aws:SourceAccount`), with the key.
+   */
+  private allowDelivery(key: kms.Key): void {
+    const configService = new iam.ServicePrincipal('config.amazonaws.com');
+    const forThisAccount = { 'aws:SourceAccount': Aws.ACCOUNT_ID };
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowConfigToCheckTheBucket', principals: [configService], actions: ['s3:GetBucketAcl', 's3:ListBucket'], resources: [this.bucket.bucketArn],
+      conditions: { StringEquals: forThisAccount },
     }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }));
-    const stack = Stack.of(this);
-    const bucket = stack.resolve((props.bucket.node.defaultChild as CfnResource).logicalId);
-    acknowledge(this.role.grantsPolicy!, `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/config/AWSLogs/<AWS::AccountId>/Config/*]`,
-      'Config names each snapshot and history file at delivery; the grant is PutObject under this account\'s Config prefix of the audit bucket only.');
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowConfigToDeliver', principals: [configService], actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects(`config/AWSLogs/${Aws.ACCOUNT_ID}/Config/*`)],
+      conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...forThisAccount } },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowConfigToEncryptDeliveries', principals: [configService], actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: ['*'],
+      conditions: { StringEquals: forThisAccount },
+    }));
   }
 }
 

@@ -1,5 +1,5 @@
-import { Aws, CfnCondition, Fn } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Aws, CfnCondition, CfnResource, Fn } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
 import { knownRegion, regionIsOneOf } from '../shared/region-condition';
 
 /**
@@ -11,9 +11,6 @@ export const REGIONS_OPENED_SINCE_2022: readonly string[] = [
   'ca-west-1', 'eu-central-2', 'eu-south-2', 'il-central-1', 'me-central-1', 'mx-central-1',
 ];
 
-/** The region whose recorder records global resource types when none is given. */
-export const DEFAULT_GLOBAL_RESOURCES_REGION = 'us-east-1';
-
 /**
  * Whether something happens in this stack's region: decided at synth time
  * (true or false) when the stack's region is known, or by CloudFormation at
@@ -21,11 +18,41 @@ export const DEFAULT_GLOBAL_RESOURCES_REGION = 'us-east-1';
  */
 export type RegionDecision = boolean | CfnCondition;
 
-/** True in `region` only: global resource types are recorded, and the IAM password policy set, there. */
-export function inRegion(scope: Construct, id: string, region: string): RegionDecision {
+/**
+ * True in the account's home region only, where the account-wide pieces are created:
+ * always when no home region is given (the stack's own region is home).
+ */
+export function inHomeRegion(scope: Construct, id: string, homeRegion: string | undefined): RegionDecision {
+  if (homeRegion === undefined) return true;
   const known = knownRegion(scope);
-  if (known !== undefined) return known === region;
-  return new CfnCondition(scope, id, { expression: Fn.conditionEquals(Aws.REGION, region) });
+  if (known !== undefined) return known === homeRegion;
+  return new CfnCondition(scope, id, { expression: Fn.conditionEquals(Aws.REGION, homeRegion) });
+}
+
+/** True where both decisions are: at synth time when both are known, else a condition. */
+export function bothHold(scope: Construct, id: string, a: RegionDecision, b: RegionDecision): RegionDecision {
+  if (a === false || b === false) return false;
+  if (a === true) return b;
+  if (b === true) return a;
+  return new CfnCondition(scope, id, { expression: Fn.conditionAnd(a, b) });
+}
+
+/** Makes every CloudFormation resource under `scope` exist only where `decision` holds. */
+export function onlyWhere(scope: IConstruct, decision: RegionDecision): void {
+  if (typeof decision === 'boolean') return;
+  for (const child of scope.node.findAll()) {
+    if (CfnResource.isCfnResource(child) && !child.cfnOptions.condition) child.cfnOptions.condition = decision;
+  }
+}
+
+/** Regions where GuardDuty offers no RDS Protection (GuardDuty User Guide, region-specific feature availability). */
+export const REGIONS_WITHOUT_GUARDDUTY_RDS_PROTECTION: readonly string[] = ['ap-east-2'];
+
+/** True outside `regions`: at synth time when the stack's region is known, else a condition. */
+export function outsideRegions(scope: Construct, id: string, regions: readonly string[]): RegionDecision {
+  const known = knownRegion(scope);
+  if (known !== undefined) return !regions.includes(known);
+  return new CfnCondition(scope, id, { expression: Fn.conditionNot(regionIsOneOf(regions)) });
 }
 
 /** True outside {@link REGIONS_OPENED_SINCE_2022}: where every AWS Config managed rule of the baseline is offered. */

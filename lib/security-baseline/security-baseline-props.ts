@@ -50,7 +50,7 @@ export interface GuardDutyProtection {
   readonly eksAuditLogs?: boolean;
   /** Malware Protection for EC2: scans the EBS volumes of an instance with a suspicious finding. @default false */
   readonly ebsMalwareProtection?: boolean;
-  /** RDS Protection: Aurora and RDS login activity. @default false */
+  /** RDS Protection: Aurora and RDS login activity; left off where GuardDuty does not offer it (ap-east-2). @default false */
   readonly rdsLoginEvents?: boolean;
   /** Lambda Protection: network activity of Lambda functions. @default false */
   readonly lambdaNetworkLogs?: boolean;
@@ -116,13 +116,21 @@ export interface SecurityBaselineProps {
    */
   readonly configRecorder?: boolean;
   /**
-   * The one region whose recorder records global resource types (IAM) and that sets the (global) IAM
-   * password policy; in other regions the recorder records regional types only, so each IAM change is
-   * recorded (and billed) once. Decided at synth time when the stack's region is known, by a
-   * CloudFormation condition on `AWS::Region` when it is environment-agnostic. Must not be a region
-   * opened since February 2022 (`REGIONS_OPENED_SINCE_2022`): AWS Config records no IAM types there.
-   * Deploy the baseline to this region too, or set it to the region you deploy to.
-   * @default 'us-east-1'
+   * The one region of the account that holds the account-wide pieces: the multi-region trail and its
+   * CIS metric filters and alarms, the IAM password policy and S3 account Block Public Access, the
+   * unused-access analyzer, and AWS Config's recording of global resource types (IAM). Every other
+   * region gets the regional services only (Config recorder, GuardDuty, Security Hub, external-access
+   * analyzer, EBS encryption by default), so an account that deploys the baseline to several regions
+   * has one trail, one set of CIS alarms and one password policy. Decided at synth time when the
+   * stack's region is known, by a CloudFormation condition on `AWS::Region` when it is
+   * environment-agnostic. Must not be a region opened since February 2022 (`REGIONS_OPENED_SINCE_2022`):
+   * AWS Config records no IAM types there. Deploy the baseline to this region too.
+   * @default the region the stack deploys to: this stack holds them (an account with the baseline in one region)
+   */
+  readonly homeRegion?: string;
+  /**
+   * @deprecated use `homeRegion`, which it stands for.
+   * @default the region the stack deploys to
    */
   readonly globalResourcesRegion?: string;
   /**
@@ -147,10 +155,21 @@ export interface SecurityBaselineProps {
    */
   readonly securityHub?: boolean;
   /**
+   * Security Hub also checks the CIS AWS Foundations Benchmark (v3.0.0) beside the Foundational standard.
+   * @default true
+   */
+  readonly cisStandard?: boolean;
+  /**
    * An IAM Access Analyzer for the account (external access). One per account and region.
    * @default true
    */
   readonly accessAnalyzer?: boolean;
+  /**
+   * An IAM Access Analyzer for unused access (roles, users, keys and permissions unused for 90 days),
+   * in the home region only (IAM is global). Billed per IAM role and user analyzed each month.
+   * @default true
+   */
+  readonly unusedAccessAnalyzer?: boolean;
   /**
    * GuardDuty and Security Hub findings at or above this severity reach the alarm topic.
    * @default 'HIGH'
@@ -173,10 +192,16 @@ export interface SecurityBaselineProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * E-mail address subscribed to the alarm topic this construct creates.
+   * E-mail address subscribed to the alarm topic this construct creates, and to the undelivered-findings topic.
    * @default none
    */
   readonly alarmEmail?: string;
+  /**
+   * Where the alarm on findings EventBridge could not deliver to the alarm topic goes: elsewhere than
+   * the topic (and key) that failed.
+   * @default a topic of its own, encrypted with a key of its own, subscribed to `alarmEmail`
+   */
+  readonly undeliveredFindingsTopic?: sns.ITopic;
   /**
    * Retention of the trail's CloudWatch log group.
    * @default logs.RetentionDays.ONE_YEAR
@@ -200,11 +225,9 @@ const NAMESPACE = /^[A-Za-z0-9.\-_/#:]{1,255}$/;
 export function validateSecurityBaselineProps(props: SecurityBaselineProps): void {
   const v = new Validator('SecurityBaseline props');
   checkArchive(v, props);
-  if (props.globalResourcesRegion !== undefined && !Token.isUnresolved(props.globalResourcesRegion)) {
-    v.check(REGION.test(props.globalResourcesRegion), 'globalResourcesRegion', props.globalResourcesRegion, 'expected an AWS region name such as "us-east-1"');
-    v.check(!REGIONS_OPENED_SINCE_2022.includes(props.globalResourcesRegion), 'globalResourcesRegion', props.globalResourcesRegion,
-      'expected a region opened before February 2022 (AWS Config records no IAM resource types in later ones), such as "us-east-1"');
-  }
+  for (const prop of ['homeRegion', 'globalResourcesRegion'] as const) checkHomeRegion(v, prop, props[prop]);
+  v.check(!(props.homeRegion && props.globalResourcesRegion && props.homeRegion !== props.globalResourcesRegion), 'globalResourcesRegion',
+    props.globalResourcesRegion, `expected the same region as homeRegion ("${props.homeRegion}"), which it stands for, or leave it out`);
   (props.configRules ?? []).forEach((id, i) => v.check(RULE_ID.test(id), `configRules[${i}]`, id, 'expected an AWS Config managed rule identifier such as "S3_BUCKET_SSL_REQUESTS_ONLY"'));
   v.check(new Set(props.configRules ?? []).size === (props.configRules ?? []).length, 'configRules', props.configRules, 'expected each rule once');
   if (props.metricNamespace !== undefined && !Token.isUnresolved(props.metricNamespace)) {
@@ -217,6 +240,13 @@ export function validateSecurityBaselineProps(props: SecurityBaselineProps): voi
   if (props.alarmEmail !== undefined) v.check(EMAIL.test(props.alarmEmail), 'alarmEmail', props.alarmEmail, 'expected an e-mail address');
   v.check(!(props.alarmEmail && props.alarmTopic), 'alarmEmail', props.alarmEmail, 'subscribe the address to the alarmTopic you pass in, or leave alarmTopic out');
   v.throwIfInvalid();
+}
+
+function checkHomeRegion(v: Validator, prop: string, region: string | undefined): void {
+  if (region === undefined || Token.isUnresolved(region)) return;
+  v.check(REGION.test(region), prop, region, 'expected an AWS region name such as "eu-west-1"');
+  v.check(!REGIONS_OPENED_SINCE_2022.includes(region), prop, region,
+    'expected a region opened before February 2022 (AWS Config records no IAM resource types in later ones), such as "eu-west-1"');
 }
 
 function checkArchive(v: Validator, props: SecurityBaselineProps): void {

@@ -1,4 +1,4 @@
-import { Annotations, Stage, Tags } from 'aws-cdk-lib';
+import { Annotations, Aspects, Stage, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DataTierStack } from '../data-tier/data-tier-stack';
 import { FanOutStack } from '../fan-out/fan-out-stack';
@@ -7,8 +7,9 @@ import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
 import { StaticSiteStack } from '../static-site/static-site-stack';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { WebTierStack } from '../web-tier/web-tier-stack';
-import { SecurityBaselineStack } from '../security-baseline/security-baseline-stack';
+import { SecurityBaselineStack, SecurityBaselineStackProps } from '../security-baseline/security-baseline-stack';
 import { recordAcknowledgements } from '../shared/compliance';
+import { AlarmDestination } from './alarm-destination';
 import { StageConfig } from './stage-config';
 
 /** Value of the `project` tag on every resource. */
@@ -89,10 +90,26 @@ export class ReferenceStage extends Stage {
     const web = this.webTier.webTier;
     this.dataTier.dataTier.allowFrom(web.instanceSecurityGroup, 'the web tier instances');
     this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
-    this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', {
-      ...common,
-      description: 'Security baseline: CloudTrail with CIS alarms, AWS Config, GuardDuty, Security Hub, Access Analyzer and safe account settings',
-      baseline: { ...config.securityBaseline, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
-    });
+    this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', { ...common, ...securityBaselineStackProps(config) });
+    if (config.alarmTopicArn) Aspects.of(this).add(new AlarmDestination(config.alarmTopicArn));
   }
+}
+
+/**
+ * The security baseline's stack props for a stage: the profile's baseline with
+ * the stage's removal policy, log retention, alarm destination and home region.
+ */
+export function securityBaselineStackProps(config: StageConfig): SecurityBaselineStackProps {
+  return {
+    description: 'Security baseline: CloudTrail with CIS alarms, AWS Config, GuardDuty, Security Hub, Access Analyzer and safe account settings',
+    baseline: {
+      ...config.securityBaseline,
+      removalPolicy: config.removalPolicy,
+      logRetention: config.logRetention,
+      alarmEmail: config.alarmEmail,
+      homeRegion: config.homeRegion ?? config.securityBaseline.homeRegion,
+    },
+    // Findings reach the user's topic through EventBridge.
+    alarmTopicArn: config.alarmTopicArn,
+  };
 }

@@ -33,6 +33,23 @@ export interface StageConfig {
   /** Where alarms are e-mailed; undefined leaves the alarm topics without subscribers. */
   readonly alarmEmail?: string;
   /**
+   * An SNS topic of yours (in the stage's region) that receives every alarm of the stage, and the
+   * security baseline's findings; its policy (and key policy) must let CloudWatch and EventBridge publish.
+   * An alternative to `alarmEmail`.
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * Refuse to synthesize without `alarmEmail` or `alarmTopicArn`: alarms that notify no one are
+   * no alarms. True in the Production profile.
+   */
+  readonly alarmDestinationRequired?: boolean;
+  /**
+   * The account's home region, which holds the security baseline's account-wide pieces (one trail,
+   * its CIS alarms, the IAM password policy, IAM recording in Config); give it when the stage is
+   * deployed to several regions of one account. Undefined: the stage's own region holds them.
+   */
+  readonly homeRegion?: string;
+  /**
    * ACM certificate of the web tier's load balancer (same account and region):
    * HTTPS with HTTP redirected. Undefined serves plain HTTP, with a warning at synth.
    */
@@ -128,7 +145,9 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
       cache: { nodeType: 'cache.t4g.small', replicas: 1, snapshotRetentionDays: 15 },
       backupPlan: { retention: Duration.days(35) },
     },
-    securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365) },
+    // RDS Protection watches the data tier's Aurora logins.
+    securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365), guardDutyProtection: { rdsLoginEvents: true } },
+    alarmDestinationRequired: true,
   },
 };
 
@@ -140,8 +159,15 @@ export interface StageSelection {
   readonly account?: string;
   /** AWS region, e.g. `eu-west-1`. @default none (environment-agnostic) */
   readonly region?: string;
-  /** E-mail address for alarms. @default none */
+  /** E-mail address for alarms (context `alarmEmail`, env `ALARM_EMAIL`). @default none; Production requires it or `alarmTopicArn` */
   readonly alarmEmail?: string;
+  /** SNS topic ARN for alarms (context `alarmTopicArn`, env `ALARM_TOPIC_ARN`). @default none; Production requires it or `alarmEmail` */
+  readonly alarmTopicArn?: string;
+  /**
+   * Region holding the security baseline's account-wide pieces (context `homeRegion`, env `HOME_REGION`).
+   * @default the stage's own region
+   */
+  readonly homeRegion?: string;
   /** ACM certificate ARN for the web tier's HTTPS listener. @default none (plain HTTP, with a warning) */
   readonly certificateArn?: string;
 }
@@ -152,6 +178,7 @@ const known = (value: string | undefined): value is string => value !== undefine
 const ACCOUNT = /^\d{12}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /**
  * Returns the validated profile for a selection, with account and region
@@ -172,12 +199,33 @@ export function stageConfig(
     v.check(CERTIFICATE_ARN.test(selection.certificateArn), 'certificateArn', selection.certificateArn,
       'expected an ACM certificate ARN such as "arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>"');
   }
+  if (selection.homeRegion !== undefined) v.check(REGION.test(selection.homeRegion), 'homeRegion', selection.homeRegion, 'expected an AWS region name such as "eu-west-1"');
+  checkAlarmDestination(v, selection, profiles[name]);
   v.throwIfInvalid();
   return {
     ...profiles[name],
     account: selection.account,
     region: selection.region,
     alarmEmail: selection.alarmEmail,
+    alarmTopicArn: selection.alarmTopicArn,
+    homeRegion: selection.homeRegion ?? profiles[name]?.homeRegion,
     certificateArn: selection.certificateArn ?? profiles[name].certificateArn,
   };
+}
+
+/** One alarm destination at most; one at least where the profile requires it (Production). */
+function checkAlarmDestination(v: Validator, selection: StageSelection, profile: StageConfig | undefined): void {
+  const topic = selection.alarmTopicArn;
+  if (known(topic)) {
+    v.check(TOPIC_ARN.test(topic), 'alarmTopicArn', topic, 'expected an SNS topic ARN such as "arn:aws:sns:eu-west-1:123456789012:ops-alarms"');
+    const topicRegion = topic.split(':')[3];
+    if (known(selection.region)) {
+      v.check(topicRegion === selection.region, 'alarmTopicArn', topic, `expected a topic in the stage's region ${selection.region}: CloudWatch alarms notify topics of their own region`);
+    }
+  }
+  v.check(!(selection.alarmEmail && topic), 'alarmEmail', selection.alarmEmail, 'give alarmEmail or alarmTopicArn, not both (subscribe the address to your topic)');
+  if (profile?.alarmDestinationRequired && !selection.alarmEmail && !topic) {
+    v.fail('alarmEmail', undefined, `the ${profile.name} stage needs an alarm destination: -c alarmEmail=ops@example.com (or ALARM_EMAIL) to e-mail every alarm, `
+      + 'or -c alarmTopicArn=arn:aws:sns:<region>:<account>:<topic> (or ALARM_TOPIC_ARN) for a topic of yours; alarms that notify no one are no alarms');
+  }
 }

@@ -18,6 +18,8 @@ export function stageSelectionFrom(context: (key: string) => unknown, env: Recor
     account: fromContext('account') ?? env.CDK_DEPLOY_ACCOUNT,
     region: fromContext('region') ?? env.CDK_DEPLOY_REGION,
     alarmEmail: fromContext('alarmEmail') ?? env.ALARM_EMAIL,
+    alarmTopicArn: fromContext('alarmTopicArn') ?? env.ALARM_TOPIC_ARN,
+    homeRegion: fromContext('homeRegion') ?? env.HOME_REGION,
     certificateArn: fromContext('certificateArn') ?? env.CERTIFICATE_ARN,
   };
 }

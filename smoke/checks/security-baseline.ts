@@ -21,6 +21,7 @@ export const trailDelivering: SmokeCheck = {
   name: 'the trail is logging and delivering to S3 and CloudWatch Logs',
   readOnly: true,
   async run(ctx, outputs) {
+    if (!outputs.TrailArn) return skip('the account\'s trail is in its home region (homeRegion), not in this stack');
     const status = await awsJson(ctx, 'cloudtrail', 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.GetTrailStatus', { Name: outputs.TrailArn });
     if (!status.IsLogging) return fail(`${outputs.TrailArn} is not logging`);
     const errors = [status.LatestDeliveryError && `S3: ${status.LatestDeliveryError}`, status.LatestCloudWatchLogsDeliveryError && `CloudWatch Logs: ${status.LatestCloudWatchLogsDeliveryError}`].filter(Boolean);
@@ -32,7 +33,7 @@ export const trailDelivering: SmokeCheck = {
   },
 };
 
-/** The Config recorder is recording and its last delivery succeeded. */
+/** The Config recorder is recording with AWS Config's service-linked role (Security Hub's Config.1), and its last delivery succeeded. */
 export const recorderRecording: SmokeCheck = {
   architecture: 'SecurityBaseline',
   name: 'the AWS Config recorder is recording',
@@ -44,7 +45,13 @@ export const recorderRecording: SmokeCheck = {
     const status = ConfigurationRecordersStatus[0];
     if (!status?.recording) return fail(`recorder ${outputs.ConfigRecorderName} is not recording`);
     if (status.lastStatus === 'FAILURE') return fail(`recorder ${outputs.ConfigRecorderName}: ${status.lastErrorCode}: ${status.lastErrorMessage}`);
-    return pass(`recorder ${outputs.ConfigRecorderName} is recording (last status ${status.lastStatus})`);
+    const { ConfigurationRecorders = [] } = await awsJson(ctx, 'config', 'StarlingDoveService.DescribeConfigurationRecorders',
+      { ConfigurationRecorderNames: [outputs.ConfigRecorderName] });
+    const role = String(ConfigurationRecorders[0]?.roleARN ?? '');
+    if (!role.endsWith(':role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig')) {
+      return fail(`recorder ${outputs.ConfigRecorderName} records with ${role || 'no role'}, not AWS Config's service-linked role (Security Hub Config.1 fails)`);
+    }
+    return pass(`recorder ${outputs.ConfigRecorderName} is recording with the service-linked role (last status ${status.lastStatus})`);
   },
 };
 
@@ -79,7 +86,7 @@ export const alarmReachesSubscribers: SmokeCheck = {
   architecture: 'SecurityBaseline',
   name: 'a test alarm reaches the alarm topic\'s subscribers',
   async run(ctx, outputs) {
-    if (!outputs.RootAccountUseAlarmName) return skip('the stack creates no CIS alarms (cisAlarms: false)');
+    if (!outputs.RootAccountUseAlarmName) return skip('the stack has no CIS alarms (cisAlarms: false, or they are in the account\'s home region)');
     const { QueueUrl } = await ctx.clients.sqs.send(new CreateQueueCommand({
       QueueName: `smoke-alarms-${ctx.runId}`.slice(0, 80),
       Attributes: { SqsManagedSseEnabled: 'true', Policy: queuePolicy(outputs.AlarmTopicArn, ctx.region) },

@@ -116,7 +116,7 @@ describe('each Production region, one after the other', () => {
       const [policy] = Object.values(resourcesOf(t, 'AWS::IAM::ManagedPolicy'));
       const actions = (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()).sort();
       expect(actions).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudformation:DescribeStacks', 'cloudformation:UpdateTerminationProtection',
-        'cloudtrail:GetTrailStatus', 'config:DescribeConfigurationRecorderStatus', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector']);
+        'cloudtrail:GetTrailStatus', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector']);
       const protect = (policy.Properties.PolicyDocument.Statement as { Sid: string; Resource: unknown }[]).find((s) => s.Sid === 'ProtectStageStacks')!;
       expect(protect.Resource).toBe(`arn:aws:cloudformation:${access.region}:333333333333:stack/Production-*/*`);
       const [role] = Object.values(resourcesOf(t, 'AWS::IAM::Role'));
@@ -124,6 +124,14 @@ describe('each Production region, one after the other', () => {
       expect(access.terminationProtection).toBe(true);
     }
     expect(deliveryPipeline.productionAccess.map((a) => a.region)).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test('one account, two regions: the trail, its CIS alarms and the password policy exist in the first region only; detectors in both', () => {
+    const count = (i: number, type: string) => Object.keys(resourcesOf(Template.fromStack((deliveryPipeline.production[i] as any).securityBaseline), type)).length;
+    expect([count(0, 'AWS::CloudTrail::Trail'), count(1, 'AWS::CloudTrail::Trail')]).toEqual([1, 0]);
+    expect(count(0, 'AWS::Logs::MetricFilter')).toBeGreaterThanOrEqual(15);
+    expect(count(1, 'AWS::Logs::MetricFilter')).toBe(0);
+    expect([count(0, 'AWS::GuardDuty::Detector'), count(1, 'AWS::GuardDuty::Detector')]).toEqual([1, 1]);
   });
 
   test('a failed region rolls back to the last release that passed, and stops the rollout; the Sandbox does not roll back', () => {

@@ -125,7 +125,7 @@ describe('the smoke role', () => {
 
   test('is granted "*" only for the calls IAM authorizes without a resource', () => {
     const unscoped = statements.filter((s) => JSON.stringify(s.Resource) === '"*"').flatMap(actionsOf).sort();
-    expect(unscoped).toEqual(['autoscaling:DescribeAutoScalingGroups', 'config:DescribeConfigurationRecorderStatus', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions',
+    expect(unscoped).toEqual(['autoscaling:DescribeAutoScalingGroups', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions',
       'lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes', 'sns:Unsubscribe', 'ssm:GetCommandInvocation']);
   });
 

@@ -4,8 +4,8 @@ import { AccountApi, IamPasswordPolicy, PublicAccessBlock, SettingName } from '.
 import { localServer } from '../smoke/fixtures';
 
 /** An account in memory: what the settings are, and every call made. */
-function fakeAccount(initial: { ebs?: boolean; block?: PublicAccessBlock; policy?: IamPasswordPolicy & { ExpirePasswords?: boolean } } = {}) {
-  const state = { ebs: initial.ebs ?? false, block: initial.block, policy: initial.policy as IamPasswordPolicy | undefined };
+function fakeAccount(initial: { ebs?: boolean; block?: PublicAccessBlock; policy?: IamPasswordPolicy & { ExpirePasswords?: boolean }; configRole?: boolean } = {}) {
+  const state = { ebs: initial.ebs ?? false, block: initial.block, policy: initial.policy as IamPasswordPolicy | undefined, configRole: initial.configRole ?? false };
   const calls: string[] = [];
   const api: AccountApi = {
     async getEbsEncryptionByDefault() { return state.ebs; },
@@ -16,6 +16,8 @@ function fakeAccount(initial: { ebs?: boolean; block?: PublicAccessBlock; policy
     async getPasswordPolicy() { return state.policy; },
     async putPasswordPolicy(policy) { calls.push('putPolicy'); state.policy = policy; },
     async deletePasswordPolicy() { calls.push('deletePolicy'); state.policy = undefined; },
+    async configServiceLinkedRoleExists() { return state.configRole; },
+    async createConfigServiceLinkedRole() { calls.push('createConfigRole'); state.configRole = true; },
   };
   return { api, state, calls };
 }
@@ -49,6 +51,20 @@ describe('account settings: set on create, and on delete only what the stack cha
     await createThenDelete('EbsEncryptionByDefault', account);
     expect(account.state.ebs).toBe(true);
     expect(account.calls).toEqual(['ebs:true']);
+  });
+
+  test('AWS Config\'s service-linked role: created in a brand-new account, and kept on delete (other regions record with it)', async () => {
+    const account = fakeAccount({ configRole: false });
+    const { during } = await createThenDelete('ConfigServiceLinkedRole', account);
+    expect(during.configRole).toBe(true);
+    expect(account.state.configRole).toBe(true);
+    expect(account.calls).toEqual(['createConfigRole']);
+  });
+
+  test('AWS Config\'s service-linked role that exists already is left alone', async () => {
+    const account = fakeAccount({ configRole: true });
+    await createThenDelete('ConfigServiceLinkedRole', account);
+    expect(account.calls).toEqual([]);
   });
 
   test('S3 Block Public Access: all four on, then removed because there was none', async () => {

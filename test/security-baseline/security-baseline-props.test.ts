@@ -27,15 +27,22 @@ describe('SecurityBaseline props: bad input fails at synth with a clear message'
     expect(problemsOf({ objectLockRetention: Duration.hours(12) })).toEqual(['objectLockRetention: got 0.5; expected a whole number from 1 to 36500 days']);
   });
 
-  test('fails on a malformed global-resources region', () => {
-    expect(problemsOf({ globalResourcesRegion: 'Virginia' })).toEqual(['globalResourcesRegion: got "Virginia"; expected an AWS region name such as "us-east-1"']);
+  test('fails on a malformed home region', () => {
+    expect(problemsOf({ homeRegion: 'Ireland' })).toEqual(['homeRegion: got "Ireland"; expected an AWS region name such as "eu-west-1"']);
+    expect(problemsOf({ globalResourcesRegion: 'Virginia' })).toEqual(['globalResourcesRegion: got "Virginia"; expected an AWS region name such as "eu-west-1"']);
   });
 
-  test('fails on a global-resources region where AWS Config records no IAM types (opened since February 2022)', () => {
-    expect(problemsOf({ globalResourcesRegion: 'ap-southeast-7' })).toEqual([
-      'globalResourcesRegion: got "ap-southeast-7"; expected a region opened before February 2022 (AWS Config records no IAM resource types in later ones), such as "us-east-1"',
+  test('fails on a home region where AWS Config records no IAM types (opened since February 2022)', () => {
+    expect(problemsOf({ homeRegion: 'ap-southeast-7' })).toEqual([
+      'homeRegion: got "ap-southeast-7"; expected a region opened before February 2022 (AWS Config records no IAM resource types in later ones), such as "eu-west-1"',
     ]);
-    expect(problemsOf({ globalResourcesRegion: 'eu-west-1' })).toEqual([]);
+    expect(problemsOf({ homeRegion: 'eu-west-1' })).toEqual([]);
+  });
+
+  test('fails when the deprecated globalResourcesRegion names another region than homeRegion', () => {
+    expect(problemsOf({ homeRegion: 'eu-west-1', globalResourcesRegion: 'us-east-1' })).toEqual([
+      'globalResourcesRegion: got "us-east-1"; expected the same region as homeRegion ("eu-west-1"), which it stands for, or leave it out']);
+    expect(problemsOf({ homeRegion: 'eu-west-1', globalResourcesRegion: 'eu-west-1' })).toEqual([]);
   });
 
   test('fails on malformed or repeated Config rule identifiers', () => {

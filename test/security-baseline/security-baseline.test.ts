@@ -18,7 +18,7 @@ const SINGLETONS = ['AWS::Config::ConfigurationRecorder', 'AWS::Config::Delivery
 
 describe('switching off what the account already has (Control Tower, an organization\'s delegated admin)', () => {
   const { stack, template } = build({
-    configRecorder: false, guardDuty: false, securityHub: false, accessAnalyzer: false, accountSettings: false, removalPolicy: RemovalPolicy.DESTROY,
+    configRecorder: false, guardDuty: false, securityHub: false, accessAnalyzer: false, unusedAccessAnalyzer: false, accountSettings: false, removalPolicy: RemovalPolicy.DESTROY,
   });
 
   test('no per-account singleton is created, and no function to set account settings', () => {
@@ -41,10 +41,18 @@ describe('switching off what the account already has (Control Tower, an organiza
 
 describe('options', () => {
   test('each account setting switches off on its own', () => {
-    const { template } = build({ accountSettings: { ebsEncryptionByDefault: false, passwordPolicy: false } });
+    const { template } = build({ accountSettings: { ebsEncryptionByDefault: false, passwordPolicy: false }, configRecorder: false });
     expect(Object.values(resourcesOf(template, 'Custom::AccountSetting')).map((r) => r.Properties.Setting)).toEqual(['S3BlockPublicAccess']);
     const grants = Object.entries(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find(([id]) => id.includes('AccountSettingsHandlerRole'))![1];
     expect(JSON.stringify(grants.Properties.PolicyDocument)).not.toMatch(/ec2:|iam:/);
+  });
+
+  test('with the account settings off, the function still creates AWS Config\'s service-linked role for the recorder, and may do nothing else', () => {
+    const { template } = build({ accountSettings: false });
+    expect(Object.values(resourcesOf(template, 'Custom::AccountSetting')).map((r) => r.Properties.Setting)).toEqual(['ConfigServiceLinkedRole']);
+    const grants = Object.entries(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find(([id]) => id.includes('AccountSettingsHandlerRole'))![1];
+    const actions = grants.Properties.PolicyDocument.Statement.flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+    expect(actions.filter((a: string) => !/^(logs|xray|kms):/.test(a)).sort()).toEqual(['iam:CreateServiceLinkedRole', 'iam:GetRole']);
   });
 
   test('a custom password policy reaches the custom resource, and the IAM_PASSWORD_POLICY rule checks that policy', () => {
@@ -70,27 +78,65 @@ describe('options', () => {
     });
   });
 
-  test('with globalResourcesRegion, only that region records global types and sets the password policy, decided at deploy time', () => {
-    const { template } = build({ globalResourcesRegion: 'eu-west-1' });
-    const [condition] = Object.entries(template.toJSON().Conditions as Record<string, unknown>).filter(([id]) => id.includes('InGlobalResourcesRegion'));
-    expect(condition[1]).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] });
-    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
-      RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { 'Fn::If': [condition[0], true, false] } },
-    });
-    const policy = Object.values(resourcesOf(template, 'Custom::AccountSetting')).find((r) => r.Properties.Setting === 'PasswordPolicy')!;
-    expect(policy.Condition).toBe(condition[0]);
-    const ebs = Object.values(resourcesOf(template, 'Custom::AccountSetting')).find((r) => r.Properties.Setting === 'EbsEncryptionByDefault')!;
-    expect(ebs.Condition).toBeUndefined();
+  test('with a home region, an agnostic stack holds the account-wide pieces only there, decided by CloudFormation; the regional services everywhere', () => {
+    const { template } = build({ homeRegion: 'eu-west-1' });
+    const conditions = template.toJSON().Conditions as Record<string, unknown>;
+    const [home] = Object.keys(conditions).filter((id) => id.includes('InHomeRegion'));
+    expect(conditions[home]).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] });
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Condition?: string; Properties?: Record<string, any> }>;
+    const conditionOf = (type: string, pick: (p: Record<string, any>) => boolean = () => true) =>
+      Object.values(resources).filter((r) => r.Type === type && pick(r.Properties ?? {})).map((r) => r.Condition);
+    // Account-wide: one trail (its bucket, key, log group), the CIS filters and alarms, the password policy, S3 account BPA, the unused-access analyzer.
+    for (const type of ['AWS::CloudTrail::Trail', 'AWS::Logs::MetricFilter']) expect([type, new Set(conditionOf(type))]).toEqual([type, new Set([home])]);
+    expect(new Set(conditionOf('AWS::CloudWatch::Alarm', (p) => p.Namespace?.startsWith('CIS/')))).toEqual(new Set([home]));
+    expect(Object.entries(resources).filter(([id]) => id.startsWith('SecurityBaselineAudit')).map(([, r]) => r.Condition)).toEqual(expect.arrayContaining([home]));
+    for (const [id, r] of Object.entries(resources).filter(([i]) => i.startsWith('SecurityBaselineAudit'))) expect([id, r.Condition]).toEqual([id, home]);
+    for (const setting of ['PasswordPolicy', 'S3BlockPublicAccess']) expect(conditionOf('Custom::AccountSetting', (p) => p.Setting === setting)).toEqual([home]);
+    expect(conditionOf('AWS::AccessAnalyzer::Analyzer', (p) => p.Type === 'ACCOUNT_UNUSED_ACCESS')).toEqual([home]);
+    // Regional: unconditioned.
+    for (const type of ['AWS::Config::ConfigurationRecorder', 'AWS::Config::DeliveryChannel', 'AWS::GuardDuty::Detector', 'AWS::SecurityHub::Hub', 'AWS::SecurityHub::Standard']) {
+      expect([type, conditionOf(type).every((c) => c === undefined)]).toEqual([type, true]);
+    }
+    expect(conditionOf('AWS::AccessAnalyzer::Analyzer', (p) => p.Type === 'ACCOUNT')).toEqual([undefined]);
+    for (const setting of ['EbsEncryptionByDefault', 'ConfigServiceLinkedRole']) expect(conditionOf('Custom::AccountSetting', (p) => p.Setting === setting)).toEqual([undefined]);
+    // IAM is recorded at home, and only where Config records it at all.
+    const [records] = Object.keys(conditions).filter((id) => id.includes('RecordsGlobalResourceTypes'));
+    expect(conditions[records]).toEqual({ 'Fn::And': [{ Condition: home }, { Condition: expect.stringMatching(/ConfigRecordsGlobalTypesHere/) }] });
+    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { 'Fn::If': [records, true, false] } } });
   });
 
-  test('a stack pinned to the global-resources region records global types and sets the password policy, decided at synth time', () => {
-    const stack = new Stack(testStack().node.scope as Construct, 'Pinned', { env: { account: '123456789012', region: 'eu-west-1' } });
-    new SecurityBaseline(stack, 'SecurityBaseline', { globalResourcesRegion: 'eu-west-1' });
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } });
-    const policy = Object.values(resourcesOf(template, 'Custom::AccountSetting')).find((r) => r.Properties.Setting === 'PasswordPolicy')!;
-    expect(policy.Condition).toBeUndefined();
-    expect(template.toJSON().Conditions).toBeUndefined();
+  test('the deprecated globalResourcesRegion stands for homeRegion', () => {
+    const { template } = build({ globalResourcesRegion: 'eu-west-1' });
+    const [home] = Object.entries(template.toJSON().Conditions as Record<string, unknown>).filter(([id]) => id.includes('InHomeRegion'));
+    expect(home[1]).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] });
+  });
+
+  test('a stack pinned to the home region holds the account-wide pieces; pinned elsewhere, the regional services only, decided at synth time', () => {
+    const pinned = (region: string) => {
+      const stack = new Stack(testStack().node.scope as Construct, 'Pinned', { env: { account: '123456789012', region } });
+      new SecurityBaseline(stack, 'SecurityBaseline', { homeRegion: 'eu-west-1' });
+      return Template.fromStack(stack);
+    };
+    const home = pinned('eu-west-1');
+    home.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    home.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } });
+    expect(home.toJSON().Conditions).toBeUndefined();
+    const elsewhere = pinned('us-east-1');
+    for (const type of ['AWS::CloudTrail::Trail', 'AWS::Logs::MetricFilter']) elsewhere.resourceCountIs(type, 0);
+    elsewhere.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: false } });
+    expect(Object.values(resourcesOf(elsewhere, 'Custom::AccountSetting')).map((r) => r.Properties.Setting).sort()).toEqual(['ConfigServiceLinkedRole', 'EbsEncryptionByDefault']);
+    expect(elsewhere.toJSON().Conditions).toBeUndefined();
+  });
+
+  test('RDS Protection is left off where GuardDuty does not offer it (ap-east-2), decided at synth time when the region is known', () => {
+    const rdsStatus = (region: string) => {
+      const stack = new Stack(testStack().node.scope as Construct, `In${region.replace(/-/g, '')}`, { env: { account: '123456789012', region } });
+      new SecurityBaseline(stack, 'SecurityBaseline', { guardDutyProtection: { rdsLoginEvents: true } });
+      const detector = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::GuardDuty::Detector'))[0].Properties;
+      return detector.Features.find((f: { Name: string }) => f.Name === 'RDS_LOGIN_EVENTS').Status;
+    };
+    expect(rdsStatus('eu-west-1')).toBe('ENABLED');
+    expect(rdsStatus('ap-east-2')).toBe('DISABLED');
   });
 
   test('S3 data events are recorded when asked for', () => {
@@ -111,8 +157,12 @@ describe('options', () => {
     const ops = new sns.Topic(stack, 'Ops');
     new SecurityBaseline(stack, 'SecurityBaseline', { alarmTopic: ops });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    for (const alarm of Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'))) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Ops/) }]);
+    // Ops, and the undelivered-findings topic: the alarm on findings that did not reach Ops goes elsewhere.
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    for (const alarm of Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'))) {
+      const topic = alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' ? /^SecurityBaselineUndeliveredFindingsTopic/ : /^Ops/;
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(topic) }]);
+    }
     for (const rule of Object.values(resourcesOf(template, 'AWS::Events::Rule'))) expect(rule.Properties.Targets[0].Arn).toEqual({ Ref: expect.stringMatching(/^Ops/) });
   });
 

@@ -45,16 +45,36 @@ describe('security baseline smoke checks', () => {
     expect((await run({ IsLogging: true })).status).toBe('skip');
   });
 
-  test('recorder: passes when recording, fails on a failed delivery, skips when the stack has none', async () => {
-    const { http, requests } = fakeHttp(() => ok({ ConfigurationRecordersStatus: [{ recording: true, lastStatus: 'SUCCESS' }] }));
-    expect(await recorderRecording.run(testContext({ http }), OUTPUTS)).toEqual({ status: 'pass', detail: 'recorder rec is recording (last status SUCCESS)' });
+  test('trail: skips in a stack outside the home region, which has no trail, asking nothing', async () => {
+    const { http, requests } = fakeHttp(() => ok({}));
+    const { TrailArn: _none, ...regional } = OUTPUTS;
+    expect(await trailDelivering.run(testContext({ http }), regional)).toEqual({ status: 'skip', detail: 'the account\'s trail is in its home region (homeRegion), not in this stack' });
+    expect(requests).toEqual([]);
+  });
+
+  const SERVICE_LINKED = 'arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig';
+  /** Config's answers: the recorder's status, and the recorder itself with `roleARN`. */
+  const configApi = (status: unknown, roleARN = SERVICE_LINKED) => fakeHttp((_url, init) => ok(
+    init.headers!['x-amz-target'] === 'StarlingDoveService.DescribeConfigurationRecorders'
+      ? { ConfigurationRecorders: [{ name: 'rec', roleARN }] } : { ConfigurationRecordersStatus: [status] }));
+
+  test('recorder: passes when recording with the service-linked role, fails on a failed delivery, skips when the stack has none', async () => {
+    const { http, requests } = configApi({ recording: true, lastStatus: 'SUCCESS' });
+    expect(await recorderRecording.run(testContext({ http }), OUTPUTS)).toEqual({ status: 'pass', detail: 'recorder rec is recording with the service-linked role (last status SUCCESS)' });
     expect(requests[0].init.headers!['x-amz-target']).toBe('StarlingDoveService.DescribeConfigurationRecorderStatus');
     expect(JSON.parse(requests[0].init.body!)).toEqual({ ConfigurationRecorderNames: ['rec'] });
+    expect(requests[1].init.headers!['x-amz-target']).toBe('StarlingDoveService.DescribeConfigurationRecorders');
     const failing = fakeHttp(() => ok({ ConfigurationRecordersStatus: [{ recording: true, lastStatus: 'FAILURE', lastErrorCode: 'AccessDenied', lastErrorMessage: 'no' }] })).http;
     expect(await recorderRecording.run(testContext({ http: failing }), OUTPUTS)).toEqual({ status: 'fail', detail: 'recorder rec: AccessDenied: no' });
     const stopped = fakeHttp(() => ok({ ConfigurationRecordersStatus: [{ recording: false }] })).http;
     expect((await recorderRecording.run(testContext({ http: stopped }), OUTPUTS)).status).toBe('fail');
     expect((await recorderRecording.run(testContext(), { ...OUTPUTS, ConfigRecorderName: '' })).status).toBe('skip');
+  });
+
+  test('recorder: fails when it records with a role of its own (Security Hub\'s Config.1 is then a Critical finding)', async () => {
+    const { http } = configApi({ recording: true, lastStatus: 'SUCCESS' }, 'arn:aws:iam::123456789012:role/MyConfigRole');
+    expect(await recorderRecording.run(testContext({ http }), OUTPUTS)).toEqual({
+      status: 'fail', detail: 'recorder rec records with arn:aws:iam::123456789012:role/MyConfigRole, not AWS Config\'s service-linked role (Security Hub Config.1 fails)' });
   });
 
   test('detector: passes when enabled with S3 protection, fails otherwise, skips when the stack has none', async () => {

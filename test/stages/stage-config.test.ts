@@ -1,5 +1,6 @@
 import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import { NOTES_SCHEDULE, STAGE_PROFILES, stageConfig } from '../../lib/stages/stage-config';
+import { problemsOf } from '../harness';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e';
 
@@ -24,7 +25,7 @@ describe('stage config', () => {
   });
 
   test('honours an account and region when given', () => {
-    expect(stageConfig({ stage: 'Production', account: '123456789012', region: 'eu-west-1' }))
+    expect(stageConfig({ stage: 'Production', account: '123456789012', region: 'eu-west-1', alarmEmail: 'ops@example.com' }))
       .toMatchObject({ name: 'Production', account: '123456789012', region: 'eu-west-1' });
   });
 
@@ -43,8 +44,8 @@ describe('stage config', () => {
   });
 
   test('passes a certificate to the web tier; none by default', () => {
-    expect(stageConfig({ stage: 'Production', certificateArn: CERT }).certificateArn).toBe(CERT);
-    expect(stageConfig({ stage: 'Production' }).certificateArn).toBeUndefined();
+    expect(stageConfig({ stage: 'Production', certificateArn: CERT, alarmEmail: 'ops@example.com' }).certificateArn).toBe(CERT);
+    expect(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com' }).certificateArn).toBeUndefined();
   });
 
   test('fails when the certificate is not an ACM certificate ARN', () => {
@@ -55,6 +56,38 @@ describe('stage config', () => {
   test('a certificate or e-mail known only at deploy time (a token) is not judged at synth', () => {
     const token = Lazy.string({ produce: () => 'later' });
     expect(stageConfig({ certificateArn: token, alarmEmail: token })).toMatchObject({ certificateArn: token, alarmEmail: token });
+  });
+
+  test('fails when production has no alarm destination, naming both flags; the sandbox may have none', () => {
+    expect(problemsOf(stageConfig, { stage: 'Production' })).toEqual([
+      'alarmEmail: got undefined; the Production stage needs an alarm destination: -c alarmEmail=ops@example.com (or ALARM_EMAIL) to e-mail every alarm, '
+      + 'or -c alarmTopicArn=arn:aws:sns:<region>:<account>:<topic> (or ALARM_TOPIC_ARN) for a topic of yours; alarms that notify no one are no alarms']);
+    expect(problemsOf(stageConfig, { stage: 'Production', alarmEmail: 'ops@example.com' })).toEqual([]);
+    expect(problemsOf(stageConfig, { stage: 'Production', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-alarms' })).toEqual([]);
+    expect(problemsOf(stageConfig, { stage: 'Sandbox' })).toEqual([]);
+    // A profile of the user's built from production keeps the rule.
+    const profiles = { ...STAGE_PROFILES, Staging: { ...STAGE_PROFILES.Production, name: 'Staging' } };
+    expect(() => stageConfig({ stage: 'Staging' }, profiles)).toThrow(/the Staging stage needs an alarm destination/);
+  });
+
+  test('fails on a topic ARN that is not an SNS topic, is in another region than the stage, or comes with an e-mail too', () => {
+    expect(problemsOf(stageConfig, { alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:q' })).toEqual([
+      'alarmTopicArn: got "arn:aws:sqs:eu-west-1:123456789012:q"; expected an SNS topic ARN such as "arn:aws:sns:eu-west-1:123456789012:ops-alarms"']);
+    expect(problemsOf(stageConfig, { region: 'us-east-1', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' })).toEqual([
+      'alarmTopicArn: got "arn:aws:sns:eu-west-1:123456789012:ops"; expected a topic in the stage\'s region us-east-1: CloudWatch alarms notify topics of their own region']);
+    expect(problemsOf(stageConfig, { alarmEmail: 'ops@example.com', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' })).toEqual([
+      'alarmEmail: got "ops@example.com"; give alarmEmail or alarmTopicArn, not both (subscribe the address to your topic)']);
+  });
+
+  test('the home region of the account-wide pieces: the stage\'s own region unless given; a malformed one fails', () => {
+    expect(stageConfig({ region: 'eu-west-1' }).homeRegion).toBeUndefined();
+    expect(stageConfig({ stage: 'Production', region: 'us-east-1', homeRegion: 'eu-west-1', alarmEmail: 'ops@example.com' }).homeRegion).toBe('eu-west-1');
+    expect(problemsOf(stageConfig, { homeRegion: 'Ireland' })).toEqual(['homeRegion: got "Ireland"; expected an AWS region name such as "eu-west-1"']);
+  });
+
+  test('production watches the data tier\'s Aurora logins with GuardDuty RDS Protection; the sandbox does not pay for it', () => {
+    expect(STAGE_PROFILES.Production.securityBaseline.guardDutyProtection).toEqual({ rdsLoginEvents: true });
+    expect(STAGE_PROFILES.Sandbox.securityBaseline.guardDutyProtection).toBeUndefined();
   });
 
   test('only the sandbox accepts plain HTTP without a certificate, saying why; production keeps the warning', () => {

@@ -22,6 +22,12 @@ describe('what a cdk synth asks for', () => {
     expect(stageSelectionFrom(contextOf({}), env)).toEqual({ stage: undefined, account: '123456789012', region: 'eu-west-1', alarmEmail: 'ops@example.com', certificateArn: CERT });
   });
 
+  test('the alarm topic and the home region, from context or their environment variables', () => {
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:ops';
+    expect(stageSelectionFrom(contextOf({ alarmTopicArn: topic, homeRegion: 'eu-west-1' }), {})).toMatchObject({ alarmTopicArn: topic, homeRegion: 'eu-west-1' });
+    expect(stageSelectionFrom(contextOf({}), { ALARM_TOPIC_ARN: topic, HOME_REGION: 'eu-west-1' })).toMatchObject({ alarmTopicArn: topic, homeRegion: 'eu-west-1' });
+  });
+
   test('context wins over the environment', () => {
     expect(stageSelectionFrom(contextOf({ region: 'us-east-1' }), { CDK_DEPLOY_REGION: 'eu-west-1' }).region).toBe('us-east-1');
   });

@@ -11,7 +11,7 @@ import type { StageSelection } from '../../lib/stages/stage-config';
  */
 export const STAGE_VARIANTS = {
   'Sandbox': { stage: 'Sandbox' },
-  'Production': { stage: 'Production' },
+  'Production': { stage: 'Production', alarmEmail: 'ops@example.com' },
   'Sandbox pinned': { stage: 'Sandbox', account: '123456789012', region: 'eu-west-1' },
   'Production pinned': {
     stage: 'Production', account: '123456789012', region: 'ap-southeast-7', alarmEmail: 'ops@example.com',

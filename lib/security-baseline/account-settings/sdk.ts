@@ -50,5 +50,22 @@ export function sdkAccountApi(accountId: string): AccountApi {
     async deletePasswordPolicy() {
       await iam.send(new iamSdk.DeleteAccountPasswordPolicyCommand({}));
     },
+    async configServiceLinkedRoleExists() {
+      try {
+        await iam.send(new iamSdk.GetRoleCommand({ RoleName: 'AWSServiceRoleForConfig' }));
+        return true;
+      } catch (error) {
+        if (notFound(error, 'NoSuchEntityException', 'NoSuchEntity')) return false;
+        throw error;
+      }
+    },
+    async createConfigServiceLinkedRole() {
+      try {
+        await iam.send(new iamSdk.CreateServiceLinkedRoleCommand({ AWSServiceName: 'config.amazonaws.com' }));
+      } catch (error) {
+        // Another region's stack created it between our read and this call.
+        if (!/has been taken/.test(String((error as Error).message))) throw error;
+      }
+    },
   };
 }

@@ -6,7 +6,7 @@
  */
 
 /** Which account setting one custom resource manages. */
-export type SettingName = 'EbsEncryptionByDefault' | 'S3BlockPublicAccess' | 'PasswordPolicy';
+export type SettingName = 'EbsEncryptionByDefault' | 'S3BlockPublicAccess' | 'PasswordPolicy' | 'ConfigServiceLinkedRole';
 
 /** The four S3 Block Public Access switches. */
 export interface PublicAccessBlock {
@@ -39,6 +39,10 @@ export interface AccountApi {
   getPasswordPolicy(): Promise<IamPasswordPolicy | undefined>;
   putPasswordPolicy(policy: IamPasswordPolicy): Promise<void>;
   deletePasswordPolicy(): Promise<void>;
+  /** Whether AWS Config's service-linked role (AWSServiceRoleForConfig) exists. */
+  configServiceLinkedRoleExists(): Promise<boolean>;
+  /** Creates AWSServiceRoleForConfig; succeeds when it was created meanwhile. */
+  createConfigServiceLinkedRole(): Promise<void>;
 }
 
 /** What a setting was before the stack changed it; `null` when it was not set. */
@@ -57,6 +61,7 @@ export async function readSetting(api: AccountApi, name: SettingName): Promise<P
       const policy = await api.getPasswordPolicy();
       return policy ? pick(policy) : null;
     }
+    case 'ConfigServiceLinkedRole': return api.configServiceLinkedRoleExists();
   }
 }
 
@@ -66,6 +71,9 @@ export async function applySetting(api: AccountApi, name: SettingName, policy?: 
     case 'EbsEncryptionByDefault': return api.setEbsEncryptionByDefault(true);
     case 'S3BlockPublicAccess': return api.putPublicAccessBlock(BLOCK_ALL);
     case 'PasswordPolicy': return api.putPasswordPolicy(policy!);
+    case 'ConfigServiceLinkedRole':
+      if (!(await api.configServiceLinkedRoleExists())) await api.createConfigServiceLinkedRole();
+      return;
   }
 }
 
@@ -79,6 +87,9 @@ export async function restoreSetting(api: AccountApi, name: SettingName, previou
       return previous === null ? api.deletePublicAccessBlock() : api.putPublicAccessBlock(previous as PublicAccessBlock);
     case 'PasswordPolicy':
       return previous === null ? api.deletePasswordPolicy() : api.putPasswordPolicy(previous as IamPasswordPolicy);
+    case 'ConfigServiceLinkedRole':
+      // Kept: the recorders of the account's other regions and Security Hub record with it, and IAM refuses to delete a role in use.
+      return;
   }
 }
 
