@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { synthesizeApp } from '../lib/stages/app-synthesis';
+import { synthesizeApp } from '../lib/app/app-synthesis';
 
 // The stage, its environment and options come from context and environment
 // variables (lib/stages/stage-selection.ts); see synthesizeApp.

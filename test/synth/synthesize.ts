@@ -10,7 +10,7 @@ import { IPolicyValidationPlugin, Stack, Stage } from 'aws-cdk-lib';
 import { templateApp } from '../../lib/docs/generate';
 import { packFindings } from '../../lib/shared/compliance';
 import { templateFindings, templatesOf } from '../../lib/shared/template-findings';
-import { synthesizeApp } from '../../lib/stages/app-synthesis';
+import { synthesizeApp } from '../../lib/app/app-synthesis';
 import { SynthesizedStack, SynthesizedStage } from './synthesized';
 import { STAGE_VARIANTS, VariantName } from './variants';
 

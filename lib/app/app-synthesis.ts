@@ -3,9 +3,9 @@ import { buildPipelineApp, pipelineRequested } from '../delivery-pipeline/delive
 import { enforceCompliance } from '../shared/compliance';
 import { synthFailureMessage } from '../shared/synth-failure';
 import { complianceReport } from '../shared/template-findings';
-import { ReferenceStage } from './reference-stage';
-import { stageConfig } from './stage-config';
-import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from './stage-selection';
+import { ReferenceStage } from '../stages/reference-stage';
+import { stageConfig } from '../stages/stage-config';
+import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../stages/stage-selection';
 
 /**
  * What `cdk synth` runs (bin/app.ts): the stage chosen by context
