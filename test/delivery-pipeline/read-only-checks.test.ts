@@ -1,0 +1,78 @@
+import { Stack } from 'aws-cdk-lib';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readOnlySmokeStatements } from '../../lib/delivery-pipeline/smoke-access';
+import { HttpClient } from '../../smoke/http';
+import { loadChecks } from '../../smoke/registry';
+import { testContext } from '../smoke/fixtures';
+
+// The Production verification runs the read-only checks as a role granted
+// readOnlySmokeStatements only: each read-only check is run here against AWS
+// stand-ins that record every call, and every call must be granted.
+const CLIENTS = { cloudformation: CloudFormationClient, ec2: EC2Client, autoscaling: AutoScalingClient, sns: SNSClient, sqs: SQSClient, lambda: LambdaClient };
+/** Answers that let a check go on to its next call, where an empty one would end it early. */
+const HEALTHY: Record<string, unknown> = {
+  'StarlingDoveService.DescribeConfigurationRecorderStatus': { ConfigurationRecordersStatus: [{ recording: true, lastStatus: 'SUCCESS' }] },
+};
+
+/** IAM action of a signed HTTP call, from the signing service and the JSON target or URL. */
+function signedAction(service: string, target: string | undefined, url: string): string {
+  if (target) return `${{ cloudtrail: 'cloudtrail', config: 'config' }[service] ?? service}:${target.split('.').pop()}`;
+  if (service === 'guardduty' && /\/detector\/[^/]+$/.test(url)) return 'guardduty:GetDetector';
+  return `${service}:<${url}>`;
+}
+
+async function actionsOf(check: ReturnType<typeof loadChecks>[number]): Promise<string[]> {
+  const actions: string[] = [];
+  const mocks = Object.entries(CLIENTS).map(([prefix, client]) => {
+    const mock = mockClient(client);
+    mock.onAnyCommand().resolves({});
+    return { prefix, mock };
+  });
+  let service = '';
+  const http: HttpClient = {
+    async request(url, init = {}) {
+      const target = init.headers?.['x-amz-target'];
+      if (init.headers?.authorization) actions.push(signedAction(service, target, url));
+      return { status: 200, headers: {}, body: JSON.stringify(HEALTHY[target ?? ''] ?? {}) };
+    },
+  };
+  const signer = (s: string) => async (_url: string, init: any) => { service = s; return { ...init, headers: { ...init.headers, authorization: `AWS4-HMAC-SHA256 test-${s}` } }; };
+  const outputs = new Proxy({}, { get: (_t, key) => /Url$/.test(String(key)) ? 'https://example.com/' : `${String(key)}-value` }) as Record<string, string>;
+  try {
+    await check.run(testContext({ http, signer, readOnly: true }), outputs);
+  } finally {
+    for (const { prefix, mock } of mocks) {
+      for (const call of mock.calls()) actions.push(`${prefix}:${(call.args[0] as object).constructor.name.replace(/Command$/, '')}`);
+      mock.restore();
+    }
+  }
+  return actions;
+}
+
+test('every call of the read-only smoke checks is granted to the Production verification role, and they make some', async () => {
+  const granted = new Set(readOnlySmokeStatements(new Stack(), 'Production').flatMap((s) => s.actions));
+  const readOnly = loadChecks().filter((c) => c.readOnly);
+  const called = new Map<string, string[]>();
+  for (const check of readOnly) called.set(`${check.architecture}: ${check.name}`, await actionsOf(check));
+  const ungranted = [...called].flatMap(([check, actions]) => actions.filter((a) => !granted.has(a)).map((a) => `${check} calls ${a}`));
+  expect(ungranted).toEqual([]);
+  // The runner reads each stack's outputs before its checks.
+  expect(granted.has('cloudformation:DescribeStacks')).toBe(true);
+  const all = [...called.values()].flat();
+  expect(new Set(all)).toEqual(new Set(['ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'cloudtrail:GetTrailStatus',
+    'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'guardduty:GetDetector']));
+});
+
+test('a check that wrote would be caught: a publish is recorded as sns:Publish, which the role does not grant', async () => {
+  const { PublishCommand } = await import('@aws-sdk/client-sns');
+  const writer = { architecture: 'FanOut', name: 'writes', readOnly: true, run: async (ctx: any) => { await ctx.clients.sns.send(new PublishCommand({ TopicArn: 'arn', Message: 'm' })); return { status: 'pass' as const, detail: '' }; } };
+  const actions = await actionsOf(writer);
+  expect(actions).toEqual(['sns:Publish']);
+  expect(readOnlySmokeStatements(new Stack(), 'Production').flatMap((s) => s.actions)).not.toContain('sns:Publish');
+});
