@@ -30,7 +30,7 @@ function signedAction(service: string, target: string | undefined, url: string):
 async function actionsOf(check: ReturnType<typeof loadChecks>[number]): Promise<string[]> {
   const actions: string[] = [];
   const mocks = Object.entries(CLIENTS).map(([prefix, client]) => {
-    const mock = mockClient(client);
+    const mock = mockClient(client as typeof SNSClient);
     mock.onAnyCommand().resolves({});
     return { prefix, mock };
   });
