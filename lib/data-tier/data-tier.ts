@@ -19,7 +19,9 @@ import { RestrictedEgressSecurityGroup } from '../shared/restricted-egress-secur
 import { Validator } from '../shared/validation';
 import { BackupPlanProps, cacheOf, databaseOf, DataTierProps, regionOfVaultArn, validateDataTierProps } from './data-tier-props';
 import { newDatabaseCluster } from './database';
-import { addPasswordRotation } from './rotation';
+import { addRotation, rotationNetwork } from './rotation';
+import { AppDatabaseUser } from './app-user';
+import { enableDataApiWhereOffered } from './data-api';
 
 /**
  * The data tier of the notes' three-tier picture (notes 002, 003, 004): Aurora
@@ -32,8 +34,21 @@ import { addPasswordRotation } from './rotation';
 export class DataTier extends Construct {
   /** The Aurora cluster. */
   readonly cluster: rds.DatabaseCluster;
-  /** The master credentials (JSON: username, password, host, port, dbname), rotated. */
-  readonly databaseSecret: secretsmanager.ISecret;
+  /**
+   * The master (admin) credentials (JSON: username, password, host, port,
+   * dbname), rotated single-user: for the rotation and break-glass only,
+   * never granted by {@link grantSecretsRead}.
+   */
+  readonly masterSecret: secretsmanager.ISecret;
+  /**
+   * The application user's credentials (same fields, plus the master secret's
+   * ARN the rotation uses), rotated by alternating users: what an app reads.
+   */
+  readonly appSecret: secretsmanager.ISecret;
+  /** The custom resource that creates the application user at deploy. */
+  readonly appUser: AppDatabaseUser;
+  /** Whether the RDS Data API is on: `enabled`, `disabled`, or a token of the two where a region condition decides. */
+  readonly dataApi: string;
   /** The Valkey replication group. */
   readonly cache: elasticache.CfnReplicationGroup;
   /** The cache's AUTH token. */
@@ -67,12 +82,23 @@ export class DataTier extends Construct {
       vpc: props.vpc, key: this.key, securityGroup: this.databaseSecurityGroup, config: database,
       deletionProtection: props.deletionProtection ?? true, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
-    this.databaseSecret = this.cluster.secret!;
-    this.secretsManagerEndpoint = addPasswordRotation(this, {
-      vpc: props.vpc, secret: this.databaseSecret, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port,
-      interval: database.rotationInterval, throughEndpoint: props.secretsManagerEndpoint ?? props.vpc.privateSubnets.length === 0,
-      instances: this.cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance),
+    this.masterSecret = this.cluster.secret!;
+    this.dataApi = database.dataApi ? enableDataApiWhereOffered(this.cluster) : 'disabled';
+    const network = rotationNetwork(this, {
+      vpc: props.vpc, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port,
+      throughEndpoint: props.secretsManagerEndpoint ?? props.vpc.privateSubnets.length === 0,
     });
+    this.secretsManagerEndpoint = network.endpoint;
+    const instances = this.cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance);
+    this.appUser = new AppDatabaseUser(this, 'AppUser', {
+      cluster: this.cluster, masterSecret: this.masterSecret, key: this.key, username: database.appUsername, databaseName: database.databaseName,
+      vpc: props.vpc, vpcSubnets: network.subnets, securityGroup: network.securityGroup, instances,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy,
+    });
+    this.appSecret = this.appUser.secret;
+    // Both rotations wait for the user: the first master rotation would otherwise race the function's login with the master password.
+    addRotation(this.masterSecret, { network, interval: database.rotationInterval, after: [...instances, this.appUser.resource] });
+    addRotation(this.appSecret, { network, interval: database.rotationInterval, masterSecret: this.masterSecret, after: [this.appUser.resource] });
     const cacheConfig = cacheOf(props);
     const cache = newCache(this, { vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy });
     this.cache = cache.replicationGroup;
@@ -114,8 +140,9 @@ export class DataTier extends Construct {
   }
 
   /**
-   * Lets `role` read the database credentials and the cache AUTH token, and
-   * decrypt them through Secrets Manager only; nothing broader. The policy
+   * Lets `role` read the application user's credentials and the cache AUTH
+   * token, and decrypt them through Secrets Manager only; never the master
+   * secret, nothing broader. The policy
    * lives in this stack and is attached to the role, so the role's stack does
    * not depend on this one (which already depends on it through allowFrom).
    */
@@ -127,7 +154,7 @@ export class DataTier extends Construct {
       statements: [
         new iam.PolicyStatement({
           actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: [this.databaseSecret.secretArn, this.cacheAuthToken.secretArn],
+          resources: [this.appSecret.secretArn, this.cacheAuthToken.secretArn],
         }),
         new iam.PolicyStatement({
           actions: ['kms:Decrypt'],

@@ -98,8 +98,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
     // No reserved or provisioned concurrency: a brand-new account (10 executions, none reservable) must deploy it.
     serverlessApi: { authorization: 'iam' },
-    // Pauses when idle (storage only); one cache.t4g.micro node, one day of snapshots.
-    dataTier: { database: { minCapacity: 0, maxCapacity: 4 }, cache: { nodeType: 'cache.t4g.micro', replicas: 0, snapshotRetentionDays: 1 } },
+    // Pauses when idle (storage only); the Data API on where offered, for the smoke check; one cache.t4g.micro node, one day of snapshots.
+    dataTier: { database: { minCapacity: 0, maxCapacity: 4, dataApi: true }, cache: { nodeType: 'cache.t4g.micro', replicas: 0, snapshotRetentionDays: 1 } },
     securityBaseline: {},
   },
   Production: {
@@ -122,10 +122,10 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // Origin Access Control: AWS's recommendation, SSE-KMS-ready and accepted in every region.
     staticSite: { originAccess: 'oac', priceClass: 'PriceClass_All' },
     serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
-    // A writer and a reader in another AZ, always warm; the cache replicated across AZs with failover.
+    // A writer and two readers, one per AZ, always warm; the cache's primary and two replicas likewise, with failover. No Data API.
     dataTier: {
-      database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(14), databaseInsights: rds.DatabaseInsightsMode.ADVANCED },
-      cache: { nodeType: 'cache.t4g.small', replicas: 1, snapshotRetentionDays: 15 },
+      database: { minCapacity: 0.5, maxCapacity: 16, readers: 2, backupRetention: Duration.days(14), databaseInsights: rds.DatabaseInsightsMode.ADVANCED },
+      cache: { nodeType: 'cache.t4g.small', replicas: 2, snapshotRetentionDays: 15 },
       backupPlan: { retention: Duration.days(35) },
     },
     securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365) },

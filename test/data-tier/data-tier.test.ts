@@ -38,13 +38,29 @@ describe('defaults', () => {
     template.resourcePropertiesCountIs('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' }, 1);
   });
 
-  test('storage and Performance Insights encrypted with the customer-managed key; IAM auth; Data API on', () => {
+  test('storage and Performance Insights encrypted with the customer-managed key, which rotates; IAM auth; no Data API unless asked for', () => {
     const key = { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] };
     expect(cluster().Properties).toMatchObject({
       StorageEncrypted: true, KmsKeyId: key, PerformanceInsightsEnabled: true, PerformanceInsightsKmsKeyId: key,
-      EnableIAMDatabaseAuthentication: true, EnableHttpEndpoint: true, DatabaseInsightsMode: 'standard',
+      EnableIAMDatabaseAuthentication: true, DatabaseInsightsMode: 'standard',
     });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    expect(cluster().Properties.EnableHttpEndpoint).toBeUndefined();
+    expect(resourcesOf(template, 'AWS::KMS::Key')[idOf(template, 'AWS::KMS::Key', 'DataKey')].Properties.EnableKeyRotation).toBe(true);
+  });
+
+  test('the master user has a name of its own, not a default admin name (CT.RDS.PR.21)', () => {
+    const master = Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret')).find((r) => String(r.Properties.GenerateSecretString?.SecretStringTemplate).includes('data_admin'));
+    expect(JSON.parse(master!.Properties.GenerateSecretString.SecretStringTemplate)).toEqual({ username: 'data_admin' });
+    expect(JSON.stringify(template.toJSON())).not.toContain('"postgres"');
+  });
+
+  test('the parameter group: TLS, connection logs, pgaudit of DDL and role changes, 1-minute statement and idle-in-transaction timeouts', () => {
+    const group = Object.values(resourcesOf(template, 'AWS::RDS::DBClusterParameterGroup'))[0].Properties;
+    expect(group.Parameters).toEqual({
+      'rds.force_ssl': '1', log_connections: '1', log_disconnections: '1',
+      shared_preload_libraries: 'pg_stat_statements,pgaudit', 'pgaudit.log': 'ddl,role', 'pgaudit.log_parameter': '0',
+      statement_timeout: '60000', idle_in_transaction_session_timeout: '60000',
+    });
   });
 
   test('TLS is enforced by the cluster parameter group', () => {
@@ -62,11 +78,12 @@ describe('defaults', () => {
     expect(JSON.stringify(cacheSubnets)).not.toMatch(/Private|Public/);
   });
 
-  test('PostgreSQL logs go to an encrypted log group named for the cluster, created before the instances', () => {
-    expect(cluster().Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
-    const logGroupId = idOf(template, 'AWS::Logs::LogGroup', 'PostgresLogs');
-    template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: idOf(template, 'AWS::RDS::DBCluster', 'Database') }, '/postgresql']] }, RetentionInDays: 30, KmsKeyId: Match.anyValue() },
+  test.each([['postgresql', 'PostgresLogs'], ['iam-db-auth-error', 'IamDbAuthErrorLogs'], ['instance', 'InstanceLogs']])('the %s log goes to an encrypted log group named for the cluster, created before the instances', (log, id) => {
+    expect(cluster().Properties.EnableCloudwatchLogsExports).toEqual(['postgresql', 'iam-db-auth-error', 'instance']);
+    const logGroupId = idOf(template, 'AWS::Logs::LogGroup', id);
+    expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId].Properties).toEqual({
+      LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: idOf(template, 'AWS::RDS::DBCluster', 'Database') }, `/${log}`]] }, RetentionInDays: 30,
+      KmsKeyId: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] },
     });
     template.hasResource('AWS::RDS::DBInstance', { DependsOn: Match.arrayWith([logGroupId]) });
   });
@@ -79,19 +96,53 @@ describe('defaults', () => {
     expect(everything).not.toMatch(/"(MasterUserPassword|AuthToken)":"[^{]/);
   });
 
-  test('rotation by the Secrets Manager hosted function (no Serverless Application Repository), in the private subnets through NAT', () => {
-    expect(template.toJSON().Transform).toBe('AWS::SecretsManager-2024-09-16');
+  const schedules = () => Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
+  const scheduleOf = (secretPart: string) => schedules().find((r) => JSON.stringify(r.Properties.SecretId).includes(secretPart))!;
+
+  test('rotation by the Secrets Manager hosted functions (no Serverless Application Repository), in the private subnets through NAT: the master single-user, the app user alternating', () => {
+    expect([template.toJSON().Transform].flat()).toEqual(['AWS::SecretsManager-2024-09-16']);
     template.resourceCountIs('AWS::Serverless::Application', 0);
-    const rotation = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))[0].Properties;
-    expect(rotation.HostedRotationLambda).toMatchObject({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] } });
-    expect(rotation.HostedRotationLambda.RotationLambdaName).toBeUndefined();
-    expect(JSON.stringify(rotation.HostedRotationLambda.VpcSubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
+    expect(schedules()).toHaveLength(2);
+    const key = { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] };
+    const master = scheduleOf('DataDatabaseSecretAttachment').Properties;
+    expect(master.HostedRotationLambda).toMatchObject({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: key });
+    expect(master.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+    const app = scheduleOf('DataAppUserSecret').Properties;
+    expect(app.HostedRotationLambda).toMatchObject({
+      RotationType: 'PostgreSQLMultiUser', KmsKeyArn: key, MasterSecretArn: { Ref: idOf(template, 'AWS::SecretsManager::SecretTargetAttachment', 'DataDatabaseSecretAttachment') }, MasterSecretKmsKeyArn: key,
+    });
+    expect(app.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+    for (const { Properties: p } of schedules()) {
+      expect(p.HostedRotationLambda.RotationLambdaName).toBeUndefined();
+      expect(JSON.stringify(p.HostedRotationLambda.VpcSubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
+    }
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2); // the Network's S3 and DynamoDB gateways only
   });
 
-  test('the first rotation (at creation) waits for the writer: none runs before it accepts connections', () => {
-    const [schedule] = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
-    expect(schedule.DependsOn).toEqual([idOf(template, 'AWS::RDS::DBInstance', 'DataDatabaseWriter')]);
+  test('the first rotations (at creation) wait for the writer and the application user: none runs before they exist', () => {
+    const writer = idOf(template, 'AWS::RDS::DBInstance', 'DataDatabaseWriter');
+    const user = idOf(template, 'Custom::DatabaseUser', 'DataAppUser');
+    expect(scheduleOf('DataDatabaseSecretAttachment').DependsOn.sort()).toEqual([user, writer].sort());
+    expect(scheduleOf('DataAppUserSecret').DependsOn).toEqual([user]);
+  });
+
+  test('the application user: created at deploy, after the writer, by a function in the VPC logging in as the master user', () => {
+    const [user] = Object.values(resourcesOf(template, 'AWS::CloudFormation::CustomResource')).concat(Object.values(resourcesOf(template, 'Custom::DatabaseUser')));
+    expect(user.Properties).toEqual({
+      ServiceToken: expect.anything(), Username: 'app_user', Database: 'app',
+      MasterSecretArn: { Ref: idOf(template, 'AWS::SecretsManager::SecretTargetAttachment', 'DataDatabaseSecretAttachment') },
+      AppSecretArn: { Ref: idOf(template, 'AWS::SecretsManager::SecretTargetAttachment', 'DataAppUserSecretAttachment') },
+    });
+    expect(user.DependsOn).toEqual(expect.arrayContaining([idOf(template, 'AWS::RDS::DBInstance', 'DataDatabaseWriter')]));
+    const appSecret = resourcesOf(template, 'AWS::SecretsManager::Secret')[idOf(template, 'AWS::SecretsManager::Secret', 'DataAppUserSecret')].Properties;
+    // The template joins the master secret's ARN in: {"username":"app_user","dbname":"app","masterarn":"<arn>"}.
+    const template_ = JSON.stringify(appSecret.GenerateSecretString.SecretStringTemplate);
+    expect(template_).toContain('\\"username\\":\\"app_user\\",\\"dbname\\":\\"app\\",\\"masterarn\\":\\"');
+    expect(template_).toContain(idOf(template, 'AWS::SecretsManager::SecretTargetAttachment', 'DataDatabaseSecretAttachment'));
+    const fn = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([id]) => id.startsWith('DataAppUserHandler'))![1].Properties;
+    expect(fn.Environment.Variables).toEqual({ NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' });
+    expect(JSON.stringify(fn.VpcConfig.SubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
+    expect(fn.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'DataRotationSecurityGroup'), 'GroupId'] }]);
   });
 
   test('the rotation function\'s group opens 443 (to NAT) and the database port, nothing else', () => {
@@ -137,13 +188,16 @@ describe('defaults', () => {
     for (const secret of Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret'))) expect(secret.Properties.Name).toBeUndefined();
   });
 
-  test('the app role may read the two secrets and decrypt through Secrets Manager only', () => {
+  test('the app role may read the application user\'s secret and the cache token, never the master secret, and decrypt through Secrets Manager only', () => {
     const policy = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find((p) => String(JSON.stringify(p.Properties.Roles)).includes('AppRole'))!.Properties;
     expect(policy.PolicyDocument.Statement).toEqual([
-      { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: expect.arrayContaining([{ Ref: idOf(template, 'AWS::SecretsManager::Secret', 'CacheAuthToken') }]) },
+      {
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow',
+        Resource: [{ Ref: idOf(template, 'AWS::SecretsManager::Secret', 'DataAppUserSecret') }, { Ref: idOf(template, 'AWS::SecretsManager::Secret', 'CacheAuthToken') }],
+      },
       { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] }, Condition: { StringEquals: { 'kms:ViaService': expect.anything() } } },
     ]);
-    expect(policy.PolicyDocument.Statement[0].Resource).toHaveLength(2);
+    expect(JSON.stringify(policy)).not.toMatch(/DataDatabaseSecret/);
   });
 
   test('sandbox removal: everything deleted, no deletion protection, no final snapshot', () => {
@@ -186,9 +240,9 @@ describe('production-like options', () => {
     ]);
   });
 
-  test('the rotation schedule waits for the writer and the reader', () => {
-    const [schedule] = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
-    expect(schedule.DependsOn).toEqual([idOf(template, 'AWS::RDS::DBInstance', 'Reader1'), idOf(template, 'AWS::RDS::DBInstance', 'Writer')]);
+  test('the master rotation schedule waits for the writer, the reader and the application user', () => {
+    const schedule = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).find((r) => JSON.stringify(r.Properties.SecretId).includes('DataDatabaseSecret'))!;
+    expect(schedule.DependsOn.sort()).toEqual([idOf(template, 'Custom::DatabaseUser', 'AppUser'), idOf(template, 'AWS::RDS::DBInstance', 'Reader1'), idOf(template, 'AWS::RDS::DBInstance', 'Writer')].sort());
   });
 
   test('no auto-pause when the minimum is above zero; 14 days of backups', () => {
@@ -260,9 +314,22 @@ describe('a VPC without egress', () => {
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
 });
 
-test('the Data API can be turned off, for a region that does not offer it', () => {
-  const { template } = build({ database: { dataApi: false } });
-  expect(Object.values(resourcesOf(template, 'AWS::RDS::DBCluster'))[0].Properties.EnableHttpEndpoint).not.toBe(true);
+describe('the Data API, when asked for, is on only where AWS offers it', () => {
+  const clusterOf = (t: Template) => Object.values(resourcesOf(t, 'AWS::RDS::DBCluster'))[0].Properties;
+  const pinned = (region: string) => new Stack(testStack().node.scope as Stack, `In-${region}`, { env: { account: '123456789012', region } });
+
+  test('an environment-agnostic stack decides by a condition: off in ap-south-2, ap-southeast-4 and ap-southeast-6', () => {
+    const { template } = build({ database: { dataApi: true } });
+    const [name, condition] = Object.entries(template.toJSON().Conditions as Record<string, any>).find(([n]) => n.includes('DataApiOffered'))!;
+    expect(condition).toEqual({ 'Fn::Not': [{ 'Fn::Or': ['ap-south-2', 'ap-southeast-4', 'ap-southeast-6'].map((r) => ({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, r] })) }] });
+    expect(clusterOf(template).EnableHttpEndpoint).toEqual({ 'Fn::If': [name, true, false] });
+  });
+
+  test.each([['eu-west-1', true], ['ap-southeast-7', true], ['ap-south-2', undefined], ['ap-southeast-4', undefined], ['ap-southeast-6', undefined]])('a stack pinned to %s: %s', (region, on) => {
+    const { template } = build({ database: { dataApi: true } }, {}, pinned(region));
+    expect(clusterOf(template).EnableHttpEndpoint).toBe(on ?? false);
+    expect(template.toJSON().Conditions ?? {}).toEqual({});
+  });
 });
 
 test('fails when the backup copy is in the stack\'s own region', () => {
