@@ -148,6 +148,16 @@ export interface BackupPlanProps {
    * @default no cross-region copy
    */
   readonly copyToVaultArn?: string;
+  /**
+   * AWS Backup Vault Lock: no recovery point can be deleted before
+   * `retention`, whoever asks. `governance`: principals allowed
+   * `backup:DeleteBackupVaultLockConfiguration` can remove the lock;
+   * `compliance`: after a 3-day grace period the lock is immutable, even to
+   * the account's administrators and AWS (the vault then cannot be deleted
+   * until its last recovery point expires).
+   * @default no lock
+   */
+  readonly vaultLock?: 'governance' | 'compliance';
 }
 
 /** Props of the {@link DataTier} construct. */
@@ -280,8 +290,8 @@ function checkDatabase(v: Validator, given: DatabaseProps, d: ResolvedDatabasePr
   v.intRange('database.port', given.port, 1150, 65535);
   v.intRange('database.rotationInterval', given.rotationInterval?.toDays(), 1, 365, ' days');
   v.intRange('database.maxConnectionsAlarm', given.maxConnectionsAlarm, 1, 100_000);
-  v.intRange('database.statementTimeout', given.statementTimeout?.toSeconds(), 1, 86400, ' seconds');
-  v.intRange('database.idleInTransactionTimeout', given.idleInTransactionTimeout?.toSeconds(), 1, 86400, ' seconds');
+  v.intRange('database.statementTimeout', given.statementTimeout?.toSeconds({ integral: false }), 1, 86400, ' seconds');
+  v.intRange('database.idleInTransactionTimeout', given.idleInTransactionTimeout?.toSeconds({ integral: false }), 1, 86400, ' seconds');
   checkUserName(v, 'database.masterUsername', given.masterUsername);
   checkUserName(v, 'database.appUsername', given.appUsername);
   if (d.masterUsername === d.appUsername) {
@@ -318,6 +328,7 @@ function checkCache(v: Validator, c: ResolvedCacheProps): void {
 function checkBackupPlan(v: Validator, plan: BackupPlanProps | undefined): void {
   if (!plan) return;
   v.intRange('backupPlan.retention', plan.retention?.toDays(), 1, 36500, ' days');
+  v.oneOf('backupPlan.vaultLock', plan.vaultLock, ['governance', 'compliance']);
   const arn = plan.copyToVaultArn;
   if (arn !== undefined && !Token.isUnresolved(arn)) {
     v.check(VAULT_ARN.test(arn), 'backupPlan.copyToVaultArn', arn,

@@ -1,8 +1,7 @@
-import { Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -16,10 +15,10 @@ import { newCache } from './cache';
 import { addCacheAlarms, addDatabaseAlarms } from './data-tier-alarms';
 import { acknowledgeDataTierFindings } from './data-tier-findings';
 import { RestrictedEgressSecurityGroup } from '../shared/restricted-egress-security-group';
-import { Validator } from '../shared/validation';
-import { BackupPlanProps, cacheOf, databaseOf, DataTierProps, regionOfVaultArn, validateDataTierProps } from './data-tier-props';
+import { cacheOf, databaseOf, DataTierProps, validateDataTierProps } from './data-tier-props';
 import { newDatabaseCluster } from './database';
 import { addRotation, rotationNetwork } from './rotation';
+import { addBackupPlan } from './backup';
 import { AppDatabaseUser } from './app-user';
 import { enableDataApiWhereOffered } from './data-api';
 
@@ -65,6 +64,10 @@ export class DataTier extends Construct {
   readonly secretsManagerEndpoint?: ec2.InterfaceVpcEndpoint;
   /** The AWS Backup plan, when asked for. */
   readonly backupPlan?: backup.BackupPlan;
+  /** Its vault. */
+  readonly backupVault?: backup.BackupVault;
+  /** The vault's own key, apart from the data key. */
+  readonly backupKey?: kms.Key;
   private readonly props: DataTierProps;
   private secretReaders = 0;
 
@@ -100,10 +103,17 @@ export class DataTier extends Construct {
     addRotation(this.masterSecret, { network, interval: database.rotationInterval, after: [...instances, this.appUser.resource] });
     addRotation(this.appSecret, { network, interval: database.rotationInterval, masterSecret: this.masterSecret, after: [this.appUser.resource] });
     const cacheConfig = cacheOf(props);
-    const cache = newCache(this, { vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy });
+    const cache = newCache(this, {
+      vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
     this.cache = cache.replicationGroup;
     this.cacheAuthToken = cache.authToken;
-    if (props.backupPlan) this.backupPlan = this.addBackupPlan(props.backupPlan, removalPolicy);
+    if (props.backupPlan) {
+      const { plan, vault, key } = addBackupPlan(this, this.cluster, props.backupPlan, removalPolicy);
+      this.backupPlan = plan;
+      this.backupVault = vault;
+      this.backupKey = key;
+    }
     addDatabaseAlarms(this, this.alarmTopic, this.cluster, database);
     addCacheAlarms(this, this.alarmTopic, this.cache, cacheConfig);
     acknowledgeDataTierFindings(this, props);
@@ -168,35 +178,4 @@ export class DataTier extends Construct {
   private closedSecurityGroup(id: string, description: string): ec2.SecurityGroup {
     return new RestrictedEgressSecurityGroup(this, id, { vpc: this.props.vpc, description });
   }
-
-  /**
-   * A daily AWS Backup of the cluster into an encrypted vault, copied to a
-   * vault in a second region when given. The vault and plan are named after
-   * this stack's deployment id, unique even beside a retained leftover.
-   */
-  private addBackupPlan(config: BackupPlanProps, removalPolicy: RemovalPolicy): backup.BackupPlan {
-    checkCopyRegion(Stack.of(this).region, config.copyToVaultArn);
-    const uniqueName = Fn.join('-', ['data-tier', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
-    const vault = new backup.BackupVault(this, 'BackupVault', { backupVaultName: uniqueName, encryptionKey: this.key, removalPolicy });
-    const plan = new backup.BackupPlan(this, 'BackupPlan', { backupPlanName: uniqueName, backupVault: vault });
-    const deleteAfter = config.retention ?? Duration.days(35);
-    plan.addRule(new backup.BackupPlanRule({
-      ruleName: 'Daily',
-      scheduleExpression: events.Schedule.cron({ minute: '0', hour: '5' }),
-      deleteAfter,
-      copyActions: config.copyToVaultArn
-        ? [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'CopyVault', config.copyToVaultArn), deleteAfter }]
-        : undefined,
-    }));
-    plan.addSelection('Cluster', { resources: [backup.BackupResource.fromRdsServerlessCluster(this.cluster)] });
-    return plan;
-  }
-}
-
-/** A copy in the stack's own region is no disaster recovery; checked when the region is known at synth. */
-function checkCopyRegion(stackRegion: string, arn: string | undefined): void {
-  if (arn === undefined || Token.isUnresolved(stackRegion)) return;
-  const v = new Validator('DataTier props');
-  v.check(regionOfVaultArn(arn) !== stackRegion, 'backupPlan.copyToVaultArn', arn, `expected a vault in another region than this stack's (${stackRegion})`);
-  v.throwIfInvalid();
 }

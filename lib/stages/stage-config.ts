@@ -126,7 +126,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     dataTier: {
       database: { minCapacity: 0.5, maxCapacity: 16, readers: 2, backupRetention: Duration.days(14), databaseInsights: rds.DatabaseInsightsMode.ADVANCED },
       cache: { nodeType: 'cache.t4g.small', replicas: 2, snapshotRetentionDays: 15 },
-      backupPlan: { retention: Duration.days(35) },
+      // Locked (compliance mode: immutable after 3 days); copied to another region when the stage is given backupCopyVaultArn.
+      backupPlan: { retention: Duration.days(35), vaultLock: 'compliance' },
     },
     securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365) },
   },
@@ -144,6 +145,12 @@ export interface StageSelection {
   readonly alarmEmail?: string;
   /** ACM certificate ARN for the web tier's HTTPS listener. @default none (plain HTTP, with a warning) */
   readonly certificateArn?: string;
+  /**
+   * A backup vault in another region (create it there first) the data tier's
+   * daily recovery points are copied to, in a stage whose profile has a backup plan.
+   * @default none (recovery points stay in the stage's region, with a warning)
+   */
+  readonly backupCopyVaultArn?: string;
 }
 
 /** True when a value is given and known at synth (not a token). */
@@ -179,5 +186,12 @@ export function stageConfig(
     region: selection.region,
     alarmEmail: selection.alarmEmail,
     certificateArn: selection.certificateArn ?? profiles[name].certificateArn,
+    dataTier: withBackupCopy(profiles[name].dataTier, selection.backupCopyVaultArn),
   };
+}
+
+/** The data tier's props with the copy vault given to the stage, when its profile has a backup plan. */
+function withBackupCopy(dataTier: StageConfig['dataTier'], copyToVaultArn: string | undefined): StageConfig['dataTier'] {
+  if (copyToVaultArn === undefined || !dataTier.backupPlan) return dataTier;
+  return { ...dataTier, backupPlan: { ...dataTier.backupPlan, copyToVaultArn } };
 }

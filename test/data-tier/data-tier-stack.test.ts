@@ -117,6 +117,17 @@ describe('stage differences', () => {
     expect(JSON.stringify(sandboxTemplate.toJSON())).not.toContain('AuroraReplicaLag');
   });
 
+  test('Production\'s vault: its own key, locked in compliance mode (35 days, immutable after 3), deletion denied; without a copy vault the stage says so', () => {
+    const vault = Object.values(resourcesOf(productionTemplate, 'AWS::Backup::BackupVault'))[0];
+    expect(vault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 35, ChangeableForDays: 3 });
+    expect(vault.Properties.AccessPolicy.Statement).toEqual([expect.objectContaining({ Effect: 'Deny', Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'] })]);
+    expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataTierBackupKey/), 'Arn'] });
+    expect(vault.DeletionPolicy).toBe('Retain');
+    const keys = Object.entries(resourcesOf(productionTemplate, 'AWS::KMS::Key'));
+    expect(keys.map(([id, k]) => [id.replace(/[0-9A-F]{8}$/, ''), k.Properties.EnableKeyRotation, k.DeletionPolicy])).toEqual([['DataTierKey', true, 'Retain'], ['DataTierBackupKey', true, 'Retain']]);
+    expect(production.messages.filter((m) => m.level === 'warning').map((m) => m.text)).toEqual([expect.stringContaining('recovery points stay in this region')]);
+  });
+
   test('stacks are named after the stage; Production is termination-protected', () => {
     expect(sandbox.stackName).toBe('Sandbox-DataTier');
     expect(production.stackName).toBe('Production-DataTier');

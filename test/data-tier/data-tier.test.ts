@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataTier } from '../../lib/data-tier/data-tier';
@@ -7,7 +7,6 @@ import { DataTierProps } from '../../lib/data-tier/data-tier-props';
 import { Network } from '../../lib/network/network';
 import { NetworkProps } from '../../lib/network/network-props';
 import { formatFindings } from '../../lib/shared/compliance';
-import { ConfigError } from '../../lib/shared/validation';
 import { nagFindings, resourcesOf, testStack } from '../harness';
 
 const COPY_VAULT = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:dr-copies';
@@ -180,6 +179,19 @@ describe('defaults', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } });
   });
 
+  test('the cache\'s slow log and engine log go, in JSON, to log groups encrypted with the key and kept as long as the others', () => {
+    const cache = Object.values(resourcesOf(template, 'AWS::ElastiCache::ReplicationGroup'))[0].Properties;
+    expect(cache.LogDeliveryConfigurations).toEqual(['slow-log', 'engine-log'].map((LogType) => ({
+      LogType, LogFormat: 'json', DestinationType: 'cloudwatch-logs',
+      DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: idOf(template, 'AWS::Logs::LogGroup', LogType === 'slow-log' ? 'CacheSlowLog' : 'CacheEngineLog') } } },
+    })));
+    for (const id of ['CacheSlowLog', 'CacheEngineLog']) {
+      expect(resourcesOf(template, 'AWS::Logs::LogGroup')[idOf(template, 'AWS::Logs::LogGroup', id)].Properties).toEqual({
+        RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] },
+      });
+    }
+  });
+
   test('no physical names: CloudFormation names the cluster, cache, subnet groups and secrets', () => {
     expect(cluster().Properties.DBClusterIdentifier).toBeUndefined();
     const cache = Object.values(resourcesOf(template, 'AWS::ElastiCache::ReplicationGroup'))[0].Properties;
@@ -219,6 +231,24 @@ describe('defaults', () => {
     ]);
     const topic = { Ref: idOf(template, 'AWS::SNS::Topic', 'Alarms') };
     for (const a of alarms) expect(a.AlarmActions).toEqual([topic]);
+  });
+
+  test('each alarm\'s period, statistic and periods to breach; missing data (a paused database, an idle cache) never alarms; alarm and recovery both notified', () => {
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.map((a) => `${a.MetricName} ${a.Statistic} ${a.Period}s x ${a.EvaluationPeriods}`).sort()).toEqual([
+      'ACUUtilization Average 300s x 3',
+      'CPUUtilization Average 300s x 3',
+      'DatabaseConnections Maximum 300s x 2',
+      'DatabaseMemoryUsagePercentage Maximum 300s x 3',
+      'Evictions Sum 300s x 3',
+      'FreeableMemory Minimum 300s x 3',
+    ]);
+    const topic = { Ref: idOf(template, 'AWS::SNS::Topic', 'Alarms') };
+    for (const a of alarms) {
+      expect(a.TreatMissingData).toBe('notBreaching');
+      expect(a.DatapointsToAlarm).toBeUndefined(); // every period of the window must breach
+      expect(a.OKActions).toEqual([topic]);
+    }
   });
 
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
@@ -270,7 +300,7 @@ describe('production-like options', () => {
     expect(nodes).toEqual([expect.stringContaining('-001'), expect.stringContaining('-002')]);
   });
 
-  test('a daily AWS Backup of the cluster into an encrypted vault with a unique name, copied to the second region', () => {
+  test('a daily AWS Backup of the cluster into a vault with a unique name and a key of its own, copied to the second region', () => {
     template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: Match.objectLike({
         BackupPlanRule: [Match.objectLike({
@@ -279,12 +309,27 @@ describe('production-like options', () => {
         })],
       }),
     });
-    template.hasResourceProperties('AWS::Backup::BackupVault', {
-      BackupVaultName: { 'Fn::Join': ['-', ['data-tier', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] },
-      EncryptionKeyArn: Match.anyValue(),
-    });
+    const vault = Object.values(resourcesOf(template, 'AWS::Backup::BackupVault'))[0].Properties;
+    expect(vault.BackupVaultName).toEqual({ 'Fn::Join': ['-', ['data-tier', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] });
+    const backupKey = idOf(template, 'AWS::KMS::Key', 'DataBackupKey');
+    expect(vault.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [backupKey, 'Arn'] });
+    expect(backupKey).not.toBe(idOf(template, 'AWS::KMS::Key', 'DataKey'));
+    expect(resourcesOf(template, 'AWS::KMS::Key')[backupKey].Properties.EnableKeyRotation).toBe(true);
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Description: Match.stringLikeRegexp('backup vault') }) });
     const selection = Object.values(resourcesOf(template, 'AWS::Backup::BackupSelection'))[0].Properties;
     expect(JSON.stringify(selection.BackupSelection.Resources)).toContain(idOf(template, 'AWS::RDS::DBCluster', 'Database'));
+  });
+
+  test('where data is kept, the vault\'s policy denies everyone deleting a recovery point or shortening its life; no lock unless asked for', () => {
+    const vault = Object.values(resourcesOf(template, 'AWS::Backup::BackupVault'))[0].Properties;
+    expect(vault.AccessPolicy.Statement).toEqual([{
+      Effect: 'Deny', Principal: { AWS: '*' }, Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'], Resource: '*',
+    }]);
+    expect(vault.LockConfiguration).toBeUndefined();
+  });
+
+  test('with a copy in another region, no warning', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('recovery points stay'))).toEqual([]);
   });
 
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
@@ -332,7 +377,44 @@ describe('the Data API, when asked for, is on only where AWS offers it', () => {
   });
 });
 
-test('fails when the backup copy is in the stack\'s own region', () => {
+describe('backup vault lock and the copy region', () => {
+  const vaultOf = (t: Template) => Object.values(resourcesOf(t, 'AWS::Backup::BackupVault'))[0].Properties;
+
+  test('compliance: no deletion before the retention, immutable after a 3-day grace period', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.RETAIN, backupPlan: { retention: Duration.days(40), vaultLock: 'compliance', copyToVaultArn: COPY_VAULT } });
+    expect(vaultOf(template).LockConfiguration).toEqual({ MinRetentionDays: 40, ChangeableForDays: 3 });
+  });
+
+  test('governance: the same minimum, removable by an allowed principal', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.RETAIN, backupPlan: { vaultLock: 'governance' } });
+    expect(vaultOf(template).LockConfiguration).toEqual({ MinRetentionDays: 35 });
+  });
+
+  test('a disposable stack (DESTROY) has no deny policy, so its vault can be emptied and deleted', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false, backupPlan: {} });
+    expect(vaultOf(template).AccessPolicy).toBeUndefined();
+  });
+
+  test('without a copy vault, a warning says the recovery points stay in the region', () => {
+    const { stack } = build({ backupPlan: {} });
+    const [warning] = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('recovery points stay in this region'));
+    expect(String(warning.entry.data)).toContain('[ack: @aws-reference-architectures/data-tier:noBackupCopy]');
+  });
+
+  test('an environment-agnostic stack checks at deploy that the copy goes to another region than its own', () => {
+    const { template } = build({ backupPlan: { copyToVaultArn: COPY_VAULT } });
+    const rules = template.toJSON().Rules;
+    expect(Object.keys(rules).filter((r) => r.includes('BackupCopyInAnotherRegion'))).toHaveLength(1);
+    expect(Object.entries(rules).filter(([r]) => r.includes('BackupCopyInAnotherRegion')).map(([, r]) => r)).toEqual([{
+      Assertions: [{ Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-central-1'] }] }, AssertDescription: expect.stringContaining('the copy must go to another region') }],
+    }]);
+  });
+});
+
+test('fails when the backup copy is in the stack\'s own region; a pinned stack in another region needs no deploy-time rule', () => {
   const stack = new Stack(testStack().node.scope as Stack, 'Pinned', { env: { account: '123456789012', region: 'eu-central-1' } });
-  expect(() => build({ backupPlan: { copyToVaultArn: COPY_VAULT } }, {}, stack)).toThrow(ConfigError);
+  expect(() => build({ backupPlan: { copyToVaultArn: COPY_VAULT } }, {}, stack)).toThrow(
+    'Invalid DataTier props:\n  - backupPlan.copyToVaultArn: got "arn:aws:backup:eu-central-1:123456789012:backup-vault:dr-copies"; expected a vault in another region than this stack\'s (eu-central-1)');
+  const elsewhere = new Stack(testStack().node.scope as Stack, 'Elsewhere', { env: { account: '123456789012', region: 'eu-west-1' } });
+  expect(Object.keys(build({ backupPlan: { copyToVaultArn: COPY_VAULT } }, {}, elsewhere).template.toJSON().Rules)).toEqual(['CheckBootstrapVersion']);
 });

@@ -22,6 +22,12 @@ describe('what a cdk synth asks for', () => {
     expect(stageSelectionFrom(contextOf({}), env)).toEqual({ stage: undefined, account: '123456789012', region: 'eu-west-1', alarmEmail: 'ops@example.com', certificateArn: CERT });
   });
 
+  test('a backup copy vault from context or BACKUP_COPY_VAULT_ARN', () => {
+    const vault = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:dr';
+    expect(stageSelectionFrom(contextOf({ backupCopyVaultArn: vault }), {}).backupCopyVaultArn).toBe(vault);
+    expect(stageSelectionFrom(contextOf({}), { BACKUP_COPY_VAULT_ARN: vault }).backupCopyVaultArn).toBe(vault);
+  });
+
   test('context wins over the environment', () => {
     expect(stageSelectionFrom(contextOf({ region: 'us-east-1' }), { CDK_DEPLOY_REGION: 'eu-west-1' }).region).toBe('us-east-1');
   });
