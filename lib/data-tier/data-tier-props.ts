@@ -103,6 +103,16 @@ export interface DatabaseProps {
    * @default Duration.minutes(1)
    */
   readonly idleInTransactionTimeout?: Duration;
+  /**
+   * RDS Proxy in front of the cluster, logging in as the application user,
+   * TLS required, on port 5432: a pool that absorbs bursts of short-lived
+   * connections (Lambda) and keeps them through a failover. Billed per ACU of
+   * the cluster with a minimum of 8 ACUs (about $88 a month). Not with
+   * `minCapacity` 0: the proxy holds connections to the writer open, so the
+   * cluster would never pause.
+   * @default false
+   */
+  readonly proxy?: boolean;
 }
 
 /** The ElastiCache (Valkey) replication group. */
@@ -230,6 +240,7 @@ export function databaseOf(props: DataTierProps): ResolvedDatabaseProps {
     appUsername: d.appUsername ?? 'app_user',
     statementTimeout: d.statementTimeout ?? Duration.minutes(1),
     idleInTransactionTimeout: d.idleInTransactionTimeout ?? Duration.minutes(1),
+    proxy: d.proxy ?? false,
   };
 }
 
@@ -284,6 +295,9 @@ function checkDatabase(v: Validator, given: DatabaseProps, d: ResolvedDatabasePr
   v.intRange('database.autoPause', given.autoPause?.toSeconds(), 300, 86400, ' seconds');
   if (given.autoPause !== undefined && d.minCapacity !== 0) {
     v.fail('database.autoPause', given.autoPause.toHumanString(), `only applies when database.minCapacity is 0 (it is ${d.minCapacity})`);
+  }
+  if (d.proxy && !Token.isUnresolved(d.minCapacity) && d.minCapacity === 0) {
+    v.fail('database.proxy', true, 'RDS Proxy holds connections to the writer open, so a cluster that scales to zero (database.minCapacity 0) would never pause: set database.minCapacity to 0.5 or more, or leave the proxy off');
   }
   v.intRange('database.readers', given.readers, 0, 15);
   v.intRange('database.backupRetention', given.backupRetention?.toDays(), 1, 35, ' days');

@@ -30,6 +30,7 @@ export class DataTierStack extends Stack {
     output('DatabaseEndpoint', tier.databaseEndpoint, `Writer endpoint (on the network, reachable from the app tier and the rotation functions only${dataApi})`);
     output('DatabaseReaderEndpoint', tier.cluster.clusterReadEndpoint.hostname, 'Reader endpoint (on the network, reachable from the app tier and the rotation functions only)');
     output('DatabasePort', tier.cluster.clusterEndpoint.port.toString(), 'Database port');
+    if (tier.proxy) output('ProxyEndpoint', tier.proxy.endpoint, 'RDS Proxy endpoint, port 5432, TLS, as the application user (on the network, reachable from the app tier only)');
     output('CacheEndpoint', tier.cacheEndpoint, 'Valkey primary endpoint, TLS (on the network, reachable from the app tier only)');
     output('CachePort', String(tier.cachePort), 'Valkey port');
     output('CacheAuthTokenSecretArn', tier.cacheAuthToken.secretArn, 'Secrets Manager secret of the Valkey AUTH token');

@@ -19,6 +19,7 @@ import { cacheOf, databaseOf, DataTierProps, validateDataTierProps } from './dat
 import { newDatabaseCluster } from './database';
 import { addRotation, rotationNetwork } from './rotation';
 import { addBackupPlan } from './backup';
+import { newDatabaseProxy, PROXY_PORT } from './proxy';
 import { AppDatabaseUser } from './app-user';
 import { enableDataApiWhereOffered } from './data-api';
 
@@ -60,6 +61,8 @@ export class DataTier extends Construct {
   readonly key: kms.Key;
   /** Where the alarms go. */
   readonly alarmTopic: sns.Topic;
+  /** RDS Proxy in front of the cluster, when asked for. */
+  readonly proxy?: rds.DatabaseProxy;
   /** The Secrets Manager endpoint the rotation function uses, when there is one. */
   readonly secretsManagerEndpoint?: ec2.InterfaceVpcEndpoint;
   /** The AWS Backup plan, when asked for. */
@@ -102,6 +105,13 @@ export class DataTier extends Construct {
     // Both rotations wait for the user: the first master rotation would otherwise race the function's login with the master password.
     addRotation(this.masterSecret, { network, interval: database.rotationInterval, after: [...instances, this.appUser.resource] });
     addRotation(this.appSecret, { network, interval: database.rotationInterval, masterSecret: this.masterSecret, after: [this.appUser.resource] });
+    if (database.proxy) {
+      this.proxy = newDatabaseProxy(this, {
+        vpc: props.vpc, cluster: this.cluster, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port, appSecret: this.appSecret, key: this.key,
+      });
+      // The proxy's first logins wait for the user (on the proxy alone: its role is in the key's policy, which the user's function needs).
+      this.proxy.node.defaultChild!.node.addDependency(this.appUser.resource);
+    }
     const cacheConfig = cacheOf(props);
     const cache = newCache(this, {
       vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -140,12 +150,14 @@ export class DataTier extends Construct {
   }
 
   /**
-   * Admits `peer` (an app tier's instances, a function) to the database port
-   * and the cache port, and nothing else. The rules are written in this
+   * Admits `peer` (an app tier's instances, a function) to the database port,
+   * the proxy's (when there is one) and the cache port, and nothing else. The rules are written in this
    * stack, so a peer in another stack gains no dependency on this one.
    */
   allowFrom(peer: ec2.IConnectable, description = 'the app tier'): void {
     this.databaseSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.databasePort), `PostgreSQL from ${description}`);
+    const proxyGroup = this.proxy?.connections.securityGroups[0];
+    proxyGroup?.connections.allowFrom(peer, ec2.Port.tcp(PROXY_PORT), `PostgreSQL (RDS Proxy) from ${description}`);
     this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cachePort), `Valkey from ${description}`);
   }
 

@@ -87,6 +87,13 @@ describe('DataTier props: bad input fails at synth with a clear message', () => 
     ]);
   });
 
+  test('fails when RDS Proxy is asked for with a cluster that scales to zero (it would never pause)', () => {
+    expect(problemsOf({ database: { proxy: true } })).toEqual([
+      'database.proxy: got true; RDS Proxy holds connections to the writer open, so a cluster that scales to zero (database.minCapacity 0) would never pause: set database.minCapacity to 0.5 or more, or leave the proxy off',
+    ]);
+    expect(problemsOf({ database: { proxy: true, minCapacity: 0.5 } })).toEqual([]);
+  });
+
   test('fails on a bad cache node type, replica count, snapshot retention, port or version', () => {
     expect(problemsOf({ cache: { nodeType: 't4g.micro', replicas: 6, snapshotRetentionDays: 36, port: 80, engineVersion: 'latest' } })).toEqual([
       'cache.nodeType: got "t4g.micro"; expected an ElastiCache node type such as "cache.t4g.micro"',

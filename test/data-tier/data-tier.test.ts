@@ -377,6 +377,28 @@ describe('the Data API, when asked for, is on only where AWS offers it', () => {
   });
 });
 
+describe('RDS Proxy, a production option', () => {
+  const { stack, template } = build({ removalPolicy: RemovalPolicy.RETAIN, database: { minCapacity: 0.5, proxy: true } });
+
+  test('logs in as the application user (never the master), TLS required, no debug logging of SQL, in the isolated subnets', () => {
+    const proxy = Object.values(resourcesOf(template, 'AWS::RDS::DBProxy'))[0].Properties;
+    expect(proxy).toMatchObject({ EngineFamily: 'POSTGRESQL', RequireTLS: true, DebugLogging: false });
+    expect(proxy.Auth).toEqual([{ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED', SecretArn: { Ref: idOf(template, 'AWS::SecretsManager::Secret', 'DataAppUserSecret') } }]);
+    expect(JSON.stringify(proxy.VpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    expect(JSON.stringify(proxy)).not.toContain('DataDatabaseSecret');
+    const target = Object.values(resourcesOf(template, 'AWS::RDS::DBProxyTargetGroup'))[0].Properties;
+    expect(target.DBClusterIdentifiers).toEqual([{ Ref: idOf(template, 'AWS::RDS::DBCluster', 'Database') }]);
+  });
+
+  test('its port (5432) admits the app group only; it reaches the database port only', () => {
+    expect(ingress(template, 'DataProxySecurityGroup')).toEqual([expect.objectContaining({ FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('AppSg'), 'GroupId'] } })]);
+    const egress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes('DataProxySecurityGroup'));
+    expect(egress).toEqual([expect.objectContaining({ FromPort: 5433, ToPort: 5433, DestinationSecurityGroupId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'DataDatabaseSecurityGroup'), 'GroupId'] } })]);
+  });
+
+  test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
+});
+
 describe('backup vault lock and the copy region', () => {
   const vaultOf = (t: Template) => Object.values(resourcesOf(t, 'AWS::Backup::BackupVault'))[0].Properties;
 
