@@ -27,9 +27,12 @@ import { enableDataApiWhereOffered } from './data-api';
  * The data tier of the notes' three-tier picture (notes 002, 003, 004): Aurora
  * PostgreSQL Serverless v2 and an ElastiCache (Valkey) cache in the isolated
  * subnets, reachable only from the security groups given to {@link allowFrom},
- * their credentials generated in Secrets Manager (the database's rotated),
- * everything encrypted with one customer-managed key, alarms to a topic and
- * an optional AWS Backup plan with a cross-region copy.
+ * their credentials generated in Secrets Manager: the database's master user
+ * (rotation and break-glass only) and a least-privilege application user
+ * created at deploy (what {@link grantSecretsRead} grants), both rotated.
+ * Storage, secrets and logs are encrypted with one customer-managed key;
+ * alarms go to a topic; an optional AWS Backup plan has a vault with its
+ * own key, a lock and a cross-region copy.
  */
 export class DataTier extends Construct {
   /** The Aurora cluster. */
