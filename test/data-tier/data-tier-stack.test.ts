@@ -140,6 +140,11 @@ describe('stage differences', () => {
     const placed = synthesizedStack('Production pinned', 'DataTier');
     const pinned = stackTemplate('Production pinned', 'DataTier');
     expect(placed.environment).toBe('aws://123456789012/ap-southeast-7');
+    // The Sandbox pinned where AWS offers the Data API has it, decided at synth: no condition.
+    const sandboxPinned = stackTemplate('Sandbox pinned', 'DataTier');
+    expect(Object.values(resourcesOf(sandboxPinned, 'AWS::RDS::DBCluster'))[0].Properties.EnableHttpEndpoint).toBe(true);
+    expect(sandboxPinned.toJSON().Outputs.DataApi.Value).toBe('enabled');
+    expect(sandboxPinned.toJSON().Conditions ?? {}).toEqual({});
     pinned.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
     pinned.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.ap-southeast-7.amazonaws.com' } } })]) },

@@ -342,8 +342,11 @@ describe('a VPC without egress', () => {
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true, ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] } });
     const endpointSubnets = Object.values(resourcesOf(template, 'AWS::EC2::VPCEndpoint')).find((e) => e.Properties.VpcEndpointType === 'Interface')!.Properties.SubnetIds;
     expect(JSON.stringify(endpointSubnets)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
-    const rotation = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))[0].Properties;
-    expect(JSON.stringify(rotation.HostedRotationLambda.VpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    for (const rotation of Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))) {
+      expect(JSON.stringify(rotation.Properties.HostedRotationLambda.VpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    }
+    const userFunction = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([id]) => id.startsWith('DataAppUserHandler'))![1].Properties;
+    expect(JSON.stringify(userFunction.VpcConfig.SubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
     const rules = ingress(template, 'SecretsManagerEndpointSecurityGroup');
     expect(rules).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('RotationSecurityGroup'), 'GroupId'] } })]);
     const rotationSg = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('RotationSecurityGroup'))![1].Properties;
