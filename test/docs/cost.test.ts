@@ -212,6 +212,16 @@ describe('the data tier', () => {
     expect(byWhat(/secret/)).toEqual([['Secrets Manager secret', 0.4], ['Secrets Manager secret', 0.4], ['Secrets Manager secret', 0.4]]);
   });
 
+  test('RDS Proxy on Serverless v2 bills its 8-ACU minimum while idle: 8 x 730 h x $0.015; its target group nothing', () => {
+    const template = { Resources: {
+      Proxy: { Type: 'AWS::RDS::DBProxy', Properties: { EngineFamily: 'POSTGRESQL' } },
+      Targets: { Type: 'AWS::RDS::DBProxyTargetGroup', Properties: {} },
+    } };
+    const estimate = estimateStack(template, prices);
+    expect(estimate.lines.map((l) => [l.what, +l.monthly.toFixed(2)])).toEqual([['RDS Proxy on Aurora Serverless v2, 8 ACU minimum', 87.6]]);
+    expect(estimate.idleFree.map((f) => f.logicalId)).toEqual(['Targets']);
+  });
+
   test('Sandbox\'s cluster pauses: $0 for the database, one cache.t4g.micro node', () => {
     const estimate = estimateStack(stageTemplates('Sandbox').get('DataTier')!.template, prices);
     expect(estimate.lines.filter((l) => /Aurora|node hours/.test(l.what)).map((l) => [l.what, +l.monthly.toFixed(2)])).toEqual([
