@@ -2,8 +2,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { destroysData } from '../shared/removal';
 import { ResolvedCacheProps } from './data-tier-props';
 
@@ -14,6 +16,7 @@ export interface CacheOptions {
   readonly securityGroup: ec2.ISecurityGroup;
   readonly config: ResolvedCacheProps;
   readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: logs.RetentionDays;
 }
 
 /** The cache and the secret holding its AUTH token. */
@@ -27,8 +30,10 @@ export interface Cache {
  * the key and in transit (TLS required), every command refused until the
  * client sends the AUTH token, which is generated in Secrets Manager and
  * reaches the template only as a dynamic reference. With replicas: Multi-AZ
- * and automatic failover, each node in another AZ. CloudFormation names the
- * group and its subnet group, so deployments never collide.
+ * and automatic failover, each node in another AZ. The slow log (commands
+ * over 10 ms, their arguments elided by ElastiCache) and the engine log go
+ * to encrypted log groups, in JSON. CloudFormation names the group and its
+ * subnet group, so deployments never collide.
  */
 export function newCache(scope: Construct, options: CacheOptions): Cache {
   const { config, key, removalPolicy } = options;
@@ -64,10 +69,21 @@ export function newCache(scope: Construct, options: CacheOptions): Cache {
     authToken: authToken.secretValue.unsafeUnwrap(), // a {{resolve:secretsmanager:...}} reference, not the token
     snapshotRetentionLimit: config.snapshotRetentionDays,
     autoMinorVersionUpgrade: true,
+    logDeliveryConfigurations: (['slow-log', 'engine-log'] as const).map((logType) => ({
+      logType,
+      logFormat: 'json',
+      destinationType: 'cloudwatch-logs',
+      destinationDetails: { cloudWatchLogsDetails: { logGroup: cacheLogGroup(scope, logType, options).logGroupName } },
+    })),
   });
   // Production takes a final snapshot on delete; the sandbox deletes it outright.
   replicationGroup.applyRemovalPolicy(destroysData(removalPolicy) ? RemovalPolicy.DESTROY : RemovalPolicy.SNAPSHOT);
   return { replicationGroup, authToken };
+}
+
+function cacheLogGroup(scope: Construct, logType: string, options: CacheOptions): logs.LogGroup {
+  const id = logType === 'slow-log' ? 'CacheSlowLog' : 'CacheEngineLog';
+  return new EncryptedLogGroup(scope, id, { encryptionKey: options.key, retention: options.logRetention, removalPolicy: options.removalPolicy }).logGroup;
 }
 
 function spreadOverZones(vpc: ec2.IVpc, nodes: number): string[] {

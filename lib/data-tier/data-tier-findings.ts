@@ -48,7 +48,7 @@ function acknowledgeCache(tier: DataTier, props: DataTierProps): void {
   acknowledge(tier.cacheAuthToken, 'AwsSolutions-SMG4', noRotation);
   for (const pack of CONFIG_RULE_PACKS) acknowledge(tier.cacheAuthToken, `${pack}-SecretsManagerRotationEnabled`, noRotation);
   if (cache.replicas === 0) {
-    acknowledge(tier.cache, 'AwsSolutions-AEC4', 'One node by choice of the deployer (cache.replicas is 0), the cheapest cache; a replica adds Multi-AZ with automatic failover (the production profile has one).');
+    acknowledge(tier.cache, 'AwsSolutions-AEC4', 'One node by choice of the deployer (cache.replicas is 0), the cheapest cache; replicas add Multi-AZ with automatic failover (the production profile has two, one per AZ).');
   }
   if (cache.snapshotRetentionDays < CACHE_SNAPSHOT_DAYS_EXPECTED) {
     for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {

@@ -67,14 +67,52 @@ export interface DatabaseProps {
    */
   readonly maxConnectionsAlarm?: number;
   /**
-   * The RDS Data API (SQL over IAM-authorized HTTPS). The smoke check's
-   * `select 1` goes through it, and the DataTierStack's `ClusterArn` output
-   * names it. Turn it off in a region that does not offer it for Aurora
-   * PostgreSQL Serverless v2 yet (some of the newest regions): deployment
-   * fails there otherwise.
-   * @default true
+   * The RDS Data API (SQL over IAM-authorized HTTPS), where AWS offers it for
+   * Aurora PostgreSQL (not in ap-south-2, ap-southeast-4, ap-southeast-6:
+   * there it stays off, by a region condition when the stack is
+   * environment-agnostic). It is a path to SQL from outside the VPC for any
+   * principal allowed `rds-data:ExecuteStatement` and a database secret, so it
+   * is off unless asked for; the sandbox turns it on for the smoke check's
+   * `select 1`, which says SKIP where it is off.
+   * @default false
    */
   readonly dataApi?: boolean;
+  /**
+   * User name of the master (admin) user, kept for rotation and break-glass
+   * access only. Not a default name (`postgres`, `admin`): Control Tower's
+   * CT.RDS.PR.21 asks for a unique one.
+   * @default 'data_admin'
+   */
+  readonly masterUsername?: string;
+  /**
+   * User name of the application's own database user, created at deploy with
+   * CONNECT on the database and USAGE and CREATE on its public schema, no
+   * more; its secret rotates by alternating users (`<name>_clone`), so the
+   * password an application holds keeps working through a rotation.
+   * @default 'app_user'
+   */
+  readonly appUsername?: string;
+  /**
+   * Longest a statement may run before PostgreSQL cancels it (`statement_timeout`), 1 second to 1 day.
+   * @default Duration.minutes(1)
+   */
+  readonly statementTimeout?: Duration;
+  /**
+   * Longest a session may sit idle inside an open transaction, holding its
+   * locks, before PostgreSQL ends it (`idle_in_transaction_session_timeout`), 1 second to 1 day.
+   * @default Duration.minutes(1)
+   */
+  readonly idleInTransactionTimeout?: Duration;
+  /**
+   * RDS Proxy in front of the cluster, logging in as the application user,
+   * TLS required, on port 5432: a pool that absorbs bursts of short-lived
+   * connections (Lambda) and keeps them through a failover. Billed per ACU of
+   * the cluster with a minimum of 8 ACUs (about $88 a month). Not with
+   * `minCapacity` 0: the proxy holds connections to the writer open, so the
+   * cluster would never pause.
+   * @default false
+   */
+  readonly proxy?: boolean;
 }
 
 /** The ElastiCache (Valkey) replication group. */
@@ -120,6 +158,16 @@ export interface BackupPlanProps {
    * @default no cross-region copy
    */
   readonly copyToVaultArn?: string;
+  /**
+   * AWS Backup Vault Lock: no recovery point can be deleted before
+   * `retention`, whoever asks. `governance`: principals allowed
+   * `backup:DeleteBackupVaultLockConfiguration` can remove the lock;
+   * `compliance`: after a 3-day grace period the lock is immutable, even to
+   * the account's administrators and AWS (the vault then cannot be deleted
+   * until its last recovery point expires).
+   * @default no lock
+   */
+  readonly vaultLock?: 'governance' | 'compliance';
 }
 
 /** Props of the {@link DataTier} construct. */
@@ -187,7 +235,12 @@ export function databaseOf(props: DataTierProps): ResolvedDatabaseProps {
     rotationInterval: d.rotationInterval ?? Duration.days(30),
     databaseInsights: d.databaseInsights ?? rds.DatabaseInsightsMode.STANDARD,
     maxConnectionsAlarm: d.maxConnectionsAlarm ?? 200,
-    dataApi: d.dataApi ?? true,
+    dataApi: d.dataApi ?? false,
+    masterUsername: d.masterUsername ?? 'data_admin',
+    appUsername: d.appUsername ?? 'app_user',
+    statementTimeout: d.statementTimeout ?? Duration.minutes(1),
+    idleInTransactionTimeout: d.idleInTransactionTimeout ?? Duration.minutes(1),
+    proxy: d.proxy ?? false,
   };
 }
 
@@ -208,6 +261,10 @@ const DATABASE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const VALKEY_VERSION = /^\d+\.\d+$/;
 const VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z]{2}(-[a-z]+)+-\d+):\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/;
 const RESERVED_DATABASE_NAMES = ['postgres', 'template0', 'template1', 'rdsadmin'];
+/** PostgreSQL user names: the clone of the application user (`<name>_clone`) must fit in 63 characters. */
+const USER_NAME = /^[a-z][a-z0-9_]{0,56}$/;
+/** Names PostgreSQL or RDS reserve (`rds*`, `pg_*`), and the default admin names CT.RDS.PR.21 refuses. */
+const RESERVED_USER_NAME = /^(rds|pg_)|^(postgres|admin|administrator|root|public)$/;
 
 /** Checks every rule, throwing one ConfigError listing all problems. */
 export function validateDataTierProps(props: DataTierProps): void {
@@ -239,15 +296,31 @@ function checkDatabase(v: Validator, given: DatabaseProps, d: ResolvedDatabasePr
   if (given.autoPause !== undefined && d.minCapacity !== 0) {
     v.fail('database.autoPause', given.autoPause.toHumanString(), `only applies when database.minCapacity is 0 (it is ${d.minCapacity})`);
   }
+  if (d.proxy && !Token.isUnresolved(d.minCapacity) && d.minCapacity === 0) {
+    v.fail('database.proxy', true, 'RDS Proxy holds connections to the writer open, so a cluster that scales to zero (database.minCapacity 0) would never pause: set database.minCapacity to 0.5 or more, or leave the proxy off');
+  }
   v.intRange('database.readers', given.readers, 0, 15);
   v.intRange('database.backupRetention', given.backupRetention?.toDays(), 1, 35, ' days');
   v.intRange('database.port', given.port, 1150, 65535);
   v.intRange('database.rotationInterval', given.rotationInterval?.toDays(), 1, 365, ' days');
   v.intRange('database.maxConnectionsAlarm', given.maxConnectionsAlarm, 1, 100_000);
+  v.intRange('database.statementTimeout', given.statementTimeout?.toSeconds({ integral: false }), 1, 86400, ' seconds');
+  v.intRange('database.idleInTransactionTimeout', given.idleInTransactionTimeout?.toSeconds({ integral: false }), 1, 86400, ' seconds');
+  checkUserName(v, 'database.masterUsername', given.masterUsername);
+  checkUserName(v, 'database.appUsername', given.appUsername);
+  if (d.masterUsername === d.appUsername) {
+    v.fail('database.appUsername', d.appUsername, 'expected a name other than database.masterUsername: the application must not log in as the admin');
+  }
   if (given.databaseName !== undefined && !Token.isUnresolved(given.databaseName)) {
     v.check(DATABASE_NAME.test(given.databaseName) && !RESERVED_DATABASE_NAMES.includes(given.databaseName), 'database.databaseName', given.databaseName,
       `expected a lower-case letter then up to 62 lower-case letters, digits or underscores, not one of ${RESERVED_DATABASE_NAMES.join(', ')}`);
   }
+}
+
+function checkUserName(v: Validator, prop: string, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) return;
+  v.check(USER_NAME.test(name) && !RESERVED_USER_NAME.test(name), prop, name,
+    'expected a lower-case letter then up to 56 lower-case letters, digits or underscores, not starting with "rds" or "pg_" and not a default admin name (postgres, admin, administrator, root, public)');
 }
 
 function halfSteps(v: Validator, prop: string, value: number, min: number, max: number): void {
@@ -269,6 +342,7 @@ function checkCache(v: Validator, c: ResolvedCacheProps): void {
 function checkBackupPlan(v: Validator, plan: BackupPlanProps | undefined): void {
   if (!plan) return;
   v.intRange('backupPlan.retention', plan.retention?.toDays(), 1, 36500, ' days');
+  v.oneOf('backupPlan.vaultLock', plan.vaultLock, ['governance', 'compliance']);
   const arn = plan.copyToVaultArn;
   if (arn !== undefined && !Token.isUnresolved(arn)) {
     v.check(VAULT_ARN.test(arn), 'backupPlan.copyToVaultArn', arn,

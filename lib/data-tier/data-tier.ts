@@ -1,8 +1,7 @@
-import { Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -16,24 +15,43 @@ import { newCache } from './cache';
 import { addCacheAlarms, addDatabaseAlarms } from './data-tier-alarms';
 import { acknowledgeDataTierFindings } from './data-tier-findings';
 import { RestrictedEgressSecurityGroup } from '../shared/restricted-egress-security-group';
-import { Validator } from '../shared/validation';
-import { BackupPlanProps, cacheOf, databaseOf, DataTierProps, regionOfVaultArn, validateDataTierProps } from './data-tier-props';
+import { cacheOf, databaseOf, DataTierProps, validateDataTierProps } from './data-tier-props';
 import { newDatabaseCluster } from './database';
-import { addPasswordRotation } from './rotation';
+import { addRotation, rotationNetwork } from './rotation';
+import { addBackupPlan } from './backup';
+import { newDatabaseProxy, PROXY_PORT } from './proxy';
+import { AppDatabaseUser } from './app-user';
+import { enableDataApiWhereOffered } from './data-api';
 
 /**
  * The data tier of the notes' three-tier picture (notes 002, 003, 004): Aurora
  * PostgreSQL Serverless v2 and an ElastiCache (Valkey) cache in the isolated
  * subnets, reachable only from the security groups given to {@link allowFrom},
- * their credentials generated in Secrets Manager (the database's rotated),
- * everything encrypted with one customer-managed key, alarms to a topic and
- * an optional AWS Backup plan with a cross-region copy.
+ * their credentials generated in Secrets Manager: the database's master user
+ * (rotation and break-glass only) and a least-privilege application user
+ * created at deploy (what {@link grantSecretsRead} grants), both rotated.
+ * Storage, secrets and logs are encrypted with one customer-managed key;
+ * alarms go to a topic; an optional AWS Backup plan has a vault with its
+ * own key, a lock and a cross-region copy.
  */
 export class DataTier extends Construct {
   /** The Aurora cluster. */
   readonly cluster: rds.DatabaseCluster;
-  /** The master credentials (JSON: username, password, host, port, dbname), rotated. */
-  readonly databaseSecret: secretsmanager.ISecret;
+  /**
+   * The master (admin) credentials (JSON: username, password, host, port,
+   * dbname), rotated single-user: for the rotation and break-glass only,
+   * never granted by {@link grantSecretsRead}.
+   */
+  readonly masterSecret: secretsmanager.ISecret;
+  /**
+   * The application user's credentials (same fields, plus the master secret's
+   * ARN the rotation uses), rotated by alternating users: what an app reads.
+   */
+  readonly appSecret: secretsmanager.ISecret;
+  /** The custom resource that creates the application user at deploy. */
+  readonly appUser: AppDatabaseUser;
+  /** Whether the RDS Data API is on: `enabled`, `disabled`, or a token of the two where a region condition decides. */
+  readonly dataApi: string;
   /** The Valkey replication group. */
   readonly cache: elasticache.CfnReplicationGroup;
   /** The cache's AUTH token. */
@@ -46,10 +64,16 @@ export class DataTier extends Construct {
   readonly key: kms.Key;
   /** Where the alarms go. */
   readonly alarmTopic: sns.Topic;
+  /** RDS Proxy in front of the cluster, when asked for. */
+  readonly proxy?: rds.DatabaseProxy;
   /** The Secrets Manager endpoint the rotation function uses, when there is one. */
   readonly secretsManagerEndpoint?: ec2.InterfaceVpcEndpoint;
   /** The AWS Backup plan, when asked for. */
   readonly backupPlan?: backup.BackupPlan;
+  /** Its vault. */
+  readonly backupVault?: backup.BackupVault;
+  /** The vault's own key, apart from the data key. */
+  readonly backupKey?: kms.Key;
   private readonly props: DataTierProps;
   private secretReaders = 0;
 
@@ -67,17 +91,42 @@ export class DataTier extends Construct {
       vpc: props.vpc, key: this.key, securityGroup: this.databaseSecurityGroup, config: database,
       deletionProtection: props.deletionProtection ?? true, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
-    this.databaseSecret = this.cluster.secret!;
-    this.secretsManagerEndpoint = addPasswordRotation(this, {
-      vpc: props.vpc, secret: this.databaseSecret, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port,
-      interval: database.rotationInterval, throughEndpoint: props.secretsManagerEndpoint ?? props.vpc.privateSubnets.length === 0,
-      instances: this.cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance),
+    this.masterSecret = this.cluster.secret!;
+    this.dataApi = database.dataApi ? enableDataApiWhereOffered(this.cluster) : 'disabled';
+    const network = rotationNetwork(this, {
+      vpc: props.vpc, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port,
+      throughEndpoint: props.secretsManagerEndpoint ?? props.vpc.privateSubnets.length === 0,
     });
+    this.secretsManagerEndpoint = network.endpoint;
+    const instances = this.cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance);
+    this.appUser = new AppDatabaseUser(this, 'AppUser', {
+      cluster: this.cluster, masterSecret: this.masterSecret, key: this.key, username: database.appUsername, databaseName: database.databaseName,
+      vpc: props.vpc, vpcSubnets: network.subnets, securityGroup: network.securityGroup, instances,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy,
+    });
+    this.appSecret = this.appUser.secret;
+    // Both rotations wait for the user: the first master rotation would otherwise race the function's login with the master password.
+    addRotation(this.masterSecret, { network, interval: database.rotationInterval, after: [...instances, this.appUser.resource] });
+    addRotation(this.appSecret, { network, interval: database.rotationInterval, masterSecret: this.masterSecret, after: [this.appUser.resource] });
+    if (database.proxy) {
+      this.proxy = newDatabaseProxy(this, {
+        vpc: props.vpc, cluster: this.cluster, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port, appSecret: this.appSecret, key: this.key,
+      });
+      // The proxy's first logins wait for the user (on the proxy alone: its role is in the key's policy, which the user's function needs).
+      this.proxy.node.defaultChild!.node.addDependency(this.appUser.resource);
+    }
     const cacheConfig = cacheOf(props);
-    const cache = newCache(this, { vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy });
+    const cache = newCache(this, {
+      vpc: props.vpc, key: this.key, securityGroup: this.cacheSecurityGroup, config: cacheConfig, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
     this.cache = cache.replicationGroup;
     this.cacheAuthToken = cache.authToken;
-    if (props.backupPlan) this.backupPlan = this.addBackupPlan(props.backupPlan, removalPolicy);
+    if (props.backupPlan) {
+      const { plan, vault, key } = addBackupPlan(this, this.cluster, props.backupPlan, removalPolicy);
+      this.backupPlan = plan;
+      this.backupVault = vault;
+      this.backupKey = key;
+    }
     addDatabaseAlarms(this, this.alarmTopic, this.cluster, database);
     addCacheAlarms(this, this.alarmTopic, this.cache, cacheConfig);
     acknowledgeDataTierFindings(this, props);
@@ -104,18 +153,21 @@ export class DataTier extends Construct {
   }
 
   /**
-   * Admits `peer` (an app tier's instances, a function) to the database port
-   * and the cache port, and nothing else. The rules are written in this
+   * Admits `peer` (an app tier's instances, a function) to the database port,
+   * the proxy's (when there is one) and the cache port, and nothing else. The rules are written in this
    * stack, so a peer in another stack gains no dependency on this one.
    */
   allowFrom(peer: ec2.IConnectable, description = 'the app tier'): void {
     this.databaseSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.databasePort), `PostgreSQL from ${description}`);
+    const proxyGroup = this.proxy?.connections.securityGroups[0];
+    proxyGroup?.connections.allowFrom(peer, ec2.Port.tcp(PROXY_PORT), `PostgreSQL (RDS Proxy) from ${description}`);
     this.cacheSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cachePort), `Valkey from ${description}`);
   }
 
   /**
-   * Lets `role` read the database credentials and the cache AUTH token, and
-   * decrypt them through Secrets Manager only; nothing broader. The policy
+   * Lets `role` read the application user's credentials and the cache AUTH
+   * token, and decrypt them through Secrets Manager only; never the master
+   * secret, nothing broader. The policy
    * lives in this stack and is attached to the role, so the role's stack does
    * not depend on this one (which already depends on it through allowFrom).
    */
@@ -127,7 +179,7 @@ export class DataTier extends Construct {
       statements: [
         new iam.PolicyStatement({
           actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: [this.databaseSecret.secretArn, this.cacheAuthToken.secretArn],
+          resources: [this.appSecret.secretArn, this.cacheAuthToken.secretArn],
         }),
         new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
@@ -141,35 +193,4 @@ export class DataTier extends Construct {
   private closedSecurityGroup(id: string, description: string): ec2.SecurityGroup {
     return new RestrictedEgressSecurityGroup(this, id, { vpc: this.props.vpc, description });
   }
-
-  /**
-   * A daily AWS Backup of the cluster into an encrypted vault, copied to a
-   * vault in a second region when given. The vault and plan are named after
-   * this stack's deployment id, unique even beside a retained leftover.
-   */
-  private addBackupPlan(config: BackupPlanProps, removalPolicy: RemovalPolicy): backup.BackupPlan {
-    checkCopyRegion(Stack.of(this).region, config.copyToVaultArn);
-    const uniqueName = Fn.join('-', ['data-tier', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
-    const vault = new backup.BackupVault(this, 'BackupVault', { backupVaultName: uniqueName, encryptionKey: this.key, removalPolicy });
-    const plan = new backup.BackupPlan(this, 'BackupPlan', { backupPlanName: uniqueName, backupVault: vault });
-    const deleteAfter = config.retention ?? Duration.days(35);
-    plan.addRule(new backup.BackupPlanRule({
-      ruleName: 'Daily',
-      scheduleExpression: events.Schedule.cron({ minute: '0', hour: '5' }),
-      deleteAfter,
-      copyActions: config.copyToVaultArn
-        ? [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'CopyVault', config.copyToVaultArn), deleteAfter }]
-        : undefined,
-    }));
-    plan.addSelection('Cluster', { resources: [backup.BackupResource.fromRdsServerlessCluster(this.cluster)] });
-    return plan;
-  }
-}
-
-/** A copy in the stack's own region is no disaster recovery; checked when the region is known at synth. */
-function checkCopyRegion(stackRegion: string, arn: string | undefined): void {
-  if (arn === undefined || Token.isUnresolved(stackRegion)) return;
-  const v = new Validator('DataTier props');
-  v.check(regionOfVaultArn(arn) !== stackRegion, 'backupPlan.copyToVaultArn', arn, `expected a vault in another region than this stack's (${stackRegion})`);
-  v.throwIfInvalid();
 }

@@ -9,8 +9,8 @@ import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { destroysData } from '../shared/removal';
 import { ResolvedDatabaseProps } from './data-tier-props';
 
-/** Master user of the cluster; its password lives only in Secrets Manager. */
-export const MASTER_USERNAME = 'postgres';
+/** The logs the cluster exports, each to a log group of ours: PostgreSQL's (pgaudit's lines included), IAM authentication failures, and the instance log that says why an instance did not pause. */
+const LOG_EXPORTS = ['postgresql', 'iam-db-auth-error', 'instance'];
 
 /** What the database needs from the data tier. */
 export interface DatabaseClusterOptions {
@@ -27,7 +27,7 @@ const ISOLATED: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLA
 
 /**
  * An Aurora PostgreSQL Serverless v2 cluster in the isolated subnets: encrypted
- * with the customer-managed key, TLS-only, IAM authentication, the RDS Data API,
+ * with the customer-managed key, TLS-only, IAM authentication, pgaudit,
  * Performance Insights, PostgreSQL logs in an encrypted log group, and a
  * generated master password in Secrets Manager.
  */
@@ -57,17 +57,16 @@ export function newDatabaseCluster(scope: Construct, options: DatabaseClusterOpt
     securityGroups: [options.securityGroup],
     port: config.port,
     defaultDatabaseName: config.databaseName,
-    credentials: rds.Credentials.fromGeneratedSecret(MASTER_USERNAME, { encryptionKey: key }),
+    credentials: rds.Credentials.fromGeneratedSecret(config.masterUsername, { encryptionKey: key }),
     storageEncrypted: true,
     storageEncryptionKey: key,
     iamAuthentication: true,
-    enableDataApi: config.dataApi,
     parameterGroup: new rds.ParameterGroup(scope, 'ClusterParameters', {
       engine,
-      description: 'TLS required; connections and disconnections logged',
-      parameters: { 'rds.force_ssl': '1', log_connections: '1', log_disconnections: '1' },
+      description: 'TLS required; connections, DDL and role changes audited; statement and idle-in-transaction timeouts',
+      parameters: clusterParameters(config),
     }),
-    cloudwatchLogsExports: ['postgresql'],
+    cloudwatchLogsExports: LOG_EXPORTS,
     backup: { retention: config.backupRetention },
     copyTagsToSnapshot: true,
     deletionProtection: options.deletionProtection,
@@ -84,6 +83,27 @@ export function newDatabaseCluster(scope: Construct, options: DatabaseClusterOpt
 }
 
 /**
+ * The cluster's parameters. pgaudit (preloaded; the application-user function
+ * creates its extension) logs DDL and role changes, passwords redacted.
+ * A statement running longer than the statement timeout is cancelled, and a
+ * session idle inside a transaction longer than the idle timeout is ended,
+ * so neither holds locks (nor keeps a paused cluster awake) for ever; a
+ * session may set its own (SET statement_timeout) for a long migration.
+ */
+export function clusterParameters(config: ResolvedDatabaseProps): Record<string, string> {
+  return {
+    'rds.force_ssl': '1',
+    log_connections: '1',
+    log_disconnections: '1',
+    shared_preload_libraries: 'pg_stat_statements,pgaudit',
+    'pgaudit.log': 'ddl,role',
+    'pgaudit.log_parameter': '0',
+    statement_timeout: String(config.statementTimeout.toMilliseconds()),
+    idle_in_transaction_session_timeout: String(config.idleInTransactionTimeout.toMilliseconds()),
+  };
+}
+
+/**
  * The writer's AZ first, then one per reader, each in the next isolated
  * subnet's AZ, so a reader is never in the writer's AZ. One instance alone is
  * left for RDS to place.
@@ -95,19 +115,21 @@ function instanceZones(vpc: ec2.IVpc, readers: number): (string | undefined)[] {
 }
 
 /**
- * RDS creates `/aws/rds/cluster/<id>/postgresql` on first export, unencrypted
- * and kept forever. Creating it ourselves, after the cluster (whose generated
- * id it needs) and before the instances (which write the logs), gives it the
+ * RDS creates `/aws/rds/cluster/<id>/<log>` on first export, unencrypted
+ * and kept forever. Creating them ourselves, after the cluster (whose generated
+ * id they need) and before the instances (which write the logs), gives them the
  * key, the stage's retention and removal policy, with no log-retention Lambda.
  */
 function exportLogsToOwnGroup(scope: Construct, cluster: rds.DatabaseCluster, options: DatabaseClusterOptions): void {
-  const { logGroup } = new EncryptedLogGroup(scope, 'PostgresLogs', {
-    logGroupName: `/aws/rds/cluster/${cluster.clusterIdentifier}/postgresql`,
-    encryptionKey: options.key,
-    retention: options.logRetention,
-    removalPolicy: options.removalPolicy,
-  });
-  for (const instance of cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance)) {
-    instance.node.addDependency(logGroup);
+  const instances = cluster.node.findAll().filter((c) => c instanceof rds.CfnDBInstance);
+  for (const log of LOG_EXPORTS) {
+    const id = log === 'postgresql' ? 'PostgresLogs' : `${log.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}Logs`;
+    const { logGroup } = new EncryptedLogGroup(scope, id, {
+      logGroupName: `/aws/rds/cluster/${cluster.clusterIdentifier}/${log}`,
+      encryptionKey: options.key,
+      retention: options.logRetention,
+      removalPolicy: options.removalPolicy,
+    });
+    for (const instance of instances) instance.node.addDependency(logGroup);
   }
 }

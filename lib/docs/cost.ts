@@ -38,6 +38,8 @@ export interface PriceData {
     readonly auroraServerlessV2AcuHour: Priced;
     readonly databaseInsightsAdvancedAcuHour: Priced;
     readonly secretMonth: Priced;
+    /** RDS Proxy in front of Aurora Serverless v2, per ACU-hour of the cluster, with a minimum of 8 ACUs. */
+    readonly rdsProxyServerlessAcuHour: Priced;
   };
   readonly ec2Hour: { readonly source: string; readonly price: Record<string, number> };
   /** Node-based ElastiCache, per node-hour; Valkey lists 20% below Redis OSS (Memcached prices as Redis OSS). */
@@ -122,6 +124,8 @@ const IDLE_RULES: Record<string, IdleRule> = {
   'AWS::ElastiCache::ReplicationGroup': (id, r, _a, p) => cacheNodeLines(id, r, r.Properties?.CacheNodeType, replicationGroupNodes(r.Properties ?? {}), p),
   'AWS::ElastiCache::CacheCluster': (id, r, _a, p) => cacheNodeLines(id, r, r.Properties?.CacheNodeType, Number(r.Properties?.NumCacheNodes ?? 1), p),
   'AWS::SecretsManager::Secret': (id, r, _a, p) => [line(id, r.Type, 'Secrets Manager secret', p.idle.secretMonth.price)],
+  // Idle, a Serverless v2 cluster is below the proxy's 8-ACU minimum, which is what it bills.
+  'AWS::RDS::DBProxy': (id, r, _a, p) => [line(id, r.Type, 'RDS Proxy on Aurora Serverless v2, 8 ACU minimum', 8 * perMonth(p.idle.rdsProxyServerlessAcuHour.price, p))],
 };
 
 /** Types that cost nothing standing still: free, or priced per use (the keys name the usage prices). */
@@ -152,7 +156,7 @@ const IDLE_FREE: Record<string, UsageOf> = {
   'AWS::WAFv2::WebACLAssociation': ['wafRequests'], 'AWS::WAFv2::LoggingConfiguration': [],
   'AWS::KMS::Alias': [], 'AWS::CDK::Metadata': [], 'AWS::Lambda::LayerVersion': [],
   // The data tier: capacity is priced on the cluster and the cache; these cost nothing standing still.
-  'AWS::RDS::DBSubnetGroup': [], 'AWS::RDS::DBClusterParameterGroup': [], 'AWS::RDS::DBParameterGroup': [],
+  'AWS::RDS::DBSubnetGroup': [], 'AWS::RDS::DBProxyTargetGroup': [], 'AWS::RDS::DBClusterParameterGroup': [], 'AWS::RDS::DBParameterGroup': [],
   'AWS::ElastiCache::SubnetGroup': [], 'AWS::ElastiCache::ParameterGroup': [],
   'AWS::SecretsManager::RotationSchedule': ['secretsManagerApiCalls'], 'AWS::SecretsManager::ResourcePolicy': [],
   'AWS::SecretsManager::SecretTargetAttachment': [],

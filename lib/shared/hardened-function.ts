@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -37,6 +38,12 @@ export interface HardenedFunctionProps {
   readonly environment?: Record<string, string>;
   /** Reserved concurrency. @default none */
   readonly reservedConcurrentExecutions?: number;
+  /** The VPC to run in, for a function that reaches a resource there. @default none */
+  readonly vpc?: ec2.IVpc;
+  /** Its subnets in `vpc`. @default the VPC's private subnets */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Its security groups in `vpc`. @default one CDK creates, all egress open */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -102,6 +109,9 @@ export class HardenedFunction extends Construct {
       environment: props.environment,
       environmentEncryption: props.encryptionKey,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
     });
     this.logGroup.grantWrite(this.role);
     acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; every other grant names its resource.');

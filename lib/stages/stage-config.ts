@@ -115,8 +115,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
     // No reserved or provisioned concurrency: a brand-new account (10 executions, none reservable) must deploy it.
     serverlessApi: { authorization: 'iam' },
-    // Pauses when idle (storage only); one cache.t4g.micro node, one day of snapshots.
-    dataTier: { database: { minCapacity: 0, maxCapacity: 4 }, cache: { nodeType: 'cache.t4g.micro', replicas: 0, snapshotRetentionDays: 1 } },
+    // Pauses when idle (storage only); the Data API on where offered, for the smoke check; one cache.t4g.micro node, one day of snapshots.
+    dataTier: { database: { minCapacity: 0, maxCapacity: 4, dataApi: true }, cache: { nodeType: 'cache.t4g.micro', replicas: 0, snapshotRetentionDays: 1 } },
     securityBaseline: {},
   },
   Production: {
@@ -139,11 +139,12 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // Origin Access Control: AWS's recommendation, SSE-KMS-ready and accepted in every region.
     staticSite: { originAccess: 'oac', priceClass: 'PriceClass_All' },
     serverlessApi: { authorization: 'iam', webAcl: true, throttling: { rateLimit: 100, burstLimit: 200 }, reservedConcurrency: 50 },
-    // A writer and a reader in another AZ, always warm; the cache replicated across AZs with failover.
+    // A writer and two readers, one per AZ, always warm; the cache's primary and two replicas likewise, with failover. No Data API.
     dataTier: {
-      database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(14), databaseInsights: rds.DatabaseInsightsMode.ADVANCED },
-      cache: { nodeType: 'cache.t4g.small', replicas: 1, snapshotRetentionDays: 15 },
-      backupPlan: { retention: Duration.days(35) },
+      database: { minCapacity: 0.5, maxCapacity: 16, readers: 2, backupRetention: Duration.days(14), databaseInsights: rds.DatabaseInsightsMode.ADVANCED },
+      cache: { nodeType: 'cache.t4g.small', replicas: 2, snapshotRetentionDays: 15 },
+      // Locked (compliance mode: immutable after 3 days); copied to another region when the stage is given backupCopyVaultArn.
+      backupPlan: { retention: Duration.days(35), vaultLock: 'compliance' },
     },
     // RDS Protection watches the data tier's Aurora logins.
     securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365), guardDutyProtection: { rdsLoginEvents: true } },
@@ -170,6 +171,12 @@ export interface StageSelection {
   readonly homeRegion?: string;
   /** ACM certificate ARN for the web tier's HTTPS listener. @default none (plain HTTP, with a warning) */
   readonly certificateArn?: string;
+  /**
+   * A backup vault in another region (create it there first) the data tier's
+   * daily recovery points are copied to, in a stage whose profile has a backup plan.
+   * @default none (recovery points stay in the stage's region, with a warning)
+   */
+  readonly backupCopyVaultArn?: string;
 }
 
 /** True when a value is given and known at synth (not a token). */
@@ -210,6 +217,7 @@ export function stageConfig(
     alarmTopicArn: selection.alarmTopicArn,
     homeRegion: selection.homeRegion ?? profiles[name]?.homeRegion,
     certificateArn: selection.certificateArn ?? profiles[name].certificateArn,
+    dataTier: withBackupCopy(profiles[name].dataTier, selection.backupCopyVaultArn),
   };
 }
 
@@ -228,4 +236,10 @@ function checkAlarmDestination(v: Validator, selection: StageSelection, profile:
     v.fail('alarmEmail', undefined, `the ${profile.name} stage needs an alarm destination: -c alarmEmail=ops@example.com (or ALARM_EMAIL) to e-mail every alarm, `
       + 'or -c alarmTopicArn=arn:aws:sns:<region>:<account>:<topic> (or ALARM_TOPIC_ARN) for a topic of yours; alarms that notify no one are no alarms');
   }
+}
+
+/** The data tier's props with the copy vault given to the stage, when its profile has a backup plan. */
+function withBackupCopy(dataTier: StageConfig['dataTier'], copyToVaultArn: string | undefined): StageConfig['dataTier'] {
+  if (copyToVaultArn === undefined || !dataTier.backupPlan) return dataTier;
+  return { ...dataTier, backupPlan: { ...dataTier.backupPlan, copyToVaultArn } };
 }

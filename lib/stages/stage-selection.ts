@@ -1,6 +1,7 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { NO_LEGACY_LOGGING_WARNING } from '../static-site/standard-logging';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
+import { NO_BACKUP_COPY_WARNING } from '../data-tier/backup';
 import type { StageSelection } from './stage-config';
 
 /**
@@ -21,15 +22,17 @@ export function stageSelectionFrom(context: (key: string) => unknown, env: Recor
     alarmTopicArn: fromContext('alarmTopicArn') ?? env.ALARM_TOPIC_ARN,
     homeRegion: fromContext('homeRegion') ?? env.HOME_REGION,
     certificateArn: fromContext('certificateArn') ?? env.CERTIFICATE_ARN,
+    backupCopyVaultArn: fromContext('backupCopyVaultArn') ?? env.BACKUP_COPY_VAULT_ARN,
   };
 }
 
 /**
  * Warnings that state a deliberate choice of the stage (Production without a
  * certificate serves plain HTTP; a site in an opt-in region has no CloudFront
- * standard logs): said at synth, never a failure.
+ * standard logs; Production's backups without a copy in another region):
+ * said at synth, never a failure.
  */
-export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING];
+export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING, NO_BACKUP_COPY_WARNING];
 
 /** Whether a warning's text (as CDK writes it, ending `[ack: <id>]`) is one of `notices`. */
 export function isNotice(text: string, notices: readonly string[] = STAGE_NOTICES): boolean {

@@ -23,16 +23,19 @@ async function callAws(ctx: SmokeContext, endpointOf: EndpointOf, service: strin
 }
 
 /**
- * `select 1` through the RDS Data API: IAM-authorized HTTPS from this machine,
- * no network path into the isolated subnets. A paused cluster resumes on the
- * first call, which is refused with DatabaseResumingException meanwhile.
+ * `select 1` through the RDS Data API as the application user: IAM-authorized
+ * HTTPS from this machine, no network path into the isolated subnets. A
+ * paused cluster resumes on the first call, which is refused with
+ * DatabaseResumingException meanwhile. Where the Data API is off (Production,
+ * or a region without it) there is no path from here: SKIP.
  */
 export function databaseAnswersAt(endpointOf: EndpointOf): SmokeCheck {
   return {
     architecture: 'DataTier',
     name: 'the database answers select 1 through the Data API (resuming it if paused)',
     async run(ctx, outputs) {
-      const body = { resourceArn: outputs.ClusterArn, secretArn: outputs.DatabaseSecretArn, database: outputs.DatabaseName, sql: 'select 1 as ok' };
+      if (outputs.DataApi !== 'enabled') return skip(`the RDS Data API is ${outputs.DataApi ?? 'not reported'} here (off unless asked for, and not offered in every region): the database is reachable from the app tier only`);
+      const body = { resourceArn: outputs.ClusterArn, secretArn: outputs.AppSecretArn, database: outputs.DatabaseName, sql: 'select 1 as ok' };
       const deadline = ctx.clock.now() + ctx.waitMs * 3;
       let resumed = false;
       for (;;) {

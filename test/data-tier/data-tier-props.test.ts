@@ -66,6 +66,34 @@ describe('DataTier props: bad input fails at synth with a clear message', () => 
     expect(problemsOf({ database: { databaseName } })).toHaveLength(1);
   });
 
+  test.each(['postgres', 'admin', 'rdsadmin', 'pg_monitor', 'Admin', '1st', 'a'.repeat(58)])('fails when the admin user name is a default, reserved or not a short PostgreSQL name: %s', (masterUsername) => {
+    expect(problemsOf({ database: { masterUsername } })).toEqual([
+      `database.masterUsername: got "${masterUsername}"; expected a lower-case letter then up to 56 lower-case letters, digits or underscores, not starting with "rds" or "pg_" and not a default admin name (postgres, admin, administrator, root, public)`,
+    ]);
+  });
+
+  test('fails when the application user name is reserved, or the admin\'s own', () => {
+    expect(problemsOf({ database: { appUsername: 'rds_app' } })).toHaveLength(1);
+    expect(problemsOf({ database: { masterUsername: 'owner', appUsername: 'owner' } })).toEqual([
+      'database.appUsername: got "owner"; expected a name other than database.masterUsername: the application must not log in as the admin',
+    ]);
+    expect(problemsOf({ database: { masterUsername: 'owner', appUsername: 'shop' } })).toEqual([]);
+  });
+
+  test('fails when the statement or idle-in-transaction timeout is outside 1 second to 1 day', () => {
+    expect(problemsOf({ database: { statementTimeout: Duration.millis(500), idleInTransactionTimeout: Duration.days(2) } })).toEqual([
+      'database.statementTimeout: got 0.5; expected a whole number from 1 to 86400 seconds',
+      'database.idleInTransactionTimeout: got 172800; expected a whole number from 1 to 86400 seconds',
+    ]);
+  });
+
+  test('fails when RDS Proxy is asked for with a cluster that scales to zero (it would never pause)', () => {
+    expect(problemsOf({ database: { proxy: true } })).toEqual([
+      'database.proxy: got true; RDS Proxy holds connections to the writer open, so a cluster that scales to zero (database.minCapacity 0) would never pause: set database.minCapacity to 0.5 or more, or leave the proxy off',
+    ]);
+    expect(problemsOf({ database: { proxy: true, minCapacity: 0.5 } })).toEqual([]);
+  });
+
   test('fails on a bad cache node type, replica count, snapshot retention, port or version', () => {
     expect(problemsOf({ cache: { nodeType: 't4g.micro', replicas: 6, snapshotRetentionDays: 36, port: 80, engineVersion: 'latest' } })).toEqual([
       'cache.nodeType: got "t4g.micro"; expected an ElastiCache node type such as "cache.t4g.micro"',

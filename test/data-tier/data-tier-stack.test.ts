@@ -31,9 +31,12 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     expect(ingress.filter((r) => r.CidrIp !== undefined && r.FromPort !== 443)).toEqual([]);
   });
 
-  test('the web tier\'s instance role reads the two secrets, through a policy in this stack', () => {
+  test('the web tier\'s instance role reads the application user\'s secret and the cache token, never the master secret, through a policy in this stack', () => {
     const policy = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find((p) => String(JSON.stringify(p.Properties.Roles)).includes('WebTier'))!;
-    expect(policy.Properties.PolicyDocument.Statement[0].Resource).toHaveLength(2);
+    const secretIds = Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret'));
+    const secret = (part: string) => ({ Ref: secretIds.find((id) => id.includes(part)) });
+    expect(policy.Properties.PolicyDocument.Statement[0].Resource).toEqual([secret('DataTierAppUserSecret'), secret('DataTierCacheAuthToken')]);
+    expect(JSON.stringify(policy)).not.toContain('DataTierDatabaseSecret');
   });
 
   test('imports the web tier\'s instance group and role through its exports: strong references, none weak', () => {
@@ -48,10 +51,11 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     expect(exportNames(webTemplates[name])).toEqual(expect.arrayContaining([...fromWeb]));
   });
 
-  test('the rotation schedule, which rotates once at creation, waits for the writer and every reader', () => {
-    const [schedule] = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
-    expect(schedule.DependsOn).toEqual(Object.keys(resourcesOf(template, 'AWS::RDS::DBInstance')).sort());
-    expect(schedule.DependsOn).toHaveLength(name === 'Sandbox' ? 1 : 2);
+  test('the master rotation schedule, which rotates once at creation, waits for the writer, every reader and the application user', () => {
+    const schedule = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).find((r) => JSON.stringify(r.Properties.SecretId).includes('DatabaseSecret'))!;
+    const user = Object.keys(resourcesOf(template, 'Custom::DatabaseUser'));
+    expect(schedule.DependsOn.sort()).toEqual([...Object.keys(resourcesOf(template, 'AWS::RDS::DBInstance')), ...user].sort());
+    expect(schedule.DependsOn).toHaveLength(name === 'Sandbox' ? 2 : 4);
   });
 
   test('in the stage network\'s isolated subnets', () => {
@@ -60,8 +64,9 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
 
   test('outputs the ARNs and endpoints the smoke test needs, never a password', () => {
     const outputs = template.toJSON().Outputs;
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ClusterArn', 'DatabaseSecretArn', 'DatabaseName', 'CacheEndpoint', 'CachePort', 'CacheAuthTokenSecretArn']));
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ClusterArn', 'DataApi', 'AppSecretArn', 'MasterSecretArn', 'DatabaseName', 'CacheEndpoint', 'CachePort', 'CacheAuthTokenSecretArn']));
     expect(JSON.stringify(outputs)).not.toMatch(/resolve:secretsmanager|SecretString/);
+    expect(outputs.AppSecretArn.Value).toEqual({ Ref: expect.stringMatching(/^DataTierAppUserSecret/) });
   });
 
   test('PostgreSQL logs kept as long as the stage keeps logs', () => {
@@ -70,12 +75,22 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
 });
 
 describe('stage differences', () => {
-  test('Sandbox scales to zero and pauses; Production keeps half an ACU warm and a reader in another AZ', () => {
+  test('Sandbox scales to zero and pauses; Production keeps half an ACU warm, a writer and two readers, one in each of the three AZs', () => {
     sandboxTemplate.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 300 }, BackupRetentionPeriod: 1 });
     sandboxTemplate.resourceCountIs('AWS::RDS::DBInstance', 1);
     productionTemplate.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 }, BackupRetentionPeriod: 14 });
-    const zones = Object.values(resourcesOf(productionTemplate, 'AWS::RDS::DBInstance')).map((i) => JSON.stringify(i.Properties.AvailabilityZone));
-    expect(new Set(zones).size).toBe(2);
+    const zones = Object.values(resourcesOf(productionTemplate, 'AWS::RDS::DBInstance')).map((i) => i.Properties.AvailabilityZone);
+    expect(zones).toEqual([0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] })));
+  });
+
+  test('Data API: Sandbox on where AWS offers it (a region condition), Production off; the outputs say which', () => {
+    const sandboxCluster = Object.values(resourcesOf(sandboxTemplate, 'AWS::RDS::DBCluster'))[0].Properties;
+    expect(sandboxCluster.EnableHttpEndpoint).toEqual({ 'Fn::If': [expect.stringContaining('DataApiOffered'), true, false] });
+    expect(sandboxTemplate.toJSON().Outputs.DataApi.Value).toEqual({ 'Fn::If': [expect.stringContaining('DataApiOffered'), 'enabled', 'disabled'] });
+    expect(Object.values(resourcesOf(productionTemplate, 'AWS::RDS::DBCluster'))[0].Properties.EnableHttpEndpoint).toBeUndefined();
+    expect(productionTemplate.toJSON().Outputs.DataApi.Value).toBe('disabled');
+    expect(productionTemplate.toJSON().Outputs.DatabaseEndpoint.Description).toBe('Writer endpoint (on the network, reachable from the app tier and the rotation functions only)');
+    expect(sandboxTemplate.toJSON().Outputs.DatabaseEndpoint.Description).toContain('the RDS Data API, when DataApi is enabled, also lets an IAM principal');
   });
 
   test('Production: deletion protection, snapshot on delete, Database Insights advanced; Sandbox destroys cleanly', () => {
@@ -87,9 +102,12 @@ describe('stage differences', () => {
     productionTemplate.allResources('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
   });
 
-  test('Sandbox: one cache.t4g.micro node; Production: a primary and a replica in two AZs with failover', () => {
+  test('Sandbox: one cache.t4g.micro node; Production: a primary and two replicas, one in each of the three AZs, with failover', () => {
     sandboxTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.t4g.micro', NumCacheClusters: 1, MultiAZEnabled: false });
-    productionTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.t4g.small', NumCacheClusters: 2, MultiAZEnabled: true, AutomaticFailoverEnabled: true, SnapshotRetentionLimit: 15 });
+    productionTemplate.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      CacheNodeType: 'cache.t4g.small', NumCacheClusters: 3, MultiAZEnabled: true, AutomaticFailoverEnabled: true, SnapshotRetentionLimit: 15,
+      PreferredCacheClusterAZs: [0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] })),
+    });
   });
 
   test('Production has an AWS Backup plan and a replica lag alarm; Sandbox neither', () => {
@@ -97,6 +115,17 @@ describe('stage differences', () => {
     sandboxTemplate.resourceCountIs('AWS::Backup::BackupPlan', 0);
     productionTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraReplicaLagMaximum' });
     expect(JSON.stringify(sandboxTemplate.toJSON())).not.toContain('AuroraReplicaLag');
+  });
+
+  test('Production\'s vault: its own key, locked in compliance mode (35 days, immutable after 3), deletion denied; without a copy vault the stage says so', () => {
+    const vault = Object.values(resourcesOf(productionTemplate, 'AWS::Backup::BackupVault'))[0];
+    expect(vault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 35, ChangeableForDays: 3 });
+    expect(vault.Properties.AccessPolicy.Statement).toEqual([expect.objectContaining({ Effect: 'Deny', Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'] })]);
+    expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataTierBackupKey/), 'Arn'] });
+    expect(vault.DeletionPolicy).toBe('Retain');
+    const keys = Object.entries(resourcesOf(productionTemplate, 'AWS::KMS::Key'));
+    expect(keys.map(([id, k]) => [id.replace(/[0-9A-F]{8}$/, ''), k.Properties.EnableKeyRotation, k.DeletionPolicy])).toEqual([['DataTierKey', true, 'Retain'], ['DataTierBackupKey', true, 'Retain']]);
+    expect(production.messages.filter((m) => m.level === 'warning').map((m) => m.text)).toEqual([expect.stringContaining('recovery points stay in this region')]);
   });
 
   test('stacks are named after the stage; Production is termination-protected', () => {
@@ -111,6 +140,11 @@ describe('stage differences', () => {
     const placed = synthesizedStack('Production pinned', 'DataTier');
     const pinned = stackTemplate('Production pinned', 'DataTier');
     expect(placed.environment).toBe('aws://123456789012/ap-southeast-7');
+    // The Sandbox pinned where AWS offers the Data API has it, decided at synth: no condition.
+    const sandboxPinned = stackTemplate('Sandbox pinned', 'DataTier');
+    expect(Object.values(resourcesOf(sandboxPinned, 'AWS::RDS::DBCluster'))[0].Properties.EnableHttpEndpoint).toBe(true);
+    expect(sandboxPinned.toJSON().Outputs.DataApi.Value).toBe('enabled');
+    expect(sandboxPinned.toJSON().Conditions ?? {}).toEqual({});
     pinned.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
     pinned.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.ap-southeast-7.amazonaws.com' } } })]) },
@@ -145,7 +179,7 @@ describe('generated diagram', () => {
     const diagram = mermaidDiagram({ template: productionTemplate.toJSON(), prefix: 'DataTier' });
     const isolated = diagram.slice(diagram.indexOf('subgraph imported_Isolated'), diagram.indexOf('end', diagram.indexOf('subgraph imported_Isolated')));
     expect(isolated).toContain('Aurora aurora-postgresql');
-    expect(isolated).toContain('ElastiCache valkey<br/>2 x cache.t4g.small, TLS + AUTH');
+    expect(isolated).toContain('ElastiCache valkey<br/>3 x cache.t4g.small, TLS + AUTH');
     expect(diagram).toMatch(/app_tier -->\|"TCP :5433"\| DataTierDatabase/);
     expect(diagram).toMatch(/app_tier -->\|"TCP :6380"\| DataTierCache/);
     expect(diagram).toContain('rotates password');

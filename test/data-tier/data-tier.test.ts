@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DataTier } from '../../lib/data-tier/data-tier';
@@ -7,7 +7,6 @@ import { DataTierProps } from '../../lib/data-tier/data-tier-props';
 import { Network } from '../../lib/network/network';
 import { NetworkProps } from '../../lib/network/network-props';
 import { formatFindings } from '../../lib/shared/compliance';
-import { ConfigError } from '../../lib/shared/validation';
 import { nagFindings, resourcesOf, testStack } from '../harness';
 
 const COPY_VAULT = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:dr-copies';
@@ -38,13 +37,29 @@ describe('defaults', () => {
     template.resourcePropertiesCountIs('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' }, 1);
   });
 
-  test('storage and Performance Insights encrypted with the customer-managed key; IAM auth; Data API on', () => {
+  test('storage and Performance Insights encrypted with the customer-managed key, which rotates; IAM auth; no Data API unless asked for', () => {
     const key = { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] };
     expect(cluster().Properties).toMatchObject({
       StorageEncrypted: true, KmsKeyId: key, PerformanceInsightsEnabled: true, PerformanceInsightsKmsKeyId: key,
-      EnableIAMDatabaseAuthentication: true, EnableHttpEndpoint: true, DatabaseInsightsMode: 'standard',
+      EnableIAMDatabaseAuthentication: true, DatabaseInsightsMode: 'standard',
     });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    expect(cluster().Properties.EnableHttpEndpoint).toBeUndefined();
+    expect(resourcesOf(template, 'AWS::KMS::Key')[idOf(template, 'AWS::KMS::Key', 'DataKey')].Properties.EnableKeyRotation).toBe(true);
+  });
+
+  test('the master user has a name of its own, not a default admin name (CT.RDS.PR.21)', () => {
+    const master = Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret')).find((r) => String(r.Properties.GenerateSecretString?.SecretStringTemplate).includes('data_admin'));
+    expect(JSON.parse(master!.Properties.GenerateSecretString.SecretStringTemplate)).toEqual({ username: 'data_admin' });
+    expect(JSON.stringify(template.toJSON())).not.toContain('"postgres"');
+  });
+
+  test('the parameter group: TLS, connection logs, pgaudit of DDL and role changes, 1-minute statement and idle-in-transaction timeouts', () => {
+    const group = Object.values(resourcesOf(template, 'AWS::RDS::DBClusterParameterGroup'))[0].Properties;
+    expect(group.Parameters).toEqual({
+      'rds.force_ssl': '1', log_connections: '1', log_disconnections: '1',
+      shared_preload_libraries: 'pg_stat_statements,pgaudit', 'pgaudit.log': 'ddl,role', 'pgaudit.log_parameter': '0',
+      statement_timeout: '60000', idle_in_transaction_session_timeout: '60000',
+    });
   });
 
   test('TLS is enforced by the cluster parameter group', () => {
@@ -62,11 +77,12 @@ describe('defaults', () => {
     expect(JSON.stringify(cacheSubnets)).not.toMatch(/Private|Public/);
   });
 
-  test('PostgreSQL logs go to an encrypted log group named for the cluster, created before the instances', () => {
-    expect(cluster().Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
-    const logGroupId = idOf(template, 'AWS::Logs::LogGroup', 'PostgresLogs');
-    template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: idOf(template, 'AWS::RDS::DBCluster', 'Database') }, '/postgresql']] }, RetentionInDays: 30, KmsKeyId: Match.anyValue() },
+  test.each([['postgresql', 'PostgresLogs'], ['iam-db-auth-error', 'IamDbAuthErrorLogs'], ['instance', 'InstanceLogs']])('the %s log goes to an encrypted log group named for the cluster, created before the instances', (log, id) => {
+    expect(cluster().Properties.EnableCloudwatchLogsExports).toEqual(['postgresql', 'iam-db-auth-error', 'instance']);
+    const logGroupId = idOf(template, 'AWS::Logs::LogGroup', id);
+    expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId].Properties).toEqual({
+      LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: idOf(template, 'AWS::RDS::DBCluster', 'Database') }, `/${log}`]] }, RetentionInDays: 30,
+      KmsKeyId: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] },
     });
     template.hasResource('AWS::RDS::DBInstance', { DependsOn: Match.arrayWith([logGroupId]) });
   });
@@ -79,19 +95,53 @@ describe('defaults', () => {
     expect(everything).not.toMatch(/"(MasterUserPassword|AuthToken)":"[^{]/);
   });
 
-  test('rotation by the Secrets Manager hosted function (no Serverless Application Repository), in the private subnets through NAT', () => {
-    expect(template.toJSON().Transform).toBe('AWS::SecretsManager-2024-09-16');
+  const schedules = () => Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
+  const scheduleOf = (secretPart: string) => schedules().find((r) => JSON.stringify(r.Properties.SecretId).includes(secretPart))!;
+
+  test('rotation by the Secrets Manager hosted functions (no Serverless Application Repository), in the private subnets through NAT: the master single-user, the app user alternating', () => {
+    expect([template.toJSON().Transform].flat()).toEqual(['AWS::SecretsManager-2024-09-16']);
     template.resourceCountIs('AWS::Serverless::Application', 0);
-    const rotation = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))[0].Properties;
-    expect(rotation.HostedRotationLambda).toMatchObject({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] } });
-    expect(rotation.HostedRotationLambda.RotationLambdaName).toBeUndefined();
-    expect(JSON.stringify(rotation.HostedRotationLambda.VpcSubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
+    expect(schedules()).toHaveLength(2);
+    const key = { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] };
+    const master = scheduleOf('DataDatabaseSecretAttachment').Properties;
+    expect(master.HostedRotationLambda).toMatchObject({ RotationType: 'PostgreSQLSingleUser', KmsKeyArn: key });
+    expect(master.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+    const app = scheduleOf('DataAppUserSecret').Properties;
+    expect(app.HostedRotationLambda).toMatchObject({
+      RotationType: 'PostgreSQLMultiUser', KmsKeyArn: key, MasterSecretArn: { Ref: idOf(template, 'AWS::SecretsManager::SecretTargetAttachment', 'DataDatabaseSecretAttachment') }, MasterSecretKmsKeyArn: key,
+    });
+    expect(app.RotationRules).toEqual({ ScheduleExpression: 'rate(30 days)' });
+    for (const { Properties: p } of schedules()) {
+      expect(p.HostedRotationLambda.RotationLambdaName).toBeUndefined();
+      expect(JSON.stringify(p.HostedRotationLambda.VpcSubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
+    }
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2); // the Network's S3 and DynamoDB gateways only
   });
 
-  test('the first rotation (at creation) waits for the writer: none runs before it accepts connections', () => {
-    const [schedule] = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
-    expect(schedule.DependsOn).toEqual([idOf(template, 'AWS::RDS::DBInstance', 'DataDatabaseWriter')]);
+  test('the first rotations (at creation) wait for the writer and the application user: none runs before they exist', () => {
+    const writer = idOf(template, 'AWS::RDS::DBInstance', 'DataDatabaseWriter');
+    const user = idOf(template, 'Custom::DatabaseUser', 'DataAppUser');
+    expect(scheduleOf('DataDatabaseSecretAttachment').DependsOn.sort()).toEqual([user, writer].sort());
+    expect(scheduleOf('DataAppUserSecret').DependsOn).toEqual([user]);
+  });
+
+  test('the application user: created at deploy, after the writer, by a function in the VPC logging in as the master user', () => {
+    const [user] = Object.values(resourcesOf(template, 'AWS::CloudFormation::CustomResource')).concat(Object.values(resourcesOf(template, 'Custom::DatabaseUser')));
+    expect(user.Properties).toEqual({
+      ServiceToken: expect.anything(), Username: 'app_user', Database: 'app',
+      MasterSecretArn: { Ref: idOf(template, 'AWS::SecretsManager::SecretTargetAttachment', 'DataDatabaseSecretAttachment') },
+      AppSecretArn: { Ref: idOf(template, 'AWS::SecretsManager::SecretTargetAttachment', 'DataAppUserSecretAttachment') },
+    });
+    expect(user.DependsOn).toEqual(expect.arrayContaining([idOf(template, 'AWS::RDS::DBInstance', 'DataDatabaseWriter')]));
+    const appSecret = resourcesOf(template, 'AWS::SecretsManager::Secret')[idOf(template, 'AWS::SecretsManager::Secret', 'DataAppUserSecret')].Properties;
+    // The template joins the master secret's ARN in: {"username":"app_user","dbname":"app","masterarn":"<arn>"}.
+    const template_ = JSON.stringify(appSecret.GenerateSecretString.SecretStringTemplate);
+    expect(template_).toContain('\\"username\\":\\"app_user\\",\\"dbname\\":\\"app\\",\\"masterarn\\":\\"');
+    expect(template_).toContain(idOf(template, 'AWS::SecretsManager::SecretTargetAttachment', 'DataDatabaseSecretAttachment'));
+    const fn = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([id]) => id.startsWith('DataAppUserHandler'))![1].Properties;
+    expect(fn.Environment.Variables).toEqual({ NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' });
+    expect(JSON.stringify(fn.VpcConfig.SubnetIds)).toMatch(/PrivateSubnet1.*PrivateSubnet2/);
+    expect(fn.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'DataRotationSecurityGroup'), 'GroupId'] }]);
   });
 
   test('the rotation function\'s group opens 443 (to NAT) and the database port, nothing else', () => {
@@ -129,6 +179,19 @@ describe('defaults', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } });
   });
 
+  test('the cache\'s slow log and engine log go, in JSON, to log groups encrypted with the key and kept as long as the others', () => {
+    const cache = Object.values(resourcesOf(template, 'AWS::ElastiCache::ReplicationGroup'))[0].Properties;
+    expect(cache.LogDeliveryConfigurations).toEqual(['slow-log', 'engine-log'].map((LogType) => ({
+      LogType, LogFormat: 'json', DestinationType: 'cloudwatch-logs',
+      DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: idOf(template, 'AWS::Logs::LogGroup', LogType === 'slow-log' ? 'CacheSlowLog' : 'CacheEngineLog') } } },
+    })));
+    for (const id of ['CacheSlowLog', 'CacheEngineLog']) {
+      expect(resourcesOf(template, 'AWS::Logs::LogGroup')[idOf(template, 'AWS::Logs::LogGroup', id)].Properties).toEqual({
+        RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] },
+      });
+    }
+  });
+
   test('no physical names: CloudFormation names the cluster, cache, subnet groups and secrets', () => {
     expect(cluster().Properties.DBClusterIdentifier).toBeUndefined();
     const cache = Object.values(resourcesOf(template, 'AWS::ElastiCache::ReplicationGroup'))[0].Properties;
@@ -137,13 +200,16 @@ describe('defaults', () => {
     for (const secret of Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret'))) expect(secret.Properties.Name).toBeUndefined();
   });
 
-  test('the app role may read the two secrets and decrypt through Secrets Manager only', () => {
+  test('the app role may read the application user\'s secret and the cache token, never the master secret, and decrypt through Secrets Manager only', () => {
     const policy = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find((p) => String(JSON.stringify(p.Properties.Roles)).includes('AppRole'))!.Properties;
     expect(policy.PolicyDocument.Statement).toEqual([
-      { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: expect.arrayContaining([{ Ref: idOf(template, 'AWS::SecretsManager::Secret', 'CacheAuthToken') }]) },
+      {
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow',
+        Resource: [{ Ref: idOf(template, 'AWS::SecretsManager::Secret', 'DataAppUserSecret') }, { Ref: idOf(template, 'AWS::SecretsManager::Secret', 'CacheAuthToken') }],
+      },
       { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] }, Condition: { StringEquals: { 'kms:ViaService': expect.anything() } } },
     ]);
-    expect(policy.PolicyDocument.Statement[0].Resource).toHaveLength(2);
+    expect(JSON.stringify(policy)).not.toMatch(/DataDatabaseSecret/);
   });
 
   test('sandbox removal: everything deleted, no deletion protection, no final snapshot', () => {
@@ -167,6 +233,24 @@ describe('defaults', () => {
     for (const a of alarms) expect(a.AlarmActions).toEqual([topic]);
   });
 
+  test('each alarm\'s period, statistic and periods to breach; missing data (a paused database, an idle cache) never alarms; alarm and recovery both notified', () => {
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.map((a) => `${a.MetricName} ${a.Statistic} ${a.Period}s x ${a.EvaluationPeriods}`).sort()).toEqual([
+      'ACUUtilization Average 300s x 3',
+      'CPUUtilization Average 300s x 3',
+      'DatabaseConnections Maximum 300s x 2',
+      'DatabaseMemoryUsagePercentage Maximum 300s x 3',
+      'Evictions Sum 300s x 3',
+      'FreeableMemory Minimum 300s x 3',
+    ]);
+    const topic = { Ref: idOf(template, 'AWS::SNS::Topic', 'Alarms') };
+    for (const a of alarms) {
+      expect(a.TreatMissingData).toBe('notBreaching');
+      expect(a.DatapointsToAlarm).toBeUndefined(); // every period of the window must breach
+      expect(a.OKActions).toEqual([topic]);
+    }
+  });
+
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
 });
 
@@ -186,9 +270,9 @@ describe('production-like options', () => {
     ]);
   });
 
-  test('the rotation schedule waits for the writer and the reader', () => {
-    const [schedule] = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
-    expect(schedule.DependsOn).toEqual([idOf(template, 'AWS::RDS::DBInstance', 'Reader1'), idOf(template, 'AWS::RDS::DBInstance', 'Writer')]);
+  test('the master rotation schedule waits for the writer, the reader and the application user', () => {
+    const schedule = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).find((r) => JSON.stringify(r.Properties.SecretId).includes('DataDatabaseSecret'))!;
+    expect(schedule.DependsOn.sort()).toEqual([idOf(template, 'Custom::DatabaseUser', 'AppUser'), idOf(template, 'AWS::RDS::DBInstance', 'Reader1'), idOf(template, 'AWS::RDS::DBInstance', 'Writer')].sort());
   });
 
   test('no auto-pause when the minimum is above zero; 14 days of backups', () => {
@@ -216,7 +300,7 @@ describe('production-like options', () => {
     expect(nodes).toEqual([expect.stringContaining('-001'), expect.stringContaining('-002')]);
   });
 
-  test('a daily AWS Backup of the cluster into an encrypted vault with a unique name, copied to the second region', () => {
+  test('a daily AWS Backup of the cluster into a vault with a unique name and a key of its own, copied to the second region', () => {
     template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: Match.objectLike({
         BackupPlanRule: [Match.objectLike({
@@ -225,12 +309,27 @@ describe('production-like options', () => {
         })],
       }),
     });
-    template.hasResourceProperties('AWS::Backup::BackupVault', {
-      BackupVaultName: { 'Fn::Join': ['-', ['data-tier', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] },
-      EncryptionKeyArn: Match.anyValue(),
-    });
+    const vault = Object.values(resourcesOf(template, 'AWS::Backup::BackupVault'))[0].Properties;
+    expect(vault.BackupVaultName).toEqual({ 'Fn::Join': ['-', ['data-tier', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] });
+    const backupKey = idOf(template, 'AWS::KMS::Key', 'DataBackupKey');
+    expect(vault.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [backupKey, 'Arn'] });
+    expect(backupKey).not.toBe(idOf(template, 'AWS::KMS::Key', 'DataKey'));
+    expect(resourcesOf(template, 'AWS::KMS::Key')[backupKey].Properties.EnableKeyRotation).toBe(true);
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Description: Match.stringLikeRegexp('backup vault') }) });
     const selection = Object.values(resourcesOf(template, 'AWS::Backup::BackupSelection'))[0].Properties;
     expect(JSON.stringify(selection.BackupSelection.Resources)).toContain(idOf(template, 'AWS::RDS::DBCluster', 'Database'));
+  });
+
+  test('where data is kept, the vault\'s policy denies everyone deleting a recovery point or shortening its life; no lock unless asked for', () => {
+    const vault = Object.values(resourcesOf(template, 'AWS::Backup::BackupVault'))[0].Properties;
+    expect(vault.AccessPolicy.Statement).toEqual([{
+      Effect: 'Deny', Principal: { AWS: '*' }, Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'], Resource: '*',
+    }]);
+    expect(vault.LockConfiguration).toBeUndefined();
+  });
+
+  test('with a copy in another region, no warning', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('recovery points stay'))).toEqual([]);
   });
 
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
@@ -243,8 +342,11 @@ describe('a VPC without egress', () => {
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true, ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] } });
     const endpointSubnets = Object.values(resourcesOf(template, 'AWS::EC2::VPCEndpoint')).find((e) => e.Properties.VpcEndpointType === 'Interface')!.Properties.SubnetIds;
     expect(JSON.stringify(endpointSubnets)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
-    const rotation = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))[0].Properties;
-    expect(JSON.stringify(rotation.HostedRotationLambda.VpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    for (const rotation of Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'))) {
+      expect(JSON.stringify(rotation.Properties.HostedRotationLambda.VpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    }
+    const userFunction = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([id]) => id.startsWith('DataAppUserHandler'))![1].Properties;
+    expect(JSON.stringify(userFunction.VpcConfig.SubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
     const rules = ingress(template, 'SecretsManagerEndpointSecurityGroup');
     expect(rules).toEqual([expect.objectContaining({ FromPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('RotationSecurityGroup'), 'GroupId'] } })]);
     const rotationSg = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('RotationSecurityGroup'))![1].Properties;
@@ -260,12 +362,84 @@ describe('a VPC without egress', () => {
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
 });
 
-test('the Data API can be turned off, for a region that does not offer it', () => {
-  const { template } = build({ database: { dataApi: false } });
-  expect(Object.values(resourcesOf(template, 'AWS::RDS::DBCluster'))[0].Properties.EnableHttpEndpoint).not.toBe(true);
+describe('the Data API, when asked for, is on only where AWS offers it', () => {
+  const clusterOf = (t: Template) => Object.values(resourcesOf(t, 'AWS::RDS::DBCluster'))[0].Properties;
+  const pinned = (region: string) => new Stack(testStack().node.scope as Stack, `In-${region}`, { env: { account: '123456789012', region } });
+
+  test('an environment-agnostic stack decides by a condition: off in ap-south-2, ap-southeast-4 and ap-southeast-6', () => {
+    const { template } = build({ database: { dataApi: true } });
+    const [name, condition] = Object.entries(template.toJSON().Conditions as Record<string, any>).find(([n]) => n.includes('DataApiOffered'))!;
+    expect(condition).toEqual({ 'Fn::Not': [{ 'Fn::Or': ['ap-south-2', 'ap-southeast-4', 'ap-southeast-6'].map((r) => ({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, r] })) }] });
+    expect(clusterOf(template).EnableHttpEndpoint).toEqual({ 'Fn::If': [name, true, false] });
+  });
+
+  test.each([['eu-west-1', true], ['ap-southeast-7', true], ['ap-south-2', undefined], ['ap-southeast-4', undefined], ['ap-southeast-6', undefined]])('a stack pinned to %s: %s', (region, on) => {
+    const { template } = build({ database: { dataApi: true } }, {}, pinned(region));
+    expect(clusterOf(template).EnableHttpEndpoint).toBe(on ?? false);
+    expect(template.toJSON().Conditions ?? {}).toEqual({});
+  });
 });
 
-test('fails when the backup copy is in the stack\'s own region', () => {
+describe('RDS Proxy, a production option', () => {
+  const { stack, template } = build({ removalPolicy: RemovalPolicy.RETAIN, database: { minCapacity: 0.5, proxy: true } });
+
+  test('logs in as the application user (never the master), TLS required, no debug logging of SQL, in the isolated subnets', () => {
+    const proxy = Object.values(resourcesOf(template, 'AWS::RDS::DBProxy'))[0].Properties;
+    expect(proxy).toMatchObject({ EngineFamily: 'POSTGRESQL', RequireTLS: true, DebugLogging: false });
+    expect(proxy.Auth).toEqual([{ AuthScheme: 'SECRETS', IAMAuth: 'DISABLED', SecretArn: { Ref: idOf(template, 'AWS::SecretsManager::Secret', 'DataAppUserSecret') } }]);
+    expect(JSON.stringify(proxy.VpcSubnetIds)).toMatch(/IsolatedSubnet1.*IsolatedSubnet2/);
+    expect(JSON.stringify(proxy)).not.toContain('DataDatabaseSecret');
+    const target = Object.values(resourcesOf(template, 'AWS::RDS::DBProxyTargetGroup'))[0].Properties;
+    expect(target.DBClusterIdentifiers).toEqual([{ Ref: idOf(template, 'AWS::RDS::DBCluster', 'Database') }]);
+  });
+
+  test('its port (5432) admits the app group only; it reaches the database port only', () => {
+    expect(ingress(template, 'DataProxySecurityGroup')).toEqual([expect.objectContaining({ FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringContaining('AppSg'), 'GroupId'] } })]);
+    const egress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupEgress')).map((r) => r.Properties).filter((p) => JSON.stringify(p.GroupId).includes('DataProxySecurityGroup'));
+    expect(egress).toEqual([expect.objectContaining({ FromPort: 5433, ToPort: 5433, DestinationSecurityGroupId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', 'DataDatabaseSecurityGroup'), 'GroupId'] } })]);
+  });
+
+  test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
+});
+
+describe('backup vault lock and the copy region', () => {
+  const vaultOf = (t: Template) => Object.values(resourcesOf(t, 'AWS::Backup::BackupVault'))[0].Properties;
+
+  test('compliance: no deletion before the retention, immutable after a 3-day grace period', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.RETAIN, backupPlan: { retention: Duration.days(40), vaultLock: 'compliance', copyToVaultArn: COPY_VAULT } });
+    expect(vaultOf(template).LockConfiguration).toEqual({ MinRetentionDays: 40, ChangeableForDays: 3 });
+  });
+
+  test('governance: the same minimum, removable by an allowed principal', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.RETAIN, backupPlan: { vaultLock: 'governance' } });
+    expect(vaultOf(template).LockConfiguration).toEqual({ MinRetentionDays: 35 });
+  });
+
+  test('a disposable stack (DESTROY) has no deny policy, so its vault can be emptied and deleted', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false, backupPlan: {} });
+    expect(vaultOf(template).AccessPolicy).toBeUndefined();
+  });
+
+  test('without a copy vault, a warning says the recovery points stay in the region', () => {
+    const { stack } = build({ backupPlan: {} });
+    const [warning] = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('recovery points stay in this region'));
+    expect(String(warning.entry.data)).toContain('[ack: @aws-reference-architectures/data-tier:noBackupCopy]');
+  });
+
+  test('an environment-agnostic stack checks at deploy that the copy goes to another region than its own', () => {
+    const { template } = build({ backupPlan: { copyToVaultArn: COPY_VAULT } });
+    const rules = template.toJSON().Rules;
+    expect(Object.keys(rules).filter((r) => r.includes('BackupCopyInAnotherRegion'))).toHaveLength(1);
+    expect(Object.entries(rules).filter(([r]) => r.includes('BackupCopyInAnotherRegion')).map(([, r]) => r)).toEqual([{
+      Assertions: [{ Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-central-1'] }] }, AssertDescription: expect.stringContaining('the copy must go to another region') }],
+    }]);
+  });
+});
+
+test('fails when the backup copy is in the stack\'s own region; a pinned stack in another region needs no deploy-time rule', () => {
   const stack = new Stack(testStack().node.scope as Stack, 'Pinned', { env: { account: '123456789012', region: 'eu-central-1' } });
-  expect(() => build({ backupPlan: { copyToVaultArn: COPY_VAULT } }, {}, stack)).toThrow(ConfigError);
+  expect(() => build({ backupPlan: { copyToVaultArn: COPY_VAULT } }, {}, stack)).toThrow(
+    'Invalid DataTier props:\n  - backupPlan.copyToVaultArn: got "arn:aws:backup:eu-central-1:123456789012:backup-vault:dr-copies"; expected a vault in another region than this stack\'s (eu-central-1)');
+  const elsewhere = new Stack(testStack().node.scope as Stack, 'Elsewhere', { env: { account: '123456789012', region: 'eu-west-1' } });
+  expect(Object.keys(build({ backupPlan: { copyToVaultArn: COPY_VAULT } }, {}, elsewhere).template.toJSON().Rules)).toEqual(['CheckBootstrapVersion']);
 });

@@ -202,14 +202,24 @@ describe('the data tier', () => {
     expect(estimate.usage.map((u) => [u.item, u.price])).toEqual([['AWS Backup storage of Aurora snapshots', 0.021], ['Secrets Manager API calls', 0.05]]);
   });
 
-  test('Production\'s cluster: 0.5 ACU x writer and reader, advanced Database Insights, two cache.t4g.small nodes, two secrets', () => {
+  test('Production\'s cluster: 0.5 ACU x a writer and two readers, advanced Database Insights, three cache.t4g.small nodes, three secrets (master, app user, cache token)', () => {
     const estimate = estimateStack(stageTemplates('Production').get('DataTier')!.template, prices);
     const byWhat = (pattern: RegExp) => estimate.lines.filter((l) => pattern.test(l.what)).map((l) => [l.what, +l.monthly.toFixed(2)]);
     expect(byWhat(/Aurora|Database Insights/)).toEqual([
-      ['Aurora Serverless v2 2 instances x 0.5 ACU minimum', 87.6], ['Database Insights advanced on 2 instances x 0.5 ACU minimum', 2.19],
+      ['Aurora Serverless v2 3 instances x 0.5 ACU minimum', 131.4], ['Database Insights advanced on 3 instances x 0.5 ACU minimum', 3.29],
     ]);
-    expect(byWhat(/node hours/)).toEqual([['2 x cache.t4g.small Valkey node hours', 37.38]]);
-    expect(byWhat(/secret/)).toEqual([['Secrets Manager secret', 0.4], ['Secrets Manager secret', 0.4]]);
+    expect(byWhat(/node hours/)).toEqual([['3 x cache.t4g.small Valkey node hours', 56.06]]);
+    expect(byWhat(/secret/)).toEqual([['Secrets Manager secret', 0.4], ['Secrets Manager secret', 0.4], ['Secrets Manager secret', 0.4]]);
+  });
+
+  test('RDS Proxy on Serverless v2 bills its 8-ACU minimum while idle: 8 x 730 h x $0.015; its target group nothing', () => {
+    const template = { Resources: {
+      Proxy: { Type: 'AWS::RDS::DBProxy', Properties: { EngineFamily: 'POSTGRESQL' } },
+      Targets: { Type: 'AWS::RDS::DBProxyTargetGroup', Properties: {} },
+    } };
+    const estimate = estimateStack(template, prices);
+    expect(estimate.lines.map((l) => [l.what, +l.monthly.toFixed(2)])).toEqual([['RDS Proxy on Aurora Serverless v2, 8 ACU minimum', 87.6]]);
+    expect(estimate.idleFree.map((f) => f.logicalId)).toEqual(['Targets']);
   });
 
   test('Sandbox\'s cluster pauses: $0 for the database, one cache.t4g.micro node', () => {

@@ -8,6 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const { App, Duration, RemovalPolicy, Stack, Validations } = require('aws-cdk-lib');
 const ec2 = require('aws-cdk-lib/aws-ec2');
+const iam = require('aws-cdk-lib/aws-iam');
 // cdk-nag is the app's, loaded by path so that the library, which must work
 // without it, cannot resolve it from its own place in node_modules.
 const nag = require(process.env.CDK_NAG_PATH);
@@ -63,11 +64,14 @@ function options(stack) {
     authorization: 'apiKey', usagePlan: { rateLimit: 5, burstLimit: 10, quota: { limit: 1000, period: 'DAY' } }, alarmEmail: 'ops@example.com',
   });
   const data = new lib.DataTier(stack, 'DataTier', {
-    vpc: network.vpc, database: { minCapacity: 0.5, maxCapacity: 16, readers: 1, backupRetention: Duration.days(14) },
-    cache: { nodeType: 'cache.t4g.small', replicas: 1 }, backupPlan: { retention: Duration.days(35) },
+    vpc: network.vpc,
+    database: { minCapacity: 0.5, maxCapacity: 16, readers: 2, backupRetention: Duration.days(14), proxy: true, dataApi: true, masterUsername: 'owner', appUsername: 'shop' },
+    cache: { nodeType: 'cache.t4g.small', replicas: 2 },
+    backupPlan: { retention: Duration.days(35), vaultLock: 'compliance', copyToVaultArn: 'arn:aws:backup:eu-central-1:123456789012:backup-vault:dr' },
     deletionProtection: true, removalPolicy: RemovalPolicy.RETAIN, alarmEmail: 'ops@example.com',
   });
   data.allowFrom(new ec2.SecurityGroup(stack, 'AppGroup', { vpc: network.vpc }), 'the app');
+  data.grantSecretsRead(new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
   new lib.SecurityBaseline(stack, 'SecurityBaseline', {
     dataEvents: true, objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365),
     removalPolicy: RemovalPolicy.RETAIN, alarmEmail: 'ops@example.com',

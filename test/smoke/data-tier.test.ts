@@ -6,7 +6,9 @@ import { localServer, testContext } from './fixtures';
 
 const OUTPUTS = {
   ClusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:sandbox-datatier-abc',
-  DatabaseSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+  AppSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf',
+  MasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+  DataApi: 'enabled',
   DatabaseName: 'app',
   CacheEndpoint: 'master.abc.xyz.use1.cache.amazonaws.com',
   CachePort: '6380',
@@ -39,7 +41,16 @@ describe('data tier smoke check: the database', () => {
     const aws = await fakeAws({ '/Execute': [{ status: 200, body: { records: [[{ longValue: 1 }]] } }] });
     const outcome = await databaseAnswersAt(aws.endpointOf).run(testContext(), OUTPUTS);
     expect(outcome).toEqual({ status: 'pass', detail: 'select 1 returned 1' });
-    expect(aws.calls).toEqual([{ key: '/Execute', signed: true, body: { resourceArn: OUTPUTS.ClusterArn, secretArn: OUTPUTS.DatabaseSecretArn, database: 'app', sql: 'select 1 as ok' } }]);
+    expect(aws.calls).toEqual([{ key: '/Execute', signed: true, body: { resourceArn: OUTPUTS.ClusterArn, secretArn: OUTPUTS.AppSecretArn, database: 'app', sql: 'select 1 as ok' } }]);
+    await aws.close();
+  });
+
+  test.each([['disabled'], [undefined]])('says SKIP, calling nothing, where the Data API is %s (Production, or a region without it)', async (dataApi) => {
+    const aws = await fakeAws({});
+    const outcome = await databaseAnswersAt(aws.endpointOf).run(testContext(), { ...OUTPUTS, DataApi: dataApi as never });
+    expect(outcome.status).toBe('skip');
+    expect(outcome.detail).toContain(`the RDS Data API is ${dataApi ?? 'not reported'} here`);
+    expect(aws.calls).toEqual([]);
     await aws.close();
   });
 

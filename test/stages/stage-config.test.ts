@@ -1,4 +1,4 @@
-import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import { NOTES_SCHEDULE, STAGE_PROFILES, stageConfig } from '../../lib/stages/stage-config';
 import { problemsOf } from '../harness';
 
@@ -41,6 +41,13 @@ describe('stage config', () => {
 
   test.each(['us-east-1', 'ap-southeast-2', 'us-gov-west-1', 'eu-central-2'])('accepts region %s', (region) => {
     expect(stageConfig({ region }).region).toBe(region);
+  });
+
+  test('passes a backup copy vault to a profile with a backup plan (Production), keeping the plan\'s other settings; none by default', () => {
+    const vault = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:dr';
+    expect(stageConfig({ stage: 'Production', backupCopyVaultArn: vault, alarmEmail: 'ops@example.com' }).dataTier.backupPlan).toEqual({ retention: Duration.days(35), vaultLock: 'compliance', copyToVaultArn: vault });
+    expect(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com' }).dataTier.backupPlan?.copyToVaultArn).toBeUndefined();
+    expect(stageConfig({ stage: 'Sandbox', backupCopyVaultArn: vault }).dataTier.backupPlan).toBeUndefined();
   });
 
   test('passes a certificate to the web tier; none by default', () => {

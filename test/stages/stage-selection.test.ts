@@ -28,6 +28,12 @@ describe('what a cdk synth asks for', () => {
     expect(stageSelectionFrom(contextOf({}), { ALARM_TOPIC_ARN: topic, HOME_REGION: 'eu-west-1' })).toMatchObject({ alarmTopicArn: topic, homeRegion: 'eu-west-1' });
   });
 
+  test('a backup copy vault from context or BACKUP_COPY_VAULT_ARN', () => {
+    const vault = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:dr';
+    expect(stageSelectionFrom(contextOf({ backupCopyVaultArn: vault }), {}).backupCopyVaultArn).toBe(vault);
+    expect(stageSelectionFrom(contextOf({}), { BACKUP_COPY_VAULT_ARN: vault }).backupCopyVaultArn).toBe(vault);
+  });
+
   test('context wins over the environment', () => {
     expect(stageSelectionFrom(contextOf({ region: 'us-east-1' }), { CDK_DEPLOY_REGION: 'eu-west-1' }).region).toBe('us-east-1');
   });
