@@ -4,6 +4,7 @@ import { DataTierStack } from '../data-tier/data-tier-stack';
 import { FanOutStack } from '../fan-out/fan-out-stack';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
+import { effectiveOriginAccess } from '../static-site/static-site-props';
 import { StaticSiteStack } from '../static-site/static-site-stack';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { WebTierStack } from '../web-tier/web-tier-stack';
@@ -54,7 +55,7 @@ export class ReferenceStage extends Stage {
     if (config.plainHttpReason) Annotations.of(this.webTier.webTier).acknowledgeWarning(PLAIN_HTTP_WARNING, config.plainHttpReason);
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
       ...common,
-      description: `Static site: CloudFront reading a private S3 bucket through ${config.staticSite.originAccess === 'oai' ? 'an origin access identity' : 'origin access control'}`,
+      description: `Static site: CloudFront reading a private S3 bucket through ${effectiveOriginAccess(config.staticSite, config.region) === 'oai' ? 'an origin access identity' : 'origin access control'}`,
       site: { ...config.staticSite, removalPolicy: config.removalPolicy, logRetention: config.logRetention },
     });
     this.fanOut = new FanOutStack(this, 'FanOut', {

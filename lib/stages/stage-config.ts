@@ -94,8 +94,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     network: { azCount: 2, natMode: 'single' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
     webTier: { capacity: { min: 2, max: 4 }, cpuTarget: 50, schedules: NOTES_SCHEDULE, timeZone: 'Asia/Seoul' },
-    // The notes' Origin Access Identity (legacy; regions launched by December 2022 only).
-    staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
+    // The notes' Origin Access Identity (legacy; regions launched by December 2022 only): OAC, with a notice, where it is refused.
+    staticSite: { originAccess: 'oai', originAccessFallback: true, priceClass: 'PriceClass_100' },
     // No reserved or provisioned concurrency: a brand-new account (10 executions, none reservable) must deploy it.
     serverlessApi: { authorization: 'iam' },
     // Pauses when idle (storage only); one cache.t4g.micro node, one day of snapshots.

@@ -1,4 +1,5 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { OAC_FALLBACK_WARNING } from '../static-site/origin-access-region';
 import { NO_LEGACY_LOGGING_WARNING } from '../static-site/standard-logging';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import type { StageSelection } from './stage-config';
@@ -25,9 +26,10 @@ export function stageSelectionFrom(context: (key: string) => unknown, env: Recor
 /**
  * Warnings that state a deliberate choice of the stage (Production without a
  * certificate serves plain HTTP; a site in an opt-in region has no CloudFront
- * standard logs): said at synth, never a failure.
+ * standard logs; the sandbox's site reads through OAC where an OAI is refused):
+ * said at synth, never a failure.
  */
-export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING];
+export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING, OAC_FALLBACK_WARNING];
 
 /** Whether a warning's text (as CDK writes it, ending `[ack: <id>]`) is one of `notices`. */
 export function isNotice(text: string, notices: readonly string[] = STAGE_NOTICES): boolean {
