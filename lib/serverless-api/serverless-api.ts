@@ -17,7 +17,7 @@ import { RegionalWebAcl } from '../shared/web-acl';
 import { MAX_DESCRIPTION, MAX_NAME } from './handler/item-schema';
 import { ApiGatewayAccountLogging } from './account-logging';
 import { acknowledgeApiFindings } from './api-findings';
-import { ApiAuthorization, ServerlessApiProps, validateServerlessApiProps } from './serverless-api-props';
+import { ApiAuthorization, ApiCustomDomainProps, ServerlessApiProps, validateServerlessApiProps } from './serverless-api-props';
 
 export { ApiGatewayAccountLogging } from './account-logging';
 
@@ -58,6 +58,8 @@ export class ServerlessApi extends Construct {
   readonly authorization: ApiAuthorization;
   /** True when the API serves the items example (no `existingFunction` or `handlerEntry`). */
   readonly servesItems: boolean;
+  /** The regional custom domain name, with `customDomain`: point a DNS alias at it. */
+  readonly customDomain?: apigw.DomainName;
 
   constructor(scope: Construct, id: string, props: ServerlessApiProps = {}) {
     super(scope, id);
@@ -85,8 +87,21 @@ export class ServerlessApi extends Construct {
     else this.addProxyRoutes(integration);
     if (this.authorization === 'apiKey') [this.usagePlan, this.apiKey] = this.meterKeys(props);
     this.protect(props, logRetention, removalPolicy);
+    if (props.customDomain) this.customDomain = this.newCustomDomain(props.customDomain);
     this.addAlarms();
     acknowledgeApiFindings(this, props);
+  }
+
+  /** A regional custom domain, TLS 1.2 at least, its root mapped to the API's stage. */
+  private newCustomDomain(custom: ApiCustomDomainProps): apigw.DomainName {
+    const domain = new apigw.DomainName(this, 'CustomDomain', {
+      domainName: custom.domainName,
+      certificate: custom.certificate,
+      endpointType: apigw.EndpointType.REGIONAL,
+      securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+    });
+    domain.addBasePathMapping(this.api, { stage: this.api.deploymentStage });
+    return domain;
   }
 
   private newTable(props: ServerlessApiProps, removalPolicy: RemovalPolicy): dynamodb.Table {
@@ -130,6 +145,7 @@ export class ServerlessApi extends Construct {
       restApiName: Names.uniqueResourceName(this, { maxLength: 128 }),
       description: this.servesItems ? 'Items API' : `API of ${this.node.path}`,
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
       // The account-wide logging role is ApiGatewayAccountLogging's, shared and retained (see accountLoggingRole).
       cloudWatchRole: false,
       // Every method, including those a user adds later, requires the API's authorization.

@@ -2,6 +2,7 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { OAC_FALLBACK_WARNING } from '../static-site/origin-access-region';
 import { NO_LEGACY_LOGGING_WARNING } from '../static-site/standard-logging';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
+import { ConfigError, show } from '../shared/validation';
 import type { StageSelection } from './stage-config';
 
 /**
@@ -20,7 +21,17 @@ export function stageSelectionFrom(context: (key: string) => unknown, env: Recor
     region: fromContext('region') ?? env.CDK_DEPLOY_REGION,
     alarmEmail: fromContext('alarmEmail') ?? env.ALARM_EMAIL,
     certificateArn: fromContext('certificateArn') ?? env.CERTIFICATE_ARN,
+    domainName: fromContext('domainName') ?? env.DOMAIN_NAME,
+    hostedZoneId: fromContext('hostedZoneId') ?? env.HOSTED_ZONE_ID,
+    allowPlainHttp: flag(fromContext('allowPlainHttp')),
   };
+}
+
+/** `true`/`false` as -c gives it; anything else is an error naming the flag. */
+function flag(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError('stage config', [`allowPlainHttp: got ${show(value)}; expected "true" or "false"`]);
 }
 
 /**
