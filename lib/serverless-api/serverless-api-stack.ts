@@ -42,6 +42,7 @@ export class ServerlessApiStack extends Stack {
       });
     }
     const root = this.onDomain ? `https://${this.onDomain.fqdn}/` : this.api.api.url;
+    if (this.onDomain) new CfnOutput(this, 'DomainUrl', { value: root, description: 'The API on its domain name (HTTPS only: nothing listens on port 80)' });
     new CfnOutput(this, 'ApiUrl', this.api.servesItems
       ? { value: `${root}items`, description: 'Items endpoint' }
       : { value: root, description: 'Root of the API' });

@@ -47,6 +47,7 @@ export class StaticSiteStack extends Stack {
         healthCheck: { fqdn: this.site.distribution.distributionDomainName, path: '/' },
       });
     }
+    if (this.onDomain) new CfnOutput(this, 'DomainUrl', { value: `https://${this.onDomain.fqdn}/`, description: 'The site on its domain name' });
     new CfnOutput(this, 'SiteUrl', { value: `https://${this.onDomain?.fqdn ?? this.site.distribution.distributionDomainName}/`, description: 'The site, through CloudFront' });
     new CfnOutput(this, 'BucketName', { value: this.site.bucket.bucketName, description: 'Private content bucket (direct access is refused)' });
     new CfnOutput(this, 'DistributionId', { value: this.site.distribution.distributionId, description: 'For cache invalidations' });
