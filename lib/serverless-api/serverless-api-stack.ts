@@ -15,7 +15,7 @@ export interface ServerlessApiStackProps extends StackProps {
   readonly api?: ServerlessApiProps;
   /**
    * Puts the API on a domain: a regional custom domain (TLS 1.2 minimum) with a
-   * certificate for its name, its root mapped to the API's stage, an alias A record.
+   * certificate for its name, its root mapped to the API's stage, alias A and AAAA records.
    * @default none: the execute-api URL
    */
   readonly domain?: DomainEndpointProps;
@@ -37,7 +37,7 @@ export class ServerlessApiStack extends Stack {
       // API Gateway answers on the custom name only for that Host: the check opens TLS on 443 (an IAM-authorized API answers nothing unsigned).
       this.onDomain = publishEndpoint(this, domain, {
         target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(apiDomain)),
-        ipv6: false,
+        ipv6: true,
         healthCheck: { fqdn: apiDomain.domainNameAliasDomainName, protocol: 'TCP' },
       });
     }

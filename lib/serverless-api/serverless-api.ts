@@ -92,7 +92,7 @@ export class ServerlessApi extends Construct {
     acknowledgeApiFindings(this, props);
   }
 
-  /** A regional custom domain, TLS 1.2 at least, its root mapped to the API's stage. */
+  /** A regional custom domain, TLS 1.2 at least, IPv4 and IPv6, its root mapped to the API's stage. */
   private newCustomDomain(custom: ApiCustomDomainProps): apigw.DomainName {
     const domain = new apigw.DomainName(this, 'CustomDomain', {
       domainName: custom.domainName,
@@ -100,6 +100,8 @@ export class ServerlessApi extends Construct {
       endpointType: apigw.EndpointType.REGIONAL,
       securityPolicy: apigw.SecurityPolicy.TLS_1_2,
     });
+    // The L2 has no IP address type.
+    (domain.node.defaultChild as apigw.CfnDomainName).addPropertyOverride('EndpointConfiguration.IpAddressType', 'dualstack');
     domain.addBasePathMapping(this.api, { stage: this.api.deploymentStage });
     return domain;
   }
@@ -144,7 +146,8 @@ export class ServerlessApi extends Construct {
     const api = new apigw.RestApi(this, 'Api', {
       restApiName: Names.uniqueResourceName(this, { maxLength: 128 }),
       description: this.servesItems ? 'Items API' : `API of ${this.node.path}`,
-      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // On a custom domain, answered over IPv6 too (the domain's AAAA record), as the API itself then is.
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL], ipAddressType: props.customDomain ? apigw.IpAddressType.DUAL_STACK : undefined },
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
       // The account-wide logging role is ApiGatewayAccountLogging's, shared and retained (see accountLoggingRole).
       cloudWatchRole: false,

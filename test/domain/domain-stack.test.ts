@@ -73,12 +73,12 @@ describe('every public endpoint on the domain, over HTTPS only', () => {
     expect(JSON.stringify(site.toJSON())).not.toContain('ImportValue');
   });
 
-  test('the API: api.example.com, a regional custom domain with TLS 1.2 at least, its root mapped to the stage, an A alias', () => {
+  test('the API: api.example.com, a regional custom domain with TLS 1.2 at least and IPv6, its root mapped to the stage, A and AAAA aliases', () => {
     expect(Object.values(resourcesOf(api, 'AWS::ApiGateway::DomainName')).map((d) => d.Properties)).toEqual([expect.objectContaining({
-      DomainName: 'api.example.com', EndpointConfiguration: { Types: ['REGIONAL'] }, SecurityPolicy: 'TLS_1_2',
+      DomainName: 'api.example.com', EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: 'dualstack' }, SecurityPolicy: 'TLS_1_2',
       RegionalCertificateArn: { Ref: certificates(api)[0][0] } })]);
     expect(Object.values(resourcesOf(api, 'AWS::ApiGateway::BasePathMapping')).map((m) => m.Properties.BasePath)).toEqual([undefined]);
-    expect(records(api).map((r) => [r.Name, r.Type])).toEqual([['api.example.com.', 'A']]);
+    expect(records(api).map((r) => [r.Name, r.Type])).toEqual([['api.example.com.', 'A'], ['api.example.com.', 'AAAA']]);
     expect(certificates(api).map(([, c]) => c.Properties.DomainName)).toEqual(['api.example.com']);
     api.hasOutput('ApiUrl', { Value: 'https://api.example.com/items' });
   });

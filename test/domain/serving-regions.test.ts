@@ -23,7 +23,8 @@ test('each region\'s Domain stack is in us-east-1 under a name of its own, so bo
 
 test.each([['webTier', 'app.example.com.'], ['serverlessApi', 'api.example.com.']] as const)('%s: %s is a latency record per region, each with its health check', (stack, name) => {
   const perRegion = stages.map((s, i) => {
-    const [record] = records(i, s[stack]);
+    const [record, ...aaaa] = records(i, s[stack]);
+    expect(aaaa.map((r) => [r.Type, r.SetIdentifier, r.HealthCheckId])).toEqual(stack === 'serverlessApi' ? [['AAAA', REGIONS[i], record.HealthCheckId]] : []);
     const healthCheckIds = Object.keys(resourcesOf(templateOf(i, s[stack]), 'AWS::Route53::HealthCheck'));
     return { record, healthCheckIds };
   });

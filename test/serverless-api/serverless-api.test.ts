@@ -190,7 +190,7 @@ describe('a custom domain, the execute-api endpoint switched off', () => {
 
   test('a regional custom domain with TLS 1.2 at least, its root mapped to the API\'s stage', () => {
     expect(Object.values(resourcesOf(template, 'AWS::ApiGateway::DomainName')).map((d) => d.Properties)).toEqual([expect.objectContaining({
-      DomainName: 'api.example.com', EndpointConfiguration: { Types: ['REGIONAL'] }, SecurityPolicy: 'TLS_1_2', RegionalCertificateArn: certificate.certificateArn })]);
+      DomainName: 'api.example.com', EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: 'dualstack' }, SecurityPolicy: 'TLS_1_2', RegionalCertificateArn: certificate.certificateArn })]);
     expect(Object.values(resourcesOf(template, 'AWS::ApiGateway::BasePathMapping')).map((m) => m.Properties)).toEqual([{
       DomainName: { Ref: stack.resolve((api.customDomain!.node.defaultChild as apigw.CfnDomainName).logicalId) },
       RestApiId: { Ref: stack.resolve((api.api.node.defaultChild as apigw.CfnRestApi).logicalId) },
@@ -198,8 +198,8 @@ describe('a custom domain, the execute-api endpoint switched off', () => {
     }]);
   });
 
-  test('clients reach the API through the custom domain only', () => {
-    template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
+  test('clients reach the API through the custom domain only, over IPv4 and IPv6', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true, EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: 'dualstack' } });
   });
 
   test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
