@@ -2,6 +2,7 @@ import { App, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Domain } from '../../lib/domain/domain';
+import { DomainStack } from '../../lib/domain/domain-stack';
 import { DomainProps } from '../../lib/domain/domain-props';
 import { formatFindings, recordAcknowledgements } from '../../lib/shared/compliance';
 import { nagFindings, resourcesOf, testApp } from '../harness';
@@ -224,4 +225,27 @@ test('a Domain needs a created zone\'s name servers delegated: the zone is destr
   const { template } = build({ removalPolicy: RemovalPolicy.DESTROY });
   expect(Object.values(resourcesOf(template, 'AWS::Route53::HostedZone'))[0].DeletionPolicy).toBe('Delete');
   template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'example.com.', HostedZoneConfig: { Comment: Match.stringLikeRegexp('Zone of') } });
+});
+
+describe('fails when', () => {
+  test('a certificate is asked for no name', () => {
+    const { domain, stack } = build({ hostedZoneId: ZONE_ID });
+    expect(() => domain.certificate(stack, 'Certificate', [])).toThrow('names: got []; expected at least one name');
+  });
+
+  test('an alarm is asked of a Domain with no alarm topic', () => {
+    const { domain } = build({ hostedZoneId: ZONE_ID });
+    expect(() => domain.alarmOnHealthCheck('App', { healthCheckId: 'hc' } as route53.IHealthCheck, { fqdn: 'app.example.com' }))
+      .toThrow(/healthChecks: got undefined; the Domain has no alarm topic/);
+  });
+});
+
+describe('DomainStack', () => {
+  test('outputs the zone\'s id, and a created zone\'s name servers to delegate to', () => {
+    const stack = new DomainStack(testApp(), 'Domain', { env: US_EAST_1, domain: { domainName: 'example.com' }, cloudFrontNames: ['www'] });
+    const template = Template.fromStack(stack);
+    template.hasOutput('HostedZoneId', { Value: { Ref: Match.stringLikeRegexp('DomainZone') } });
+    template.hasOutput('NameServers', { Value: { 'Fn::Join': [',', { 'Fn::GetAtt': [Match.stringLikeRegexp('DomainZone'), 'NameServers'] }] } });
+    expect(Object.values(resourcesOf(template, 'AWS::CertificateManager::Certificate')).map((c) => c.Properties.DomainName)).toEqual(['www.example.com']);
+  });
 });
