@@ -103,6 +103,7 @@ export function validateDomainProps(props: DomainProps, region?: string): void {
   if (needsUsEast1.length > 0 && region !== undefined && known(region)) {
     v.check(region === 'us-east-1', 'region', region, `${needsUsEast1.join(', ')} need the Domain's stack in us-east-1 (where Route 53 reads DNSSEC keys, writes query logs and publishes health-check metrics)`);
   }
+  if (known(props.alarmEmail)) v.check(/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail!), 'alarmEmail', props.alarmEmail, 'expected an e-mail address');
   for (const [name, check] of Object.entries(props.healthChecks ?? {})) {
     v.check(HEALTH_CHECK_NAME.test(name), `healthChecks.${name}`, name, 'expected a name of letters and digits, starting with a letter');
     if (known(check.fqdn)) v.check(DOMAIN_NAME.test(check.fqdn), `healthChecks.${name}.fqdn`, check.fqdn, 'expected a lower-case DNS name');

@@ -53,6 +53,9 @@ export class Domain extends Construct {
       ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZoneId, zoneName: props.domainName })
       : new route53.PublicHostedZone(this, 'Zone', { zoneName: props.domainName, queryLogsLogGroupArn: this.queryLogs?.logGroupArn, comment: `Zone of ${this.node.path}` });
     this.hostedZoneId = this.zone.hostedZoneId;
+    // Route 53 refuses a query-logging config until it may write to the group.
+    const queryLogsPolicy = this.node.tryFindChild('QueryLogsPolicy');
+    if (queryLogsPolicy) this.zone.node.addDependency(queryLogsPolicy);
     if (!props.hostedZoneId) (this.zone.node.defaultChild as route53.CfnHostedZone).applyRemovalPolicy(removalPolicy);
     if (props.caa ?? true) this.addCaaRecords();
     if (props.dnssec) this.dnssecKey = this.signZone(removalPolicy);

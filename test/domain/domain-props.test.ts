@@ -44,6 +44,10 @@ describe('Domain props: bad input fails at synth with a clear message', () => {
     ]);
   });
 
+  test('fails when the alarm e-mail is not an address', () => {
+    expect(problemsOf({ alarmEmail: 'ops' })).toEqual(['alarmEmail: got "ops"; expected an e-mail address']);
+  });
+
   test('values known only at deploy time (tokens) are not judged at synth', () => {
     const token = Lazy.string({ produce: () => 'later' });
     expect(problemsOf({ domainName: token, hostedZoneId: token, healthChecks: { App: { fqdn: token } } })).toEqual([]);

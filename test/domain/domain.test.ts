@@ -56,8 +56,9 @@ describe('a created zone with DNSSEC and query logging, in us-east-1', () => {
     expect(resourcesOf(template, 'AWS::Logs::LogGroup')[groupId].Properties).toMatchObject({ RetentionInDays: 90, KmsKeyId: expect.anything() });
   });
 
-  test('only Route 53, for this account, may write to the log group', () => {
-    const [policy] = Object.values(resourcesOf(template, 'AWS::Logs::ResourcePolicy'));
+  test('only Route 53, for this account, may write to the log group, before the zone logs to it (Route 53 checks)', () => {
+    const [[policyId, policy]] = Object.entries(resourcesOf(template, 'AWS::Logs::ResourcePolicy'));
+    expect(resourcesOf(template, 'AWS::Route53::HostedZone')[zoneId].DependsOn).toContain(policyId);
     // The document is JSON joined with the account and the group's ARN.
     const parts = policy.Properties.PolicyDocument['Fn::Join'][1];
     const document = JSON.parse(parts.map((p: unknown) => (typeof p === 'string' ? p : JSON.stringify(p).replace(/"/g, "'"))).join(''));
