@@ -141,7 +141,7 @@ export class ReferenceStage extends Stage {
 
   /** Alarms, in the Domain stack, on the health checks of the load balancer and the API (read across regions, weakly). */
   private alarmOnEndpoints(domain: DomainStack): void {
-    const checks = [['App', this.webTier.onDomain, HEALTH_PATH], ['Api', this.serverlessApi.onDomain, undefined]] as const;
+    const checks = [['App', this.webTier.onDomain, this.config.webTier.healthCheck?.path ?? HEALTH_PATH], ['Api', this.serverlessApi.onDomain, undefined]] as const;
     for (const [name, endpoint, path] of checks) {
       const healthCheck = endpoint?.healthCheck;
       if (!healthCheck) continue;
