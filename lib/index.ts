@@ -51,3 +51,8 @@ export * from './delivery-pipeline/delivery-pipeline-stack';
 export * from './delivery-pipeline/pipeline-config';
 export * from './delivery-pipeline/pipeline-findings';
 export * from './delivery-pipeline/smoke-access';
+export * from './domain/domain';
+export * from './domain/domain-props';
+export * from './domain/domain-stack';
+export * from './domain/endpoint';
+export * from './domain/routing';

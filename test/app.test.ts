@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { CDK_CONTEXT, synthesizedStage, tempOutdir } from './harness';
+import { synthesizeApp } from '../lib/app/app-synthesis';
+import { CDK_CONTEXT, synthesizedStage, tempOutdir, testApp } from './harness';
 
 describe('the app', () => {
   // The run's synthesis of the Sandbox stage (test/synth/synthesize.ts) is the
@@ -30,5 +31,41 @@ describe('the app', () => {
       '  - account: got "12"; expected a 12-digit AWS account id',
       '',
     ].join('\n'));
+  });
+
+  describe('Production serves HTTPS or does not synthesize', () => {
+    const run = (context: Record<string, unknown>, env: Record<string, string> = {}) => {
+      let output = '';
+      const exitCode = synthesizeApp(testApp(context), (text) => { output += text; }, env);
+      return { exitCode, output };
+    };
+    const refusal = 'Invalid stage config:\n  - stage: got "Production"; it serves HTTPS or does not synthesize: put its endpoints on your domain '
+      + '(-c domainName=example.com -c hostedZoneId=Z... -c region=..., or DOMAIN_NAME, HOSTED_ZONE_ID), or give the web tier an existing certificate '
+      + '(-c certificateArn=arn:aws:acm:..., or CERTIFICATE_ARN); -c allowPlainHttp=true synthesizes it over plain HTTP, only to try it out\n';
+
+    test('without a domain or a certificate it fails, naming both ways and the way out, before building anything', () => {
+      expect(run({ stage: 'Production', alarmEmail: 'ops@example.com' })).toEqual({ exitCode: 1, output: refusal });
+    });
+
+    test('-c allowPlainHttp=true lets it synthesize (the run\'s agnostic Production variant), still saying it serves plain HTTP', () => {
+      const production = synthesizedStage('Production');
+      expect(production.exitCode).toBe(0);
+      expect(production.appOutput).toMatch(/^warning: Production\/WebTier\/WebTier serves plain HTTP/m);
+    });
+
+    test('with a domain (the run\'s pinned Production variant) it synthesizes, the Domain stack first', () => {
+      const production = synthesizedStage('Production pinned');
+      expect(production.exitCode).toBe(0);
+      expect(production.manifestStacks[0]).toBe('Production-Domain');
+    });
+
+    test('a domain without the stage\'s region fails, naming the fix', () => {
+      expect(run({ stage: 'Production', alarmEmail: 'ops@example.com' }, { DOMAIN_NAME: 'example.com', HOSTED_ZONE_ID: 'Z0123456789ABCDEFGHIJ' }).output).toMatch(
+        /domainName: got "example.com"; the site's CloudFront certificate is made in us-east-1 .* add -c region=<region> \(or CDK_DEPLOY_REGION\)/);
+    });
+
+    test('a malformed allowPlainHttp fails', () => {
+      expect(run({ stage: 'Production', alarmEmail: 'ops@example.com', allowPlainHttp: 'yes' }).output).toBe('Invalid stage config:\n  - allowPlainHttp: got "yes"; expected "true" or "false"\n');
+    });
   });
 });

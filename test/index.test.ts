@@ -5,7 +5,8 @@ test('the package entry exports every construct, stack and helper a user compose
     'enforceCompliance', 'acknowledge', 'templateFindings', 'complianceReport', 'EncryptedLogGroup', 'ConfigError', 'resolveNetworkProps',
     'FanOut', 'FanOutStack', 'validateFanOutProps', 'HardenedFunction', 'ManagedPolicyRole', 'AlarmTopic',
     'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl',
-    'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps', 'WebTier', 'WebTierStack', 'validateWebTierProps']) {
+    'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps', 'WebTier', 'WebTierStack', 'validateWebTierProps',
+    'Domain', 'DomainStack', 'validateDomainProps', 'validateRoutedRecords', 'publishEndpoint', 'endpointHealthCheck', 'requireHttps']) {
     expect(api).toHaveProperty(name);
   }
   expect(typeof api.Network).toBe('function');

@@ -94,7 +94,7 @@ describe('a user app of the installed package', () => {
     expect(result.findings).toEqual([]);
     expect(result.error).toBeUndefined();
     const stacks = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).sort();
-    expect(stacks).toEqual(['Defaults.template.json', 'DefaultsPinned.template.json', 'Options.template.json', 'OptionsPinned.template.json']);
+    expect(stacks).toEqual(['Defaults.template.json', 'DefaultsPinned.template.json', 'Edge.template.json', 'Options.template.json', 'OptionsPinned.template.json']);
   });
 
   test('deploys the handlers from the prebuilt bundles, the default site content and a site of its own', () => {

@@ -80,6 +80,11 @@ export const NOT_PHYSICAL_NAMES: Record<string, string> = {
   'AWS::RDS::DBCluster DatabaseName': 'the database created inside the cluster, scoped to it',
   'AWS::SNS::Topic DisplayName': 'a label shown in e-mail and SMS, not an identifier',
   'AWS::EC2::VPCEndpoint ServiceName': 'the AWS service the endpoint reaches, not a name of ours',
+  'AWS::CertificateManager::Certificate DomainName': 'the name a certificate covers; ACM issues any number of certificates for one name',
+  // DNS names the user chose: each stage has its own (Production at the apex, the Sandbox under sandbox.),
+  // and regions share a name only through routed records, one set identifier per region (test/domain).
+  'AWS::Route53::RecordSet Name': 'a DNS name of the stage, distinct per stage; shared across regions only with set identifiers',
+  'AWS::ApiGateway::DomainName DomainName': 'the API\'s DNS name of the stage, distinct per stage and regional',
 };
 
 const INTRINSIC_UNIQUE = /"Ref":"AWS::Stack(Name|Id)"|"Ref":"(?!AWS::)[^"]+"|"Fn::GetAtt"/;

@@ -4,7 +4,7 @@ import { enforceCompliance } from '../shared/compliance';
 import { synthFailureMessage } from '../shared/synth-failure';
 import { complianceReport } from '../shared/template-findings';
 import { ReferenceStage } from '../stages/reference-stage';
-import { stageConfig } from '../stages/stage-config';
+import { requireHttps, stageConfig } from '../stages/stage-config';
 import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../stages/stage-selection';
 
 /**
@@ -22,7 +22,12 @@ export function synthesizeApp(app: App, stderr: (text: string) => void, env: Rec
   try {
     enforceCompliance(app);
     if (pipelineRequested(app)) buildPipelineApp(app);
-    else new ReferenceStage(app, stageConfig(stageSelectionFrom((key) => app.node.tryGetContext(key), env)));
+    else {
+      const selection = stageSelectionFrom((key) => app.node.tryGetContext(key), env);
+      const config = stageConfig(selection);
+      requireHttps(config, selection.allowPlainHttp);
+      new ReferenceStage(app, config);
+    }
     const assembly = app.synth();
     for (const notice of noticesIn(assembly)) stderr(`warning: ${notice}\n`);
     // The CLI fails on findings only for the stacks it selected, and a plain

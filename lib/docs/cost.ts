@@ -40,6 +40,11 @@ export interface PriceData {
     readonly secretMonth: Priced;
     /** RDS Proxy in front of Aurora Serverless v2, per ACU-hour of the cluster, with a minimum of 8 ACUs. */
     readonly rdsProxyServerlessAcuHour: Priced;
+    readonly hostedZoneMonth: Priced;
+    /** A health check of an endpoint in AWS (load balancer, CloudFront, API Gateway), before the first 50 free ones. */
+    readonly healthCheckAwsEndpointMonth: Priced;
+    /** Each optional feature of a health check (HTTPS, string matching, fast interval, latency). */
+    readonly healthCheckOptionalFeatureMonth: Priced;
   };
   readonly ec2Hour: { readonly source: string; readonly price: Record<string, number> };
   /** Node-based ElastiCache, per node-hour; Valkey lists 20% below Redis OSS (Memcached prices as Redis OSS). */
@@ -126,6 +131,8 @@ const IDLE_RULES: Record<string, IdleRule> = {
   'AWS::SecretsManager::Secret': (id, r, _a, p) => [line(id, r.Type, 'Secrets Manager secret', p.idle.secretMonth.price)],
   // Idle, a Serverless v2 cluster is below the proxy's 8-ACU minimum, which is what it bills.
   'AWS::RDS::DBProxy': (id, r, _a, p) => [line(id, r.Type, 'RDS Proxy on Aurora Serverless v2, 8 ACU minimum', 8 * perMonth(p.idle.rdsProxyServerlessAcuHour.price, p))],
+  'AWS::Route53::HostedZone': (id, r, _a, p) => [line(id, r.Type, 'Hosted zone', p.idle.hostedZoneMonth.price)],
+  'AWS::Route53::HealthCheck': healthCheckLines,
 };
 
 /** Types that cost nothing standing still: free, or priced per use (the keys name the usage prices). */
@@ -171,7 +178,24 @@ const IDLE_FREE: Record<string, UsageOf> = {
   'AWS::AccessAnalyzer::Analyzer': (r) => [/UNUSED_ACCESS/.test(String(r.Properties?.Type)) ? 'accessAnalyzerUnusedAccess' : 'accessAnalyzerExternalAccess'],
   'AWS::Events::Rule': (r) => (r.Properties?.EventPattern ? ['eventBridgeAwsServiceEvents'] : []),
   'AWS::Organizations::Policy': [],
+  // The domain: records are charged per query (alias queries to AWS resources are free), certificates and DNSSEC nothing.
+  'AWS::Route53::RecordSet': ['route53Queries'], 'AWS::Route53::KeySigningKey': [], 'AWS::Route53::DNSSEC': [],
+  'AWS::CertificateManager::Certificate': [], 'AWS::ApiGateway::DomainName': [], 'AWS::ApiGateway::BasePathMapping': [],
+  'AWS::Logs::ResourcePolicy': [],
 };
+
+/** A health check: the base price, plus each optional feature it uses (HTTPS, string matching, 10-second interval, latency). */
+function healthCheckLines(id: string, r: CfnResource, _all: Resources, p: PriceData): CostLine[] {
+  const config = r.Properties?.HealthCheckConfig ?? {};
+  const features = [
+    /^HTTPS/.test(String(config.Type)) ? 'HTTPS' : undefined,
+    /STR_MATCH$/.test(String(config.Type)) ? 'string matching' : undefined,
+    Number(config.RequestInterval) === 10 ? 'fast interval' : undefined,
+    config.MeasureLatency === true ? 'latency' : undefined,
+  ].filter((f): f is string => f !== undefined);
+  const what = `Health check, ${features.length ? features.join(', ') : 'basic'}`;
+  return [line(id, r.Type, what, p.idle.healthCheckAwsEndpointMonth.price + features.length * p.idle.healthCheckOptionalFeatureMonth.price)];
+}
 
 /** NAT gateways also charge per GB; interface endpoints too. */
 const USAGE_OF_IDLE_TYPES: Record<string, UsageOf> = {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -196,7 +197,30 @@ export interface ServerlessApiProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * A regional custom domain name for the API (TLS 1.2 minimum), its base path mapped
+   * to the API's stage: `https://api.example.com/items`. Point a DNS alias at
+   * `ServerlessApi.customDomain` (the `Domain` construct's `publish` does).
+   * @default none: the execute-api URL only
+   */
+  readonly customDomain?: ApiCustomDomainProps;
+  /**
+   * Switches the default `execute-api` endpoint off, so that clients reach the API through
+   * `customDomain` only (required with it).
+   * @default false
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
 }
+
+/** A custom domain name of the API. */
+export interface ApiCustomDomainProps {
+  /** The name, e.g. `api.example.com`. */
+  readonly domainName: string;
+  /** An ACM certificate covering it, in the API's region. */
+  readonly certificate: acm.ICertificate;
+}
+
+const DOMAIN_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:userpool\/[a-z]{2}(-[a-z]+)+-\d+_[A-Za-z0-9]+$/;
 const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:regional\/webacl\/[A-Za-z0-9_-]+\/[0-9a-f-]{36}$/;
@@ -227,6 +251,10 @@ export function validateServerlessApiProps(props: ServerlessApiProps): void {
     v.check(WEB_ACL_ARN.test(props.webAclArn), 'webAclArn', props.webAclArn, 'expected the ARN of a regional WAFv2 web ACL');
   }
   if (known(props.alarmEmail)) v.check(EMAIL.test(props.alarmEmail), 'alarmEmail', props.alarmEmail, 'expected an e-mail address');
+  if (known(props.customDomain?.domainName)) {
+    v.check(DOMAIN_NAME.test(props.customDomain.domainName), 'customDomain.domainName', props.customDomain.domainName, 'expected a lower-case DNS name such as "api.example.com"');
+  }
+  v.check(!(props.disableExecuteApiEndpoint && !props.customDomain), 'disableExecuteApiEndpoint', true, 'the API would be unreachable: give it a customDomain, or keep the execute-api endpoint');
   v.throwIfInvalid();
 }
 

@@ -17,7 +17,7 @@ import { RegionalWebAcl } from '../shared/web-acl';
 import { MAX_DESCRIPTION, MAX_NAME } from './handler/item-schema';
 import { ApiGatewayAccountLogging } from './account-logging';
 import { acknowledgeApiFindings } from './api-findings';
-import { ApiAuthorization, ServerlessApiProps, validateServerlessApiProps } from './serverless-api-props';
+import { ApiAuthorization, ApiCustomDomainProps, ServerlessApiProps, validateServerlessApiProps } from './serverless-api-props';
 
 export { ApiGatewayAccountLogging } from './account-logging';
 
@@ -58,6 +58,8 @@ export class ServerlessApi extends Construct {
   readonly authorization: ApiAuthorization;
   /** True when the API serves the items example (no `existingFunction` or `handlerEntry`). */
   readonly servesItems: boolean;
+  /** The regional custom domain name, with `customDomain`: point a DNS alias at it. */
+  readonly customDomain?: apigw.DomainName;
 
   constructor(scope: Construct, id: string, props: ServerlessApiProps = {}) {
     super(scope, id);
@@ -85,8 +87,23 @@ export class ServerlessApi extends Construct {
     else this.addProxyRoutes(integration);
     if (this.authorization === 'apiKey') [this.usagePlan, this.apiKey] = this.meterKeys(props);
     this.protect(props, logRetention, removalPolicy);
+    if (props.customDomain) this.customDomain = this.newCustomDomain(props.customDomain);
     this.addAlarms();
     acknowledgeApiFindings(this, props);
+  }
+
+  /** A regional custom domain, TLS 1.2 at least, IPv4 and IPv6, its root mapped to the API's stage. */
+  private newCustomDomain(custom: ApiCustomDomainProps): apigw.DomainName {
+    const domain = new apigw.DomainName(this, 'CustomDomain', {
+      domainName: custom.domainName,
+      certificate: custom.certificate,
+      endpointType: apigw.EndpointType.REGIONAL,
+      securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+    });
+    // The L2 has no IP address type.
+    (domain.node.defaultChild as apigw.CfnDomainName).addPropertyOverride('EndpointConfiguration.IpAddressType', 'dualstack');
+    domain.addBasePathMapping(this.api, { stage: this.api.deploymentStage });
+    return domain;
   }
 
   private newTable(props: ServerlessApiProps, removalPolicy: RemovalPolicy): dynamodb.Table {
@@ -129,7 +146,9 @@ export class ServerlessApi extends Construct {
     const api = new apigw.RestApi(this, 'Api', {
       restApiName: Names.uniqueResourceName(this, { maxLength: 128 }),
       description: this.servesItems ? 'Items API' : `API of ${this.node.path}`,
-      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // On a custom domain, answered over IPv6 too (the domain's AAAA record), as the API itself then is.
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL], ipAddressType: props.customDomain ? apigw.IpAddressType.DUAL_STACK : undefined },
+      disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
       // The account-wide logging role is ApiGatewayAccountLogging's, shared and retained (see accountLoggingRole).
       cloudWatchRole: false,
       // Every method, including those a user adds later, requires the API's authorization.

@@ -1,16 +1,19 @@
-import { Annotations, Aspects, Stage, Tags } from 'aws-cdk-lib';
+import { Annotations, Aspects, CrossStackReferences, ReferenceStrength, Stage, Tags } from 'aws-cdk-lib';
+import { DomainStack } from '../domain/domain-stack';
+import { HEALTH_PATH } from '../web-tier/user-data';
 import { Construct } from 'constructs';
 import { DataTierStack } from '../data-tier/data-tier-stack';
 import { FanOutStack } from '../fan-out/fan-out-stack';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
+import { effectiveOriginAccess } from '../static-site/static-site-props';
 import { StaticSiteStack } from '../static-site/static-site-stack';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { WebTierStack } from '../web-tier/web-tier-stack';
 import { SecurityBaselineStack, SecurityBaselineStackProps } from '../security-baseline/security-baseline-stack';
 import { recordAcknowledgements } from '../shared/compliance';
 import { AlarmDestination } from './alarm-destination';
-import { StageConfig } from './stage-config';
+import { StageConfig, StageDomain } from './stage-config';
 
 /** Value of the `project` tag on every resource. */
 export const PROJECT_TAG = 'aws-reference-architectures';
@@ -27,6 +30,8 @@ export class ReferenceStage extends Stage {
   readonly serverlessApi: ServerlessApiStack;
   readonly dataTier: DataTierStack;
   readonly securityBaseline: SecurityBaselineStack;
+  /** The stage's domain, with `config.domain`: in us-east-1, whatever the stage's region. */
+  readonly domain?: DomainStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -34,6 +39,12 @@ export class ReferenceStage extends Stage {
     Tags.of(this).add('stage', config.name);
     recordAcknowledgements(this);
     const common = { terminationProtection: config.terminationProtection };
+    const names = config.domain && domainNames(config.domain, config.region!, config.domainSubdomain);
+    if (config.domain && names) this.domain = this.newDomainStack(config, config.domain, names, common);
+    const onDomain = (label: string, latency: boolean) => this.domain && {
+      domain: this.domain.domain, recordName: names!.under(label), healthCheck: true,
+      routing: latency && names!.shared ? { kind: 'latency' as const, setIdentifier: config.region!, region: config.region! } : undefined,
+    };
     this.network = new NetworkStack(this, 'Network', {
       ...common,
       description: 'Network: VPC with public, private and isolated subnets, NAT, flow logs and endpoints',
@@ -51,12 +62,15 @@ export class ReferenceStage extends Stage {
         alarmEmail: config.alarmEmail,
         certificateArn: config.certificateArn ?? config.webTier.certificateArn,
       },
+      domain: onDomain('app', true),
     });
     if (config.plainHttpReason) Annotations.of(this.webTier.webTier).acknowledgeWarning(PLAIN_HTTP_WARNING, config.plainHttpReason);
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
       ...common,
-      description: `Static site: CloudFront reading a private S3 bucket through ${config.staticSite.originAccess === 'oai' ? 'an origin access identity' : 'origin access control'}`,
+      description: `Static site: CloudFront reading a private S3 bucket through ${effectiveOriginAccess(config.staticSite, config.region) === 'oai' ? 'an origin access identity' : 'origin access control'}`,
       site: { ...config.staticSite, removalPolicy: config.removalPolicy, logRetention: config.logRetention },
+      // The site's health check is the Domain stack's, on its name: the site already reads the Domain's certificate.
+      domain: this.domain && { domain: this.domain.domain, recordName: names!.site, certificate: this.domain.cloudFrontCertificate },
     });
     this.fanOut = new FanOutStack(this, 'FanOut', {
       ...common,
@@ -73,6 +87,7 @@ export class ReferenceStage extends Stage {
         deletionProtection: config.deletionProtection,
         alarmEmail: config.alarmEmail,
       },
+      domain: onDomain('api', true),
     });
     this.dataTier = new DataTierStack(this, 'DataTier', {
       ...common,
@@ -90,9 +105,67 @@ export class ReferenceStage extends Stage {
     const web = this.webTier.webTier;
     this.dataTier.dataTier.allowFrom(web.instanceSecurityGroup, 'the web tier instances');
     this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
+    if (this.domain) this.alarmOnEndpoints(this.domain);
     this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', { ...common, ...securityBaselineStackProps(config) });
     if (config.alarmTopicArn) Aspects.of(this).add(new AlarmDestination(config.alarmTopicArn));
   }
+
+  /**
+   * The Domain stack in us-east-1 (CloudFront's certificates, Route 53's health-check
+   * metrics): the zone imported by id, CAA once per zone (the first serving region),
+   * the site's certificate and health check, the endpoints' alarms. With several
+   * serving regions each region's stage has its own, named after its region.
+   */
+  private newDomainStack(config: StageConfig, domain: StageDomain, names: StageDomainNames, common: { terminationProtection: boolean }): DomainStack {
+    return new DomainStack(this, 'Domain', {
+      ...common,
+      env: { account: config.account, region: 'us-east-1' },
+      stackName: names.shared ? `${this.stageName}-Domain-${config.region}` : undefined,
+      description: `Domain: ${domain.domainName} in Route 53, the site's us-east-1 certificate, health checks and their alarms`,
+      domain: {
+        domainName: domain.domainName,
+        hostedZoneId: domain.hostedZoneId,
+        // CAA is read up the tree: the apex's covers every stage's names; one stage, the first region's at the apex, owns it.
+        caa: names.primary && !config.domainSubdomain,
+        alarms: true,
+        healthChecks: { Site: { fqdn: `${names.site}.${domain.domainName}`, path: '/' } },
+        alarmEmail: config.alarmEmail,
+        removalPolicy: config.removalPolicy,
+        logRetention: config.logRetention,
+      },
+      cloudFrontNames: [names.site],
+    });
+  }
+
+  /** Alarms, in the Domain stack, on the health checks of the load balancer and the API (read across regions, weakly). */
+  private alarmOnEndpoints(domain: DomainStack): void {
+    const checks = [['App', this.webTier.onDomain, this.config.webTier.healthCheck?.path ?? HEALTH_PATH], ['Api', this.serverlessApi.onDomain, undefined]] as const;
+    for (const [name, endpoint, path] of checks) {
+      const healthCheck = endpoint?.healthCheck;
+      if (!healthCheck) continue;
+      CrossStackReferences.of(healthCheck).produce(ReferenceStrength.WEAK);
+      domain.domain.alarmOnHealthCheck(name, healthCheck, path ? { fqdn: endpoint.fqdn, path } : { fqdn: endpoint.fqdn, protocol: 'TCP' });
+    }
+  }
+}
+
+/** The stage's names on its domain. */
+interface StageDomainNames {
+  /** The site's label: `www` in the first serving region, `www-<region>` in the others (one distribution per name). */
+  readonly site: string;
+  /** A label under the stage's part of the domain: `app` or `app.sandbox`. */
+  readonly under: (label: string) => string;
+  /** True in the first serving region, which holds the zone-wide records. */
+  readonly primary: boolean;
+  /** True when several regions serve the shared names (latency records). */
+  readonly shared: boolean;
+}
+
+function domainNames(domain: StageDomain, region: string, subdomain?: string): StageDomainNames {
+  const regions = domain.servingRegions ?? [region];
+  const primary = regions[0] === region;
+  const under = (label: string) => (subdomain ? `${label}.${subdomain}` : label);
+  return { site: under(primary ? 'www' : `www-${region}`), under, primary, shared: regions.length > 1 };
 }
 
 /**

@@ -9,7 +9,8 @@ import { CERTIFICATE_ARN, type WebTierProps } from '../web-tier/web-tier-props';
 import type { SecurityBaselineProps } from '../security-baseline/security-baseline-props';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { Validator } from '../shared/validation';
+import { ConfigError, show, Validator } from '../shared/validation';
+import { DOMAIN_NAME, HOSTED_ZONE_ID } from '../domain/domain-props';
 
 /** Names of the built-in stage profiles. */
 export type StageName = 'Sandbox' | 'Production';
@@ -59,6 +60,24 @@ export interface StageConfig {
    * given: acknowledges the warning synth gives then. Undefined keeps the warning.
    */
   readonly plainHttpReason?: string;
+  /**
+   * The stage's public endpoints on a domain (Route 53 zone, ACM certificates,
+   * alias records, health checks): the `Domain` stack. Undefined keeps the
+   * endpoints on their AWS names.
+   */
+  readonly domain?: StageDomain;
+  /**
+   * Where the stage's names sit under its domain: `sandbox` puts them at
+   * `www.sandbox.example.com`, ..., so that two stages on one domain never share a name.
+   * @default none: at the apex (`www.example.com`)
+   */
+  readonly domainSubdomain?: string;
+  /**
+   * True when `cdk synth` must refuse this stage unless it serves HTTPS: a
+   * `domain` or a `certificateArn`, or the user's `allowPlainHttp`.
+   * @default false
+   */
+  readonly httpsRequired?: boolean;
   /** Network architecture props. */
   readonly network: NetworkProps;
   /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
@@ -78,6 +97,22 @@ export interface StageConfig {
    * with another stage, or with Control Tower.
    */
   readonly securityBaseline: SecurityBaselineProps;
+}
+
+/** The domain a stage's endpoints are published on. */
+export interface StageDomain {
+  /** The hosted zone's domain name, e.g. `example.com`: the site is `www.`, the web tier `app.`, the API `api.` under it. */
+  readonly domainName: string;
+  /** Id of the existing public hosted zone (`Z...`), imported without a lookup. */
+  readonly hostedZoneId: string;
+  /**
+   * The regions whose stages serve the shared names (the delivery pipeline's Production
+   * regions, in its order). With more than one, `app.` and `api.` are latency records,
+   * one per region, each with a health check; the first region's stage also holds the
+   * zone's CAA record and the site's name (`www.`; the others' sites are `www-<region>.`).
+   * @default only this stage's region
+   */
+  readonly servingRegions?: readonly string[];
 }
 
 /**
@@ -107,12 +142,13 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     logRetention: logs.RetentionDays.ONE_WEEK,
     deletionProtection: false,
     terminationProtection: false,
+    domainSubdomain: 'sandbox',
     plainHttpReason: 'The sandbox is disposable and reached at its load balancer\'s DNS name, which no certificate can cover, so it serves plain HTTP; certificateArn tries HTTPS.',
     network: { azCount: 2, natMode: 'single' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
     webTier: { capacity: { min: 2, max: 4 }, cpuTarget: 50, schedules: NOTES_SCHEDULE, timeZone: 'Asia/Seoul' },
-    // The notes' Origin Access Identity (legacy; regions launched by December 2022 only).
-    staticSite: { originAccess: 'oai', priceClass: 'PriceClass_100' },
+    // The notes' Origin Access Identity (legacy; regions launched by December 2022 only): OAC, with a notice, where it is refused.
+    staticSite: { originAccess: 'oai', originAccessFallback: true, priceClass: 'PriceClass_100' },
     // No reserved or provisioned concurrency: a brand-new account (10 executions, none reservable) must deploy it.
     serverlessApi: { authorization: 'iam' },
     // Pauses when idle (storage only); the Data API on where offered, for the smoke check; one cache.t4g.micro node, one day of snapshots.
@@ -125,6 +161,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     logRetention: logs.RetentionDays.ONE_YEAR,
     deletionProtection: true,
     terminationProtection: true,
+    httpsRequired: true,
     network: { azCount: 3, natMode: 'perAz' },
     fanOut: { subscribers: ORDER_SUBSCRIBERS },
     webTier: {
@@ -177,6 +214,20 @@ export interface StageSelection {
    * @default none (recovery points stay in the stage's region, with a warning)
    */
   readonly backupCopyVaultArn?: string;
+  /** Domain of the stage's endpoints (`example.com`), with `hostedZoneId`; needs `region`. @default none */
+  readonly domainName?: string;
+  /** Id of the domain's existing public hosted zone (`Z...`), with `domainName`. @default none */
+  readonly hostedZoneId?: string;
+  /**
+   * Regions that serve the domain's shared names (latency records with health checks),
+   * this stage's region among them. @default only this stage's region
+   */
+  readonly servingRegions?: readonly string[];
+  /**
+   * Lets a stage whose profile requires HTTPS (Production) synthesize without a domain or
+   * certificate, serving plain HTTP: for trying it out. @default false
+   */
+  readonly allowPlainHttp?: boolean;
 }
 
 /** True when a value is given and known at synth (not a token). */
@@ -208,6 +259,7 @@ export function stageConfig(
   }
   if (selection.homeRegion !== undefined) v.check(REGION.test(selection.homeRegion), 'homeRegion', selection.homeRegion, 'expected an AWS region name such as "eu-west-1"');
   checkAlarmDestination(v, selection, profiles[name]);
+  const domain = checkDomain(v, selection);
   v.throwIfInvalid();
   return {
     ...profiles[name],
@@ -218,6 +270,7 @@ export function stageConfig(
     homeRegion: selection.homeRegion ?? profiles[name]?.homeRegion,
     certificateArn: selection.certificateArn ?? profiles[name].certificateArn,
     dataTier: withBackupCopy(profiles[name].dataTier, selection.backupCopyVaultArn),
+    domain: domain ?? profiles[name].domain,
   };
 }
 
@@ -242,4 +295,37 @@ function checkAlarmDestination(v: Validator, selection: StageSelection, profile:
 function withBackupCopy(dataTier: StageConfig['dataTier'], copyToVaultArn: string | undefined): StageConfig['dataTier'] {
   if (copyToVaultArn === undefined || !dataTier.backupPlan) return dataTier;
   return { ...dataTier, backupPlan: { ...dataTier.backupPlan, copyToVaultArn } };
+}
+
+/** The selection's domain, validated: both names, the stage's region known and among the serving regions. */
+function checkDomain(v: Validator, selection: StageSelection): StageDomain | undefined {
+  const { domainName, hostedZoneId, servingRegions, region } = selection;
+  if (domainName === undefined && hostedZoneId === undefined) {
+    if (servingRegions !== undefined) v.fail('servingRegions', servingRegions, 'the regions serve a domain: give domainName and hostedZoneId too');
+    return undefined;
+  }
+  v.check(domainName !== undefined, 'domainName', domainName, 'expected the hosted zone\'s domain name with hostedZoneId, e.g. -c domainName=example.com');
+  v.check(hostedZoneId !== undefined, 'hostedZoneId', hostedZoneId, 'expected the id of the domain\'s public hosted zone with domainName, e.g. -c hostedZoneId=Z0123456789ABCDEFGHIJ');
+  if (domainName !== undefined) v.check(DOMAIN_NAME.test(domainName), 'domainName', domainName, 'expected a lower-case DNS name such as "example.com"');
+  if (hostedZoneId !== undefined) v.check(HOSTED_ZONE_ID.test(hostedZoneId), 'hostedZoneId', hostedZoneId, 'expected a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"');
+  v.check(region !== undefined, 'domainName', domainName, 'the site\'s CloudFront certificate is made in us-east-1 and read by the stage\'s StaticSite stack across regions, which needs the stage\'s region: add -c region=<region> (or CDK_DEPLOY_REGION)');
+  if (servingRegions !== undefined) {
+    servingRegions.forEach((r, i) => v.check(REGION.test(r), `servingRegions[${i}]`, r, 'expected an AWS region name such as "eu-west-1"'));
+    v.check(new Set(servingRegions).size === servingRegions.length, 'servingRegions', servingRegions, 'expected each region once');
+    if (region !== undefined) v.check(servingRegions.includes(region), 'servingRegions', servingRegions, `expected the stage's region ${region} among them`);
+  }
+  return domainName && hostedZoneId ? { domainName, hostedZoneId, servingRegions } : undefined;
+}
+
+/**
+ * Refuses a stage whose profile requires HTTPS (Production) but would serve
+ * plain HTTP: no domain and no certificate, and the user did not say
+ * `allowPlainHttp`. `cdk synth` calls it; a pipeline building the stage
+ * from the same flags should too.
+ */
+export function requireHttps(config: StageConfig, allowPlainHttp = false): void {
+  if (!config.httpsRequired || config.domain || config.certificateArn || allowPlainHttp) return;
+  throw new ConfigError('stage config', [`stage: got ${show(config.name)}; it serves HTTPS or does not synthesize: put its endpoints on your domain `
+    + '(-c domainName=example.com -c hostedZoneId=Z... -c region=..., or DOMAIN_NAME, HOSTED_ZONE_ID), or give the web tier an existing certificate '
+    + '(-c certificateArn=arn:aws:acm:..., or CERTIFICATE_ARN); -c allowPlainHttp=true synthesizes it over plain HTTP, only to try it out']);
 }

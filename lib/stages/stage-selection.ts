@@ -1,7 +1,9 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { OAC_FALLBACK_WARNING } from '../static-site/origin-access-region';
 import { NO_LEGACY_LOGGING_WARNING } from '../static-site/standard-logging';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { NO_BACKUP_COPY_WARNING } from '../data-tier/backup';
+import { ConfigError, show } from '../shared/validation';
 import type { StageSelection } from './stage-config';
 
 /**
@@ -23,16 +25,27 @@ export function stageSelectionFrom(context: (key: string) => unknown, env: Recor
     homeRegion: fromContext('homeRegion') ?? env.HOME_REGION,
     certificateArn: fromContext('certificateArn') ?? env.CERTIFICATE_ARN,
     backupCopyVaultArn: fromContext('backupCopyVaultArn') ?? env.BACKUP_COPY_VAULT_ARN,
+    domainName: fromContext('domainName') ?? env.DOMAIN_NAME,
+    hostedZoneId: fromContext('hostedZoneId') ?? env.HOSTED_ZONE_ID,
+    allowPlainHttp: flag(fromContext('allowPlainHttp')),
   };
+}
+
+/** `true`/`false` as -c gives it; anything else is an error naming the flag. */
+function flag(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError('stage config', [`allowPlainHttp: got ${show(value)}; expected "true" or "false"`]);
 }
 
 /**
  * Warnings that state a deliberate choice of the stage (Production without a
  * certificate serves plain HTTP; a site in an opt-in region has no CloudFront
- * standard logs; Production's backups without a copy in another region):
+ * standard logs; the sandbox's site reads through OAC where an OAI is refused;
+ * Production's backups without a copy in another region):
  * said at synth, never a failure.
  */
-export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING, NO_BACKUP_COPY_WARNING];
+export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING, OAC_FALLBACK_WARNING, NO_BACKUP_COPY_WARNING];
 
 /** Whether a warning's text (as CDK writes it, ending `[ack: <id>]`) is one of `notices`. */
 export function isNotice(text: string, notices: readonly string[] = STAGE_NOTICES): boolean {

@@ -13,7 +13,7 @@ import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { ConfigError } from '../shared/validation';
 
-/** Memory of the deployment function; CDK shares one function per stack and memory size. */
+/** Memory of the first deployment function of a stack; CDK shares one function per stack and memory size. */
 export const DEPLOY_MEMORY_MIB = 256;
 
 /** What one site deploys. */
@@ -39,16 +39,20 @@ export interface ContentDeployerProps {
  * grants) and log group, instead of leaving its own unused.
  */
 export class ContentDeployer extends Construct {
-  /** The deployer of the stack, created by its first site. */
+  /**
+   * The deployer of the stack for these log settings, created by the first
+   * site asking for them. Sites with other settings (a production site and a
+   * preview site in one stack) get a deployer of their own: CDK tells its
+   * shared functions apart by memory size only, so the n-th set of settings
+   * runs with DEPLOY_MEMORY_MIB + n - 1 MiB.
+   */
   static of(scope: Construct, props: ContentDeployerProps): ContentDeployer {
     const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(ContentDeployer.ID) as ContentDeployer | undefined;
-    if (!existing) return new ContentDeployer(stack, ContentDeployer.ID, props);
-    if (existing.logRetention !== props.logRetention || existing.removalPolicy !== props.removalPolicy) {
-      throw new ConfigError('StaticSite props', [`logRetention, removalPolicy: got ${props.logRetention} days, ${props.removalPolicy}; `
-        + `every StaticSite of stack ${stack.stackName} shares one content-deployment function, whose logs another site set to ${existing.logRetention} days, ${existing.removalPolicy}; use the same values`]);
-    }
-    return existing;
+    const deployers = stack.node.children.filter((c): c is ContentDeployer => c instanceof ContentDeployer);
+    const same = deployers.find((d) => d.logRetention === props.logRetention && d.removalPolicy === props.removalPolicy);
+    if (same) return same;
+    const n = deployers.length;
+    return new ContentDeployer(stack, n === 0 ? ContentDeployer.ID : `${ContentDeployer.ID}${n + 1}`, props, DEPLOY_MEMORY_MIB + n);
   }
 
   private static readonly ID = 'StaticSiteContentDeployer';
@@ -61,7 +65,7 @@ export class ContentDeployer extends Construct {
   private readonly removalPolicy: RemovalPolicy;
   private acknowledged = false;
 
-  private constructor(scope: Construct, id: string, props: ContentDeployerProps) {
+  private constructor(scope: Construct, id: string, props: ContentDeployerProps, readonly memoryLimit: number) {
     super(scope, id);
     this.logRetention = props.logRetention;
     this.removalPolicy = props.removalPolicy;
@@ -90,12 +94,12 @@ export class ContentDeployer extends Construct {
       destinationBucket: props.bucket,
       distribution: props.distribution,
       distributionPaths: ['/*'],
-      memoryLimit: DEPLOY_MEMORY_MIB,
+      memoryLimit: this.memoryLimit,
       role: this.role,
       logGroup: this.logGroup,
     });
     if (deployment.handlerRole !== this.role) {
-      throw new ConfigError('StaticSite', [`${scope.node.path}: another BucketDeployment with memoryLimit ${DEPLOY_MEMORY_MIB}, created before the first StaticSite of this stack, owns CDK's shared deployment function; create the StaticSite first or give that deployment another memoryLimit`]);
+      throw new ConfigError('StaticSite', [`${scope.node.path}: another BucketDeployment with memoryLimit ${this.memoryLimit}, created before the first StaticSite of this stack, owns CDK's shared deployment function; create the StaticSite first or give that deployment another memoryLimit`]);
     }
     this.acknowledgeFunction();
     this.acknowledgeGrants([props.bucket.arnForObjects('*'), assetBucket!.arnForObjects('*')], props.bucket.encryptionKey !== undefined);

@@ -32,6 +32,17 @@ export const OAI_REGIONS: ReadonlySet<string> = new Set([
   'eu-north-1', 'me-south-1', 'me-central-1', 'sa-east-1', 'cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1',
 ]);
 
+/**
+ * The origin access a site uses in `region` (undefined: agnostic): OAI where
+ * asked and accepted, OAC where asked for OAI with `originAccessFallback` in
+ * a region that refuses it.
+ */
+export function effectiveOriginAccess(props: Pick<StaticSiteProps, 'originAccess' | 'originAccessFallback'>, region?: string): OriginAccess {
+  const access = props.originAccess ?? 'oac';
+  const refused = region !== undefined && !Token.isUnresolved(region) && !OAI_REGIONS.has(region);
+  return access === 'oai' && props.originAccessFallback && refused ? 'oac' : access;
+}
+
 /** A second behaviour: a path pattern served by an HTTP origin, uncached. */
 export interface DynamicContentProps {
   /** Path pattern, e.g. `/api/*`. */
@@ -51,6 +62,14 @@ export interface StaticSiteProps {
    * @default 'oac'
    */
   readonly originAccess?: OriginAccess;
+  /**
+   * With `originAccess: 'oai'` in a region (known at synth) whose buckets refuse an
+   * Origin Access Identity: use Origin Access Control there instead, with a warning,
+   * rather than fail. An environment-agnostic template refuses such a region at
+   * deploy either way (a template rule), before anything is created.
+   * @default false: such a region fails at synth
+   */
+  readonly originAccessFallback?: boolean;
   /**
    * Encryption of the content bucket; `KMS` needs `originAccess: 'oac'`. With KMS the
    * key policy lets this site's distribution decrypt, and no other distribution.
@@ -166,7 +185,7 @@ export function validateStaticSiteProps(props: StaticSiteProps, region?: string)
   v.oneOf('encryption', props.encryption, ['S3_MANAGED', 'KMS']);
   v.check(!(access === 'oai' && props.encryption === 'KMS'), 'encryption', 'KMS',
     'an Origin Access Identity cannot read SSE-KMS objects; use originAccess: "oac" or encryption: "S3_MANAGED"');
-  if (access === 'oai' && region !== undefined && known(region)) {
+  if (access === 'oai' && !props.originAccessFallback && region !== undefined && known(region)) {
     v.check(OAI_REGIONS.has(region), 'originAccess', access,
       `S3 buckets in ${region}, a region launched after December 2022, do not accept an Origin Access Identity; use originAccess: "oac"`);
   }

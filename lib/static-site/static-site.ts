@@ -17,6 +17,7 @@ import { OacBucketOrigin } from './oac-origin';
 import { stackUniqueName } from './physical-name';
 import { acknowledgeSiteFindings } from './site-findings';
 import { CLOUDFRONT_LOG_PREFIX, fitStandardLoggingToRegion, legacyLoggingOf } from './standard-logging';
+import { fitOriginAccessToRegion } from './origin-access-region';
 import { OriginAccess, StaticSiteProps, validateStaticSiteProps } from './static-site-props';
 
 /**
@@ -53,10 +54,11 @@ export class StaticSite extends Construct {
   constructor(scope: Construct, id: string, props: StaticSiteProps = {}) {
     super(scope, id);
     deliverServerAccessLogsByPolicy(this);
-    validateStaticSiteProps(props, props.existingBucket?.env.region ?? Stack.of(this).region);
+    const bucketRegion = props.existingBucket?.env.region ?? Stack.of(this).region;
+    validateStaticSiteProps(props, bucketRegion);
     const removalPolicy = props.removalPolicy ?? DEFAULT_REMOVAL_POLICY;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    this.originAccess = props.originAccess ?? 'oac';
+    this.originAccess = fitOriginAccessToRegion(this, props, bucketRegion);
     const legacyLogging = legacyLoggingOf(this);
     // CloudFront's standard logs are written with ACLs, which bucket-owner-enforced forbids.
     this.logBucket = new LogBucket(this, 'Logs', {

@@ -20,7 +20,7 @@ export function acknowledgeWebTierFindings(tier: WebTier, props: WebTierProps): 
   }
   const albSecurityGroup = tier.node.tryFindChild('LoadBalancerSecurityGroup');
   if (albSecurityGroup && (props.allowedCidrs ?? ['0.0.0.0/0']).includes('0.0.0.0/0')) {
-    acknowledge(albSecurityGroup, 'AwsSolutions-EC23', 'An internet-facing load balancer admits ports 80 and 443 from anywhere by design; allowedCidrs narrows it. Nothing else is open.');
+    acknowledge(albSecurityGroup, 'AwsSolutions-EC23', `An internet-facing load balancer admits ${props.certificateArn ? 'ports 80 (redirected) and 443' : 'port 80'} from anywhere by design; allowedCidrs narrows it. Nothing else is open.`);
   }
   if (!props.webAcl) {
     for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321']) {

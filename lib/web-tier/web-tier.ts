@@ -82,8 +82,9 @@ export class WebTier extends Construct {
       vpc: props.vpc,
       description: 'Web traffic from the allowed CIDRs only',
     });
+    // 443 only where a listener answers on it: an open port with nothing behind it is noise in every audit.
     for (const cidr of props.allowedCidrs ?? ['0.0.0.0/0']) {
-      for (const port of [80, 443]) securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(port), `Port ${port} from ${cidr}`);
+      for (const port of props.certificateArn ? [80, 443] : [80]) securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(port), `Port ${port} from ${cidr}`);
     }
     const alb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { estimateStack, loadPrices, natModeCosts, pricedRegions } from '../../lib/docs/cost';
 import { CfnTemplate } from '../../lib/docs/template';
@@ -256,6 +258,42 @@ describe('the security baseline', () => {
     expect(items({ G: { Type: 'AWS::GuardDuty::Detector', Properties: { Enable: true } } })).not.toContain('GuardDuty S3 Protection, S3 data events analyzed');
     expect(items({ G: { Type: 'AWS::GuardDuty::Detector', Properties: { DataSources: { S3Logs: { Enable: true } } } } })).toContain('GuardDuty S3 Protection, S3 data events analyzed');
     expect(items({ A: { Type: 'AWS::AccessAnalyzer::Analyzer', Properties: { Type: 'ACCOUNT_UNUSED_ACCESS' } } })).toEqual(['IAM Access Analyzer unused access analysis']);
+  });
+});
+
+describe('the domain', () => {
+  test('a hosted zone, and health checks: the base price plus each optional feature; records, certificates and DNSSEC cost nothing idle', () => {
+    const estimate = estimateStack({ Resources: {
+      Zone: { Type: 'AWS::Route53::HostedZone', Properties: { Name: 'example.com.' } },
+      Https: { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'HTTPS', RequestInterval: 30 } } },
+      Tcp: { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'TCP', RequestInterval: 30 } } },
+      Fast: { Type: 'AWS::Route53::HealthCheck', Properties: { HealthCheckConfig: { Type: 'HTTPS_STR_MATCH', RequestInterval: 10, MeasureLatency: true } } },
+      Record: { Type: 'AWS::Route53::RecordSet', Properties: {} },
+      Certificate: { Type: 'AWS::CertificateManager::Certificate', Properties: {} },
+      Ksk: { Type: 'AWS::Route53::KeySigningKey', Properties: {} },
+      Signing: { Type: 'AWS::Route53::DNSSEC', Properties: {} },
+    } }, prices);
+    // 0.50 zone; 0.50 + 1.00 HTTPS; 0.50 TCP; 0.50 + 4 x 1.00 (HTTPS, string matching, fast interval, latency)
+    expect(estimate.lines.map((l) => [l.logicalId, l.what, l.monthly])).toEqual([
+      ['Zone', 'Hosted zone', 0.5], ['Https', 'Health check, HTTPS', 1.5], ['Tcp', 'Health check, basic', 0.5],
+      ['Fast', 'Health check, HTTPS, string matching, fast interval, latency', 4.5]]);
+    expect(estimate.idleFree.map((f) => f.logicalId)).toEqual(['Record', 'Certificate', 'Ksk', 'Signing']);
+    expect(estimate.usage.map((u) => u.item)).toContain('Route 53 standard queries (alias queries to AWS resources are free)');
+  });
+
+  test('the pinned Production on a domain: what the Domain page says it adds', () => {
+    const stacks = stageTemplates('Production pinned');
+    const domain = estimateStack(stacks.get('Domain')!.template, prices).total;
+    const healthChecks = ['WebTier', 'ServerlessApi'].flatMap((id) => estimateStack(stacks.get(id)!.template, prices).lines)
+      .filter((l) => l.type === 'AWS::Route53::HealthCheck').reduce((sum, l) => sum + l.monthly, 0);
+    // Domain: key 1.00 + site HTTPS check 1.50 + 3 alarms 0.30; web tier HTTPS check 1.50; API TCP check 0.50.
+    expect([domain, healthChecks].map((x) => Math.round(x * 100) / 100)).toEqual([2.8, 2]);
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'architectures', 'Domain.md'), 'utf8')).toContain('adds about **$4.80 a month**');
+  });
+
+  test('the pinned Production on a domain: every resource of every stack is priced', () => {
+    const notPriced = [...stageTemplates('Production pinned')].flatMap(([name, s]) => estimateStack(s.template, prices).notPriced.map((n) => `${name}: ${n.logicalId} (${n.type})`));
+    expect(notPriced).toEqual([]);
   });
 });
 

@@ -28,6 +28,16 @@ function defaults(stack) {
   new lib.ServerlessApi(stack, 'Api');
   new lib.DataTier(stack, 'DataTier', { vpc: network.vpc });
   new lib.SecurityBaseline(stack, 'SecurityBaseline');
+  new lib.Domain(stack, 'Domain', { domainName: 'example.com' });
+}
+
+/** The Domain's us-east-1 options: a created zone signed with DNSSEC and logging its queries, health checks, a CloudFront certificate. */
+function edge(stack) {
+  const domain = new lib.Domain(stack, 'Domain', {
+    domainName: 'example.com', dnssec: true, queryLogging: true, alarmEmail: 'ops@example.com',
+    healthChecks: { App: { fqdn: 'app.example.com', path: '/health' }, Api: { fqdn: 'api.example.com', protocol: 'TCP' } },
+  });
+  domain.cloudFrontCertificate(stack, 'SiteCertificate', ['www.example.com']);
 }
 
 /** Every construct with its main options, those that add or change resources. */
@@ -60,7 +70,10 @@ function options(stack) {
     authorization: 'cognito', cognito: { createUserPool: true }, webAcl: true, cacheTtl: Duration.minutes(5),
     corsOrigins: ['https://app.example.com'], reservedConcurrency: 20, provisionedConcurrency: 2, removalPolicy: RemovalPolicy.RETAIN,
   });
+  const domain = new lib.Domain(stack, 'Domain', { domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', removalPolicy: RemovalPolicy.RETAIN });
   new lib.ServerlessApi(stack, 'KeyApi', {
+    customDomain: { domainName: 'api.example.com', certificate: domain.certificate(stack, 'ApiCertificate', ['api.example.com']) },
+    disableExecuteApiEndpoint: true,
     authorization: 'apiKey', usagePlan: { rateLimit: 5, burstLimit: 10, quota: { limit: 1000, period: 'DAY' } }, alarmEmail: 'ops@example.com',
   });
   const data = new lib.DataTier(stack, 'DataTier', {
@@ -87,6 +100,7 @@ defaults(new Stack(app, 'Defaults'));
 defaults(new Stack(app, 'DefaultsPinned', { env: PINNED }));
 options(new Stack(app, 'Options'));
 options(new Stack(app, 'OptionsPinned', { env: PINNED }));
+edge(new Stack(app, 'Edge', { env: { account: PINNED.account, region: 'us-east-1' } }));
 
 let error;
 try {

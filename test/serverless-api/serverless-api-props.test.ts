@@ -1,3 +1,4 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -109,6 +110,21 @@ describe('ServerlessApi props: bad input fails at synth with a clear message', (
     expect(problemsOf({ corsOrigins: [] })).toEqual(['corsOrigins: got []; expected at least one origin; leave corsOrigins out for no CORS']);
     expect(problemsOf({ corsOrigins: list })).toEqual([
       'corsOrigins: got "<list token>"; expected a list of origins, each of which may be a token: the preflight needs to know how many there are']);
+  });
+});
+
+describe('ServerlessApi props: a custom domain', () => {
+  const certificate = {} as acm.ICertificate;
+
+  test('fails when the custom domain name is not a DNS name', () => {
+    expect(problemsOf({ customDomain: { domainName: 'API.example.com', certificate } })).toEqual([
+      'customDomain.domainName: got "API.example.com"; expected a lower-case DNS name such as "api.example.com"']);
+  });
+
+  test('fails when the execute-api endpoint is switched off with no custom domain: the API would be unreachable', () => {
+    expect(problemsOf({ disableExecuteApiEndpoint: true })).toEqual([
+      'disableExecuteApiEndpoint: got true; the API would be unreachable: give it a customDomain, or keep the execute-api endpoint']);
+    expect(problemsOf({ disableExecuteApiEndpoint: true, customDomain: { domainName: 'api.example.com', certificate } })).toEqual([]);
   });
 });
 

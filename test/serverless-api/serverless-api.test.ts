@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ArnFormat, CfnParameter, Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -179,6 +180,29 @@ describe('options', () => {
   test('bad props throw before anything is built', () => {
     expect(() => build({ timeout: Duration.seconds(30) })).toThrow(/^Invalid ServerlessApi props:\n {2}- timeout: got 30/);
   });
+});
+
+describe('a custom domain, the execute-api endpoint switched off', () => {
+  const stack = testStack();
+  const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e');
+  const api = new ServerlessApi(stack, 'Api', { customDomain: { domainName: 'api.example.com', certificate }, disableExecuteApiEndpoint: true });
+  const template = Template.fromStack(stack);
+
+  test('a regional custom domain with TLS 1.2 at least, its root mapped to the API\'s stage', () => {
+    expect(Object.values(resourcesOf(template, 'AWS::ApiGateway::DomainName')).map((d) => d.Properties)).toEqual([expect.objectContaining({
+      DomainName: 'api.example.com', EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: 'dualstack' }, SecurityPolicy: 'TLS_1_2', RegionalCertificateArn: certificate.certificateArn })]);
+    expect(Object.values(resourcesOf(template, 'AWS::ApiGateway::BasePathMapping')).map((m) => m.Properties)).toEqual([{
+      DomainName: { Ref: stack.resolve((api.customDomain!.node.defaultChild as apigw.CfnDomainName).logicalId) },
+      RestApiId: { Ref: stack.resolve((api.api.node.defaultChild as apigw.CfnRestApi).logicalId) },
+      Stage: { Ref: stack.resolve((api.api.deploymentStage.node.defaultChild as apigw.CfnStage).logicalId) },
+    }]);
+  });
+
+  test('clients reach the API through the custom domain only, over IPv4 and IPv6', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true, EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: 'dualstack' } });
+  });
+
+  test('the five packs report nothing unacknowledged', () => expect(formatFindings(nagFindings(stack))).toBe(''));
 });
 
 describe('CORS on every answer, not only the preflight', () => {

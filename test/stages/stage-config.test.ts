@@ -1,5 +1,5 @@
 import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
-import { NOTES_SCHEDULE, STAGE_PROFILES, stageConfig } from '../../lib/stages/stage-config';
+import { NOTES_SCHEDULE, requireHttps, STAGE_PROFILES, stageConfig } from '../../lib/stages/stage-config';
 import { problemsOf } from '../harness';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -108,6 +108,64 @@ describe('stage config', () => {
       { name: 'night-low', cron: '0 2 * * *', min: 2 },
     ]);
     expect(STAGE_PROFILES.Sandbox.webTier.schedules).toBe(NOTES_SCHEDULE);
+  });
+});
+
+describe('a domain', () => {
+  const domain = { domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+
+  test('puts the stage on it, pinned to a region; the sandbox under sandbox.', () => {
+    expect(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com', region: 'eu-west-1', ...domain }).domain).toEqual(domain);
+    expect(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com' }).domain).toBeUndefined();
+    expect(STAGE_PROFILES.Sandbox.domainSubdomain).toBe('sandbox');
+    expect(STAGE_PROFILES.Production.domainSubdomain).toBeUndefined();
+  });
+
+  test('takes the regions that serve the shared names, the stage\'s among them', () => {
+    expect(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com', region: 'eu-west-1', ...domain, servingRegions: ['eu-west-1', 'us-east-1'] }).domain)
+      .toEqual({ ...domain, servingRegions: ['eu-west-1', 'us-east-1'] });
+  });
+
+  test('fails when one of domainName and hostedZoneId is missing', () => {
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', domainName: 'example.com' })).toEqual([
+      'hostedZoneId: got undefined; expected the id of the domain\'s public hosted zone with domainName, e.g. -c hostedZoneId=Z0123456789ABCDEFGHIJ']);
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', hostedZoneId: 'Z0123456789ABCDEFGHIJ' })).toEqual([
+      'domainName: got undefined; expected the hosted zone\'s domain name with hostedZoneId, e.g. -c domainName=example.com']);
+  });
+
+  test('fails when they are malformed', () => {
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', domainName: 'Example.COM', hostedZoneId: 'zone' })).toEqual([
+      'domainName: got "Example.COM"; expected a lower-case DNS name such as "example.com"',
+      'hostedZoneId: got "zone"; expected a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"']);
+  });
+
+  test('fails when the stage has no region: the site\'s certificate is read across regions', () => {
+    expect(problemsOf(stageConfig, domain)).toEqual([expect.stringMatching(/^domainName: got "example.com"; .* needs the stage's region: add -c region=<region> \(or CDK_DEPLOY_REGION\)$/)]);
+  });
+
+  test('fails when the serving regions are malformed, repeated, lack the stage\'s, or come without a domain', () => {
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', ...domain, servingRegions: ['us-east-1', 'us-east-1', 'Mars'] })).toEqual([
+      'servingRegions[2]: got "Mars"; expected an AWS region name such as "eu-west-1"',
+      'servingRegions: got ["us-east-1","us-east-1","Mars"]; expected each region once',
+      'servingRegions: got ["us-east-1","us-east-1","Mars"]; expected the stage\'s region eu-west-1 among them']);
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', servingRegions: ['eu-west-1'] })).toEqual([
+      'servingRegions: got ["eu-west-1"]; the regions serve a domain: give domainName and hostedZoneId too']);
+  });
+});
+
+describe('HTTPS in Production', () => {
+  const refused = (config: ReturnType<typeof stageConfig>, allow?: boolean) => problemsOf((c: typeof config) => requireHttps(c, allow), config);
+
+  test('Production without a domain or a certificate is refused, naming both ways and -c allowPlainHttp=true', () => {
+    expect(refused(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com' }))).toEqual([expect.stringMatching(/^stage: got "Production"; it serves HTTPS or does not synthesize: .*-c domainName=example\.com -c hostedZoneId=Z.*-c certificateArn=.*-c allowPlainHttp=true/)]);
+  });
+
+  test('a domain, a certificate or allowPlainHttp lets it through; the Sandbox is never refused', () => {
+    expect(refused(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com', region: 'eu-west-1', domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }))).toEqual([]);
+    expect(refused(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com', certificateArn: CERT }))).toEqual([]);
+    expect(refused(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com' }), true)).toEqual([]);
+    expect(refused(stageConfig({ stage: 'Sandbox' }))).toEqual([]);
+    expect(STAGE_PROFILES.Production.httpsRequired).toBe(true);
   });
 });
 

@@ -34,6 +34,18 @@ describe('what a cdk synth asks for', () => {
     expect(stageSelectionFrom(contextOf({}), { BACKUP_COPY_VAULT_ARN: vault }).backupCopyVaultArn).toBe(vault);
   });
 
+  test('the domain from -c domainName / -c hostedZoneId, or DOMAIN_NAME / HOSTED_ZONE_ID; -c allowPlainHttp=true', () => {
+    expect(stageSelectionFrom(contextOf({ domainName: 'example.com', hostedZoneId: 'Z1', allowPlainHttp: 'true' }), {}))
+      .toMatchObject({ domainName: 'example.com', hostedZoneId: 'Z1', allowPlainHttp: true });
+    expect(stageSelectionFrom(contextOf({}), { DOMAIN_NAME: 'example.org', HOSTED_ZONE_ID: 'Z2' })).toMatchObject({ domainName: 'example.org', hostedZoneId: 'Z2' });
+    expect(stageSelectionFrom(contextOf({ allowPlainHttp: false }), {}).allowPlainHttp).toBe(false);
+    expect(stageSelectionFrom(contextOf({}), {}).allowPlainHttp).toBeUndefined();
+  });
+
+  test('a malformed allowPlainHttp fails clearly', () => {
+    expect(() => stageSelectionFrom(contextOf({ allowPlainHttp: 'yes' }), {})).toThrow('allowPlainHttp: got "yes"; expected "true" or "false"');
+  });
+
   test('context wins over the environment', () => {
     expect(stageSelectionFrom(contextOf({ region: 'us-east-1' }), { CDK_DEPLOY_REGION: 'eu-west-1' }).region).toBe('us-east-1');
   });

@@ -1,4 +1,7 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RemovalPolicy, Stage } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { STAGE_PROFILES } from '../../lib/stages/stage-config';
+import { isNotice } from '../../lib/stages/stage-selection';
 import { formatFindings } from '../../lib/shared/compliance';
 import { DEFAULT_CONTENT_SECURITY_POLICY } from '../../lib/static-site/static-site';
 import { StaticSiteStack } from '../../lib/static-site/static-site-stack';
@@ -189,6 +192,31 @@ test('on sandbox destroy the distribution is deleted before its log bucket is em
 test('in SPA mode the stack tells the smoke check that a missing path answers 200 (with the app)', () => {
   const stack = new StaticSiteStack(testApp(), 'Spa', { site: { spa: true } });
   Template.fromStack(stack).hasOutput('MissingPathStatus', { Value: '200' });
+});
+
+describe('the sandbox\'s Origin Access Identity where S3 refuses it (regions opened after 2022)', () => {
+  test('environment-agnostic, the Sandbox template refuses such a region at deploy, before anything is created', () => {
+    const rule = Object.entries(sandboxTemplate.toJSON().Rules).find(([id]) => id.startsWith('StaticSiteOriginAccessIdentityRegion'))![1] as any;
+    expect(rule.Assertions[0].Assert['Fn::Contains'][0]).not.toContain('ap-southeast-7');
+    expect(rule.Assertions[0].Assert['Fn::Contains'][0]).toContain('eu-west-1');
+  });
+
+  test('pinned to such a region, the Sandbox\'s site falls back to Origin Access Control and the stage says so', () => {
+    const stage = new Stage(testApp(), 'Sandbox', { env: { account: '123456789012', region: 'ap-southeast-7' } });
+    const stack = new StaticSiteStack(stage, 'StaticSite', { site: { ...STAGE_PROFILES.Sandbox.staticSite, removalPolicy: RemovalPolicy.DESTROY } });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((m) => String(m.entry.data));
+    expect(warnings.filter((w) => !isNotice(w))).toEqual([]);
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringContaining('Origin Access Control instead of the Origin Access Identity asked for: S3 buckets in ap-southeast-7')]));
+  });
+
+  test('pinned to an older region, the Sandbox keeps the notes\' OAI, without the rule', () => {
+    const template = stackTemplate('Sandbox pinned', 'StaticSite');
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 1);
+    expect(Object.keys(template.toJSON().Rules)).toEqual(['CheckBootstrapVersion']);
+  });
 });
 
 describe('compliance', () => {

@@ -1,4 +1,4 @@
-import { CfnParameter, Stack, Stage } from 'aws-cdk-lib';
+import { CfnParameter, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -24,6 +24,8 @@ function build(props: StaticSiteProps, stack = testStack()) {
 }
 const distributionConfig = (t: Template) => Object.values(resourcesOf(t, 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
 const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.resolve((construct.node.defaultChild as any).logicalId);
+/** The template's rules but CDK's own bootstrap-version check. */
+const ruleIds = (t: Template) => Object.keys(t.toJSON().Rules ?? {}).filter((id) => id !== 'CheckBootstrapVersion');
 const bucketStatements = (t: Template, bucketId: string) => Object.values(resourcesOf(t, 'AWS::S3::BucketPolicy'))
   .find((p) => p.Properties.Bucket.Ref === bucketId)!.Properties.PolicyDocument.Statement as any[];
 
@@ -155,6 +157,40 @@ describe('Origin Access Identity (the notes, the sandbox)', () => {
       .toThrow(`originAccess: got "oai"; S3 buckets in ${region}, a region launched after December 2022, do not accept an Origin Access Identity; use originAccess: "oac"`);
     expect(() => build({}, stackIn({ account: '123456789012', region }))).not.toThrow();
   });
+
+  test.each(['ap-southeast-7', 'mx-central-1'])('with originAccessFallback, pinned to %s: Origin Access Control instead, with a warning', (region) => {
+    const { stack, template, site } = build({ originAccess: 'oai', originAccessFallback: true }, stackIn({ account: '123456789012', region }));
+    expect(site.originAccess).toBe('oac');
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    expect(ruleIds(template)).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/Unit/Test/Site', Match.stringLikeRegexp(`Origin Access Control instead of the Origin Access Identity asked for: S3 buckets in ${region}`));
+    expect(formatFindings(nagFindings(stack))).toBe('');
+  });
+
+  test('with originAccessFallback, pinned to a region that accepts it: the OAI, no warning', () => {
+    const { stack, template, site } = build({ originAccess: 'oai', originAccessFallback: true }, stackIn(PINNED));
+    expect(site.originAccess).toBe('oai');
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 1);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('environment-agnostic: a template rule refuses, before anything is created, every region that does not accept it', () => {
+    const { template } = build({ originAccess: 'oai', originAccessFallback: true });
+    expect(ruleIds(template)).toEqual([expect.stringMatching(/^SiteOriginAccessIdentityRegion/)]);
+    const rule = template.toJSON().Rules[ruleIds(template)[0]];
+    const [{ Assert, AssertDescription }] = rule.Assertions;
+    const [regions, region] = Assert['Fn::Contains'];
+    expect(region).toEqual({ Ref: 'AWS::Region' });
+    expect(regions).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1', 'ap-southeast-3', 'me-central-1', 'cn-north-1']));
+    for (const refused of ['ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'il-central-1', 'ca-west-1', 'mx-central-1']) expect(regions).not.toContain(refused);
+    expect(AssertDescription).toMatch(/Origin Access Identity.*originAccess: "oac"/);
+  });
+
+  test('pinned, or with OAC: no rule', () => {
+    expect(ruleIds(build({ originAccess: 'oai' }, stackIn(PINNED)).template)).toEqual([]);
+    expect(ruleIds(build({}).template)).toEqual([]);
+  });
 });
 
 describe('single-page app', () => {
@@ -226,10 +262,44 @@ describe('reusable: two sites and a user\'s own BucketDeployment in one stack', 
     for (const p of paths) expect(p).not.toMatch(/\/(First|Second|StaticSiteContentDeployer)\//);
   });
 
-  test('a second site asking for other deployment-log settings fails clearly', () => {
+  test('a second site with the same deployment-log settings shares the first one\'s function', () => {
     const s = testStack();
     new StaticSite(s, 'A', { logRetention: 7 });
-    expect(() => new StaticSite(s, 'B', { logRetention: 30 })).toThrow(/logRetention, removalPolicy: got 30 days.*another site set to 7 days/);
+    new StaticSite(s, 'B', { logRetention: 7 });
+    const t = Template.fromStack(s);
+    expect(Object.keys(resourcesOf(t, 'AWS::Lambda::Function')).filter((id) => id.startsWith('CustomCDKBucketDeployment'))).toHaveLength(1);
+  });
+});
+
+describe('a production site and a preview site in one stack: other removal policy and log retention', () => {
+  const stack = testStack();
+  new StaticSite(stack, 'Production', { removalPolicy: RemovalPolicy.RETAIN, logRetention: 365 });
+  new StaticSite(stack, 'Preview', { removalPolicy: RemovalPolicy.DESTROY, logRetention: 7 });
+  const template = Template.fromStack(stack);
+  const functions = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(([id]) => id.startsWith('CustomCDKBucketDeployment'));
+  const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
+
+  test('each deploys through a function of its own, logging to a log group with its own retention and removal policy', () => {
+    const byMemory = Object.fromEntries(functions.map(([, f]) => [f.Properties.MemorySize, logGroups[f.Properties.LoggingConfig.LogGroup.Ref]]));
+    expect(Object.keys(byMemory).sort()).toEqual(['256', '257']);
+    expect(byMemory[256]).toMatchObject({ Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
+    expect(byMemory[257]).toMatchObject({ Properties: { RetentionInDays: 7 }, DeletionPolicy: 'Delete' });
+  });
+
+  test('each function\'s role may write only its own site\'s bucket', () => {
+    const roleOf = (memory: number) => functions.find(([, f]) => f.Properties.MemorySize === memory)![1].Properties.Role['Fn::GetAtt'][0];
+    const policyIdsOf = (roleId: string) => resourcesOf(template, 'AWS::IAM::Role')[roleId].Properties.ManagedPolicyArns.map((a: { Ref?: string }) => a.Ref);
+    const grantsOf = (memory: number) => JSON.stringify(policyIdsOf(roleOf(memory)).filter(Boolean)
+      .map((id: string) => resourcesOf(template, 'AWS::IAM::ManagedPolicy')[id].Properties.PolicyDocument));
+    const bucketIdOf = (site: string) => Object.keys(resourcesOf(template, 'AWS::S3::Bucket')).find((id) => id.startsWith(`${site}Content`))!;
+    expect(grantsOf(256)).toContain(bucketIdOf('Production'));
+    expect(grantsOf(256)).not.toContain(bucketIdOf('Preview'));
+    expect(grantsOf(257)).toContain(bucketIdOf('Preview'));
+    expect(grantsOf(257)).not.toContain(bucketIdOf('Production'));
+  });
+
+  test('the five packs report nothing unacknowledged', () => {
+    expect(formatFindings(nagFindings(stack))).toBe('');
   });
 });
 

@@ -56,9 +56,9 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     });
   });
 
-  test('the ALB admits 80 and 443 from the allowed CIDRs and nothing else', () => {
+  test('without a certificate the ALB admits port 80 from the allowed CIDRs and nothing else: no 443 with no listener behind it', () => {
     expect(ingressOf(template, 'LoadBalancerSecurityGroup').map((r: any) => [r.CidrIp, r.FromPort, r.ToPort]).sort())
-      .toEqual([['0.0.0.0/0', 443, 443], ['0.0.0.0/0', 80, 80]]);
+      .toEqual([['0.0.0.0/0', 80, 80]]);
   });
 
   test('the ALB sends only to the instances\' port: its inline egress list revokes EC2\'s default allow-all', () => {
@@ -298,6 +298,8 @@ describe('the certificate', () => {
     const certificateArn = STAGE_VARIANTS['Production pinned'].certificateArn;
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: certificateArn }] });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })] });
+    expect(ingressOf(template, 'LoadBalancerSecurityGroup').map((r: any) => [r.CidrIp, r.FromPort, r.ToPort]).sort())
+      .toEqual([['0.0.0.0/0', 443, 443], ['0.0.0.0/0', 80, 80]]);
     template.hasOutput('LoadBalancerUrl', { Value: { 'Fn::Join': ['', ['https://', Match.anyValue(), '/']] } });
     expect(warnings('Production pinned')).toEqual([]);
     expect(formatFindings(synthesizedStack('Production pinned', 'WebTier').findings)).toBe('');

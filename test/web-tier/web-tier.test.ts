@@ -35,6 +35,11 @@ describe('HTTPS with a certificate', () => {
     expect(stack.resolve(tier.url)).toEqual({ 'Fn::Join': ['', ['https://', expect.anything(), '/']] });
   });
 
+  test('the load balancer admits 443, where the listener is, and 80, which only redirects', () => {
+    const [, sg] = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('LoadBalancerSecurityGroup'))!;
+    expect(sg.Properties.SecurityGroupIngress.map((r: any) => [r.CidrIp, r.FromPort, r.ToPort])).toEqual([['0.0.0.0/0', 80, 80], ['0.0.0.0/0', 443, 443]]);
+  });
+
   test('a WAF web ACL with the three AWS managed rule groups and a rate limit, logged', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL', Rules: Match.arrayWith([Match.objectLike({ Name: 'RateLimitPerIp' })]) });
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
@@ -92,7 +97,7 @@ describe('other options', () => {
   test('allowed CIDRs narrow the load balancer ingress, and the open-ingress acknowledgement goes', () => {
     const { template, stack } = build({ allowedCidrs: ['203.0.113.0/24'] });
     const [, sg] = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroup')).find(([id]) => id.includes('LoadBalancerSecurityGroup'))!;
-    expect(sg.Properties.SecurityGroupIngress.map((r: any) => r.CidrIp)).toEqual(['203.0.113.0/24', '203.0.113.0/24']);
+    expect(sg.Properties.SecurityGroupIngress.map((r: any) => [r.CidrIp, r.FromPort])).toEqual([['203.0.113.0/24', 80]]);
     expect(formatFindings(nagFindings(stack))).toBe('');
     expect(JSON.stringify(sg.Metadata ?? {})).not.toContain('AwsSolutions-EC23');
   });
