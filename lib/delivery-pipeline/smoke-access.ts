@@ -68,12 +68,12 @@ export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStat
   const prefixed = `${stageName}-*`;
   const statement = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
     new iam.PolicyStatement({ sid, actions, resources, conditions });
-  const viaServices = ['sns', 'sqs', 'secretsmanager'].map((service) => `${service}.${stack.region}.${stack.urlSuffix}`);
+  const viaServices = ['sns', 'sqs', 'secretsmanager', 'kinesis', 's3'].map((service) => `${service}.${stack.region}.${stack.urlSuffix}`);
   return [
     statement('ReadStageOutputs', ['cloudformation:DescribeStacks'], [arn('cloudformation', 'stack', `${prefixed}/*`)]),
     statement('ReadsWithoutResourceLevelPermissions', [
       'ec2:DescribeRegions', 'ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'lambda:ListEventSourceMappings',
-      'sns:GetSubscriptionAttributes', 'config:DescribeConfigurationRecorderStatus', 'ssm:GetCommandInvocation',
+      'sns:GetSubscriptionAttributes', 'config:DescribeConfigurationRecorderStatus', 'ssm:GetCommandInvocation', 'events:ListRules',
     ], ['*']),
     statement('PublishToAndSubscribeToStageTopics', ['sns:Publish', 'sns:ListSubscriptionsByTopic', 'sns:Subscribe'],
       [arn('sns', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)]),
@@ -100,6 +100,13 @@ export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStat
     statement('ReadTheDatabaseSecret', ['secretsmanager:GetSecretValue'], [arn('secretsmanager', 'secret', '*', ArnFormat.COLON_RESOURCE_NAME)],
       { StringEquals: { 'aws:ResourceTag/stage': stageName } }),
     statement('RunTheCacheProbeDocument', ['ssm:SendCommand'], [stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWS-RunShellScript' })]),
+    // The streaming check: a test record on the stage's stream, its delivered object read (and deleted when
+    // it holds only test records), test events on the stage's bus and its rules' targets read.
+    statement('PutATestRecordOnStageStreams', ['kinesis:PutRecord'], [arn('kinesis', 'stream', prefixed)]),
+    statement('ReadDeliveryBuckets', ['s3:ListBucket'], [`arn:${stack.partition}:s3:::${stageName.toLowerCase()}-*`]),
+    statement('ReadAndRemoveDeliveredTestRecords', ['s3:GetObject', 's3:DeleteObject'], [`arn:${stack.partition}:s3:::${stageName.toLowerCase()}-*/data/*`]),
+    statement('PutTestEventsOnStageBuses', ['events:PutEvents'], [arn('events', 'event-bus', prefixed)]),
+    statement('ReadStageBusRoutes', ['events:ListTargetsByRule'], [arn('events', 'rule', `${prefixed}/*`)]),
     statement('RunTheCacheProbeOnStageInstances', ['ssm:SendCommand'], [arn('ec2', 'instance', '*')],
       { StringEquals: { 'ssm:resourceTag/stage': stageName } }),
   ];

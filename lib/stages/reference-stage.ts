@@ -9,6 +9,7 @@ import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { WebTierStack } from '../web-tier/web-tier-stack';
 import { SecurityBaselineStack } from '../security-baseline/security-baseline-stack';
 import { recordAcknowledgements } from '../shared/compliance';
+import { StreamingStack } from '../streaming/streaming-stack';
 import { StageConfig } from './stage-config';
 
 /** Value of the `project` tag on every resource. */
@@ -26,6 +27,7 @@ export class ReferenceStage extends Stage {
   readonly serverlessApi: ServerlessApiStack;
   readonly dataTier: DataTierStack;
   readonly securityBaseline: SecurityBaselineStack;
+  readonly streaming: StreamingStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -93,6 +95,11 @@ export class ReferenceStage extends Stage {
       ...common,
       description: 'Security baseline: CloudTrail with CIS alarms, AWS Config, GuardDuty, Security Hub, Access Analyzer and safe account settings',
       baseline: { ...config.securityBaseline, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
+    });
+    this.streaming = new StreamingStack(this, 'Streaming', {
+      ...common,
+      description: 'Streaming and events: Kinesis Data Stream with a Lambda consumer and Firehose to S3 (Glue, Athena), EventBridge bus with routes, dead-letter queues and archive',
+      streaming: { ...config.streaming, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
     });
   }
 }

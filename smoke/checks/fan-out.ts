@@ -142,7 +142,7 @@ async function loggedAsProcessed(ctx: SmokeContext, logGroup: string, ids: strin
 }
 
 /** Whether an event with every term was logged to `logGroup` since `since` (FilterLogEvents). */
-async function logContains(ctx: SmokeContext, logGroup: string, terms: string[], since: number): Promise<boolean> {
+export async function logContains(ctx: SmokeContext, logGroup: string, terms: string[], since: number): Promise<boolean> {
   const url = `https://logs.${ctx.region}.amazonaws.com/`;
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

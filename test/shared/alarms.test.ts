@@ -49,7 +49,7 @@ describe.each(VARIANT_NAMES)('%s: every alarm topic admits CloudWatch alarms', (
     .filter(([, topic]) => topic.Properties.DisplayName === 'Alarms').map(([topicId]) => [s.id, topicId] as const));
 
   test('the stacks with an alarm topic are the ones that alarm', () => {
-    expect(alarmTopics.map(([stackId]) => stackId).sort()).toEqual(['DataTier', 'FanOut', 'SecurityBaseline', 'ServerlessApi', 'WebTier']);
+    expect(alarmTopics.map(([stackId]) => stackId).sort()).toEqual(['DataTier', 'FanOut', 'SecurityBaseline', 'ServerlessApi', 'Streaming', 'WebTier']);
   });
 
   test.each(alarmTopics)('%s: %s', (stackId, topicId) => {

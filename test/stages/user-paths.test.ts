@@ -15,7 +15,7 @@ const cases = stacks.map((s) => [`${s.variant} ${s.id}`, s] as const);
 test('every variant synthesizes every architecture', () => {
   const ids = (variant: VariantName) => synthesizedStage(variant).stacks.map((s) => s.id);
   for (const variant of VARIANT_NAMES) expect(ids(variant)).toEqual(ids('Sandbox'));
-  expect(ids('Sandbox')).toEqual(['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline']);
+  expect(ids('Sandbox')).toEqual(['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming']);
 });
 
 test.each(VARIANT_NAMES)('%s synthesizes without AWS credentials: no context lookup', (variant) => {
