@@ -150,7 +150,7 @@ export function validateEventStreamProps(props: EventStreamProps): void {
   if (capacity.mode === 'provisioned') v.intRange('capacity.shards', capacity.shards, 1, 500);
   v.intRange('retention', seconds(props.retention), 24 * 3600, 8760 * 3600, ' seconds (24 hours to 365 days)');
   const retention = seconds(props.retention);
-  if (retention !== undefined) v.check(retention % 3600 === 0, 'retention', props.retention!.toHumanString(), 'expected whole hours');
+  if (retention !== undefined) v.check(retention % 3600 === 0, 'retention', `${retention} s`, 'expected whole hours');
   checkConsumer(v, props.consumer ?? {}, retention ?? 24 * 3600);
   checkDelivery(v, props.delivery ?? {});
   if (props.alarmEmail !== undefined && !Token.isUnresolved(props.alarmEmail)) {
