@@ -27,6 +27,10 @@ function defaults(stack) {
   new lib.ServerlessApi(stack, 'Api');
   new lib.DataTier(stack, 'DataTier', { vpc: network.vpc });
   new lib.SecurityBaseline(stack, 'SecurityBaseline');
+  new lib.Streaming(stack, 'Streaming', { bus: { routes: [{ name: 'orders', eventPattern: { source: ['app.orders'] } }] } });
+  // The stream and the bus also stand alone, each with a key and an alarm topic of its own.
+  new lib.EventStream(stack, 'EventStream');
+  new lib.EventBus(stack, 'EventBus', { routes: [{ name: 'payments', eventPattern: { source: ['app.payments'] } }] });
 }
 
 /** Every construct with its main options, those that add or change resources. */
@@ -71,6 +75,18 @@ function options(stack) {
   new lib.SecurityBaseline(stack, 'SecurityBaseline', {
     dataEvents: true, objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365),
     removalPolicy: RemovalPolicy.RETAIN, alarmEmail: 'ops@example.com',
+  });
+  new lib.Streaming(stack, 'Streaming', {
+    stream: {
+      capacity: { mode: 'onDemand' }, retention: Duration.days(7),
+      consumer: { enhancedFanOut: true, batchSize: 500, maxRecordAge: Duration.hours(6), parallelizationFactor: 2 },
+      delivery: { bufferingInterval: Duration.minutes(1), columns: { deviceId: 'string', reading: 'double' }, bytesScannedCutoffPerQuery: 100 * 1024 ** 2 },
+    },
+    bus: {
+      organizationId: 'o-a1b2c3d4e5', archiveRetention: Duration.days(365),
+      routes: [{ name: 'large-orders', eventPattern: { source: ['app.orders'], detail: { total: [{ numeric: ['>=', 1000] }] } }, retryAttempts: 3 }],
+    },
+    alarmEmail: 'ops@example.com', removalPolicy: RemovalPolicy.RETAIN,
   });
 }
 
