@@ -1,8 +1,7 @@
 import { gunzipSync } from 'zlib';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { EventPatternJson, matchesEventPattern } from '../../lib/streaming/event-pattern';
 import { fail, pass, skip, SmokeCheck, SmokeContext } from '../types';
-import { logContains } from './fan-out';
+import { collect, logContains } from './fan-out';
 import { awsJson } from './security-baseline';
 
 // The stream's and the bus's checks. Kinesis, EventBridge and S3 are called
@@ -143,7 +142,10 @@ export const busRoutes: SmokeCheck = {
     const notes: string[] = [];
     for (const route of routes) {
       const expected = events.filter((e) => matchesEventPattern(route.pattern, envelopeOf(e, account, ctx.region))).map((e) => e.detail.orderId).sort();
-      const received = (await collect(ctx, route.queueUrl, expected.length)).sort();
+      const received = (await collect(ctx, route.queueUrl, expected.length, (m) => {
+        const detail = parseDetail(m.Body);
+        return detail?.smokeRun === ctx.runId ? String(detail.orderId) : undefined;
+      })).sort();
       const line = `${route.rule}: got [${received.join(', ')}], expected [${expected.join(', ')}]`;
       (JSON.stringify(received) === JSON.stringify(expected) ? notes : problems).push(line);
     }
@@ -172,28 +174,7 @@ async function routesOf(ctx: SmokeContext, outputs: Record<string, string>): Pro
   return routes;
 }
 
-/** Receives this run's test events from a queue (then one short extra look), deleting each; other messages are left alone. */
-async function collect(ctx: SmokeContext, queueUrl: string, expected: number): Promise<string[]> {
-  const received: string[] = [];
-  const deadline = ctx.clock.now() + ctx.waitMs;
-  let extraLook = false;
-  while (ctx.clock.now() < deadline) {
-    const wait = received.length >= expected ? 1 : Math.max(1, Math.min(5, Math.floor((deadline - ctx.clock.now()) / 1000)));
-    const { Messages = [] } = await ctx.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait }));
-    for (const m of Messages) {
-      const detail = parseDetail(m.Body);
-      if (detail?.smokeRun !== ctx.runId) continue;
-      received.push(String(detail.orderId));
-      await ctx.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
-    }
-    if (received.length >= expected) {
-      if (extraLook) break;
-      extraLook = true;
-    }
-  }
-  return received;
-}
-
+/** The detail of an EventBridge event delivered to a queue. */
 function parseDetail(body: string | undefined): Record<string, unknown> | undefined {
   try {
     return (JSON.parse(body ?? '') as { detail?: Record<string, unknown> }).detail;
