@@ -61,6 +61,8 @@ export class EventBus extends Construct {
       eventPattern: { source: [{ prefix: '' }] as unknown as string[] },
       retention,
     });
+    // The archive is the bus's only data: production keeps it with the queues.
+    this.archive.applyRemovalPolicy(this.removalPolicy);
     this.allowEventBridgeToEncrypt();
     this.deliveryDeadLetterQueue = this.newQueue('DeliveryDeadLetterQueue', DLQ_RETENTION);
     acknowledge(this.deliveryDeadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the rules\' targets (their DeadLetterConfig), which the rule does not recognise as one.');
@@ -107,6 +109,11 @@ export class EventBus extends Construct {
       metric: this.ruleMetric(rule, 'FailedInvocations'),
       above: 0,
       description: `${props.name}: EventBridge failed to deliver an event to the queue (retried, then sent to the delivery dead-letter queue)`,
+    });
+    alarmAbove(scope, 'DeadLetteringFailed', this.alarmTopic, {
+      metric: this.ruleMetric(rule, 'InvocationsFailedToBeSentToDlq'),
+      above: 0,
+      description: `${props.name}: EventBridge could not put an undeliverable event in the delivery dead-letter queue: the event is lost`,
     });
     alarmAbove(scope, 'DeadLetterQueueNotEmpty', this.alarmTopic, {
       metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),

@@ -30,6 +30,7 @@ describe('EventBus on its own', () => {
     });
     expect(Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).filter((id) => id.startsWith('BusRefunds'))).toHaveLength(2);
     expect(Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'FailedInvocations')).toHaveLength(2);
+    expect(Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'InvocationsFailedToBeSentToDlq')).toHaveLength(2);
     expect(() => bus.addRoute({ ...orders, name: 'Orders' })).toThrow(ConfigError);
     expect(formatFindings(nagFindings(stack))).toBe('');
   });

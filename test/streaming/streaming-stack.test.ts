@@ -155,7 +155,7 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     expect(archive.EventPattern).toEqual({ source: [{ prefix: '' }] });
   });
 
-  test('alarms reach the encrypted alarm topic: iterator age, consumer errors, failure queue, Firehose freshness and failures, rule failures, every dead-letter queue', () => {
+  test('alarms reach the encrypted alarm topic: iterator age, consumer errors, failure queue, Firehose freshness and failures, rule failures and lost dead-letters, every dead-letter queue', () => {
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
     expect(byMetric('IteratorAge')).toEqual([expect.objectContaining({ Threshold: 300000, Statistic: 'Maximum' })]);
@@ -163,7 +163,11 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     expect(byMetric('DeliveryToS3.DataFreshness')).toHaveLength(1);
     expect(alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('DeliveryToS3.Success'))).toHaveLength(1);
     expect(byMetric('FailedInvocations')).toHaveLength(3);
-    for (const a of byMetric('FailedInvocations')) expect(a.Dimensions.map((d: { Name: string }) => d.Name)).toEqual(['EventBusName', 'RuleName']);
+    expect(byMetric('InvocationsFailedToBeSentToDlq')).toHaveLength(3);
+    for (const a of [...byMetric('FailedInvocations'), ...byMetric('InvocationsFailedToBeSentToDlq')]) {
+      expect(a.Dimensions.map((d: { Name: string }) => d.Name)).toEqual(['EventBusName', 'RuleName']);
+      expect(a).toMatchObject({ Namespace: 'AWS/Events', Statistic: 'Sum', Threshold: 0 });
+    }
     // The failure queue, the delivery dead-letter queue and each route's dead-letter queue.
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(5);
     for (const a of alarms) {
@@ -208,8 +212,8 @@ describe('stage differences', () => {
     expect(only(productionTemplate, 'AWS::Events::Archive').Properties.RetentionDays).toBe(365);
   });
 
-  test('the sandbox deletes the stream, buckets, queues, logs and key on destroy; production retains them', () => {
-    for (const type of ['AWS::Kinesis::Stream', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
+  test('the sandbox deletes the stream, buckets, queues, archive, logs and key on destroy; production retains them', () => {
+    for (const type of ['AWS::Kinesis::Stream', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Events::Archive', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
       for (const r of Object.values(resourcesOf(sandboxTemplate, type))) expect([type, r.DeletionPolicy]).toEqual([type, 'Delete']);
       for (const r of Object.values(resourcesOf(productionTemplate, type))) expect([type, r.DeletionPolicy]).toEqual([type, 'Retain']);
     }
