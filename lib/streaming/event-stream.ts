@@ -178,6 +178,10 @@ export class EventStream extends Construct {
   private addDelivery(props: EventStreamProps): firehose.DeliveryStream {
     const d = props.delivery ?? {};
     const role = this.deliveryRole;
+    // CDK's S3 destination grants read-write, deletes included; Firehose only ever adds objects.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY, actions: ['s3:DeleteObject*'], resources: [this.bucket.arnForObjects('*')],
+    }));
     const deliveryStream = new firehose.DeliveryStream(this, 'Delivery', {
       source: new firehose.KinesisStreamSource(this.stream),
       role,

@@ -38,7 +38,7 @@ function acknowledgeRoles(s: EventStream): void {
   for (const role of [s.consumer.role, s.deliveryRole]) {
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, keyActions);
   }
-  const bucketActions = 'Firehose\'s grant to write objects (multipart uploads included) to the delivery bucket, on that one bucket and its objects only.';
+  const bucketActions = 'CDK\'s grant for Firehose to write objects (multipart uploads included) to the delivery bucket, on that one bucket and its objects only; the same policy denies s3:DeleteObject*.';
   for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
     acknowledge(s.deliveryRole, `AwsSolutions-IAM5[Action::${action}]`, bucketActions);
   }

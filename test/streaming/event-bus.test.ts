@@ -9,20 +9,19 @@ import { nagFindings, resourcesOf, testStack } from '../harness';
 const orders = { name: 'orders', eventPattern: { source: ['app.orders'] } };
 
 describe('EventBus on its own', () => {
+  // One bus for the organization with a route added later: the five packs run once on it.
+  const stack = testStack();
+  const bus = new EventBus(stack, 'Bus', { routes: [orders], organizationId: 'o-a1b2c3d4e5' });
+  bus.addRoute({ name: 'refunds', eventPattern: { source: ['app.payments'], detailType: ['RefundIssued'] }, retryAttempts: 2, maxEventAge: Duration.hours(1) });
+
   test('admits every account of the organization when given one, and nobody else', () => {
-    const stack = testStack();
-    new EventBus(stack, 'Bus', { routes: [orders], organizationId: 'o-a1b2c3d4e5' });
     const [policy] = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::Events::EventBusPolicy'));
     expect(policy.Properties.Statement).toMatchObject({
       Effect: 'Allow', Action: 'events:PutEvents', Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
     });
-    expect(formatFindings(nagFindings(stack))).toBe('');
   });
 
   test('addRoute adds a rule, its queues and alarms as the props\' routes get, and refuses a name taken', () => {
-    const stack = testStack();
-    const bus = new EventBus(stack, 'Bus', { routes: [orders] });
-    bus.addRoute({ name: 'refunds', eventPattern: { source: ['app.payments'], detailType: ['RefundIssued'] }, retryAttempts: 2, maxEventAge: Duration.hours(1) });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['app.payments'], 'detail-type': ['RefundIssued'] },
@@ -32,6 +31,9 @@ describe('EventBus on its own', () => {
     expect(Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'FailedInvocations')).toHaveLength(2);
     expect(Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'InvocationsFailedToBeSentToDlq')).toHaveLength(2);
     expect(() => bus.addRoute({ ...orders, name: 'Orders' })).toThrow(ConfigError);
+  });
+
+  test('the five packs report nothing unacknowledged', () => {
     expect(formatFindings(nagFindings(stack))).toBe('');
   });
 

@@ -68,6 +68,14 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     });
   });
 
+  test('the Firehose role may not delete what it delivered', () => {
+    const [, policy] = Object.entries(resourcesOf(template, 'AWS::IAM::ManagedPolicy')).find(([id]) => id.startsWith('StreamingStreamDeliveryRole'))!;
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+      Effect: 'Deny', Action: 's3:DeleteObject*',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StreamingStreamBucket/), 'Arn'] }, '/*']] },
+    });
+  });
+
   test('the Firehose role is assumed by Firehose for this account only', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [{
