@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -44,7 +44,7 @@ export class EventStream extends Construct {
   readonly streamConsumer?: kinesis.StreamConsumer;
   readonly bucket: s3.Bucket;
   readonly accessLogBucket: LogBucket;
-  readonly deliveryStream: firehose.DeliveryStream;
+  readonly deliveryStream: firehose.CfnDeliveryStream;
   readonly deliveryLogGroup: logs.ILogGroup;
   /** The role Firehose reads the stream and writes the bucket with. */
   readonly deliveryRole: ManagedPolicyRole;
@@ -175,49 +175,75 @@ export class EventStream extends Construct {
     });
   }
 
-  private addDelivery(props: EventStreamProps): firehose.DeliveryStream {
+  /**
+   * Firehose from the stream to the bucket, as an L1: the L2 grants read-write
+   * on the bucket (deletes included) and renders a mapping of Firehose's CIDR
+   * blocks that an S3 destination never uses (CloudFormation's W7001).
+   */
+  private addDelivery(props: EventStreamProps): firehose.CfnDeliveryStream {
     const d = props.delivery ?? {};
-    const role = this.deliveryRole;
-    // CDK's S3 destination grants read-write, deletes included; Firehose only ever adds objects.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      effect: iam.Effect.DENY, actions: ['s3:DeleteObject*'], resources: [this.bucket.arnForObjects('*')],
-    }));
-    const deliveryStream = new firehose.DeliveryStream(this, 'Delivery', {
-      source: new firehose.KinesisStreamSource(this.stream),
-      role,
-      destination: new firehose.S3Bucket(this.bucket, {
-        role,
-        encryptionKey: this.key,
-        compression: firehose.Compression.GZIP,
-        dataOutputPrefix: `${DATA_PREFIX}${DATE_PARTITIONS}`,
+    const grants = this.grantDelivery();
+    const logStream = new logs.LogStream(this, 'DeliveryLogStream', { logGroup: this.deliveryLogGroup, removalPolicy: props.removalPolicy ?? DEFAULT_REMOVAL_POLICY });
+    const deliveryStream = new firehose.CfnDeliveryStream(this, 'Delivery', {
+      deliveryStreamType: 'KinesisStreamAsSource',
+      kinesisStreamSourceConfiguration: { kinesisStreamArn: this.stream.streamArn, roleArn: this.deliveryRole.roleArn },
+      extendedS3DestinationConfiguration: {
+        bucketArn: this.bucket.bucketArn,
+        roleArn: this.deliveryRole.roleArn,
+        prefix: `${DATA_PREFIX}${DATE_PARTITIONS}`,
         errorOutputPrefix: `errors/!{firehose:error-output-type}/${DATE_PARTITIONS}`,
-        bufferingInterval: this.bufferingInterval,
-        bufferingSize: Size.mebibytes(d.bufferingSizeMiB ?? 64),
-        loggingConfig: new firehose.EnableLogging(this.deliveryLogGroup),
-      }),
+        compressionFormat: 'GZIP',
+        bufferingHints: { intervalInSeconds: this.bufferingInterval.toSeconds(), sizeInMBs: d.bufferingSizeMiB ?? 64 },
+        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.key.keyArn } },
+        cloudWatchLoggingOptions: { enabled: true, logGroupName: this.deliveryLogGroup.logGroupName, logStreamName: logStream.logStreamName },
+        // One JSON record a line, as the Glue table's JSON SerDe reads them, whatever the producers send.
+        processingConfiguration: {
+          enabled: true,
+          processors: [{ type: 'AppendDelimiterToRecord', parameters: [{ parameterName: 'Delimiter', parameterValue: '\\n' }] }],
+        },
+      },
     });
-    // One JSON record a line, as the Glue table's JSON SerDe reads them, whatever the producers send.
-    (deliveryStream.node.defaultChild as firehose.CfnDeliveryStream).addPropertyOverride(
-      'ExtendedS3DestinationConfiguration.ProcessingConfiguration',
-      { Enabled: true, Processors: [{ Type: 'AppendDelimiterToRecord', Parameters: [{ ParameterName: 'Delimiter', ParameterValue: '\\n' }] }] },
-    );
-    const freshness = deliveryStream.metric('DeliveryToS3.DataFreshness', { period: Duration.minutes(5), statistic: 'Maximum' });
+    // Firehose checks its role when the stream is created: the grants must exist by then.
+    deliveryStream.node.addDependency(grants);
+    this.addDeliveryAlarms(deliveryStream);
+    return deliveryStream;
+  }
+
+  /** What Firehose needs, and no more: read the stream, write (not delete) objects, use the key, log errors. */
+  private grantDelivery(): iam.ManagedPolicy {
+    const role = this.deliveryRole;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['kinesis:DescribeStream', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
+      resources: [this.stream.streamArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'],
+      resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.deliveryLogGroup.logGroupArn] }));
+    return role.grantsPolicy!;
+  }
+
+  private addDeliveryAlarms(deliveryStream: firehose.CfnDeliveryStream): void {
+    const metric = (metricName: string, statistic: string) => new cloudwatch.Metric({
+      namespace: 'AWS/Firehose', metricName, dimensionsMap: { DeliveryStreamName: deliveryStream.ref }, period: Duration.minutes(5), statistic,
+    });
     const limit = this.bufferingInterval.toSeconds() + 900;
     alarmAbove(this, 'DeliveryLagging', this.alarmTopic, {
-      metric: freshness,
+      metric: metric('DeliveryToS3.DataFreshness', 'Maximum'),
       above: limit,
       description: `Firehose holds records older than ${limit} s: delivery to S3 is failing (see the delivery log group)`,
     });
     alarmAbove(this, 'DeliveryFailing', this.alarmTopic, {
       metric: new cloudwatch.MathExpression({
         expression: '1 - success',
-        usingMetrics: { success: deliveryStream.metric('DeliveryToS3.Success', { period: Duration.minutes(5), statistic: 'Average' }) },
+        usingMetrics: { success: metric('DeliveryToS3.Success', 'Average') },
         period: Duration.minutes(5),
         label: 'Share of failed S3 deliveries',
       }),
       above: 0,
       description: 'Firehose failed to write to S3 (see the delivery log group); it retries for 24 hours, then writes to errors/',
     });
-    return deliveryStream;
   }
 }

@@ -34,14 +34,8 @@ function acknowledgeConsumer(s: EventStream): void {
 }
 
 function acknowledgeRoles(s: EventStream): void {
-  const keyActions = 'These wildcard actions come with reading and writing data encrypted with the customer-managed key, and are granted on that one key only.';
-  for (const role of [s.consumer.role, s.deliveryRole]) {
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, keyActions);
-  }
-  const bucketActions = 'CDK\'s grant for Firehose to write objects (multipart uploads included) to the delivery bucket, on that one bucket and its objects only; the same policy denies s3:DeleteObject*.';
-  for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
-    acknowledge(s.deliveryRole, `AwsSolutions-IAM5[Action::${action}]`, bucketActions);
-  }
+  const keyActions = 'These wildcard actions come with reading the stream and writing the failure queue, both encrypted with the customer-managed key, and are granted on that one key only.';
+  for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) acknowledge(s.consumer.role, `AwsSolutions-IAM5[Action::${action}]`, keyActions);
   const bucket = Stack.of(s).resolve((s.bucket.node.defaultChild as CfnResource).logicalId);
-  acknowledge(s.deliveryRole, `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]`, 'Firehose writes objects under generated date prefixes of the delivery bucket: the grant covers the objects of that one bucket.');
+  acknowledge(s.deliveryRole, `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/*]`, 'Firehose writes objects under date prefixes it generates: the grant covers the objects of the delivery bucket only, and no delete.');
 }

@@ -22,7 +22,7 @@ export class StreamingStack extends Stack {
     out('FailureQueueUrl', stream.failureQueue.queueUrl, 'Batches the stream\'s consumer gave up on');
     out('DeliveryBucketName', stream.bucket.bucketName, 'Firehose delivers the records here, under data/');
     out('DeliveryBufferingSeconds', String(stream.bufferingInterval.toSeconds()), 'Firehose writes to S3 at least this often');
-    out('DeliveryStreamName', stream.deliveryStream.deliveryStreamName, 'Firehose delivery stream');
+    out('DeliveryStreamName', stream.deliveryStream.ref, 'Firehose delivery stream');
     out('GlueDatabaseName', stream.query.databaseName, 'Glue database of the delivered records');
     out('GlueTableName', stream.query.tableName, 'Glue table of the delivered records');
     out('AthenaWorkGroupName', stream.query.workGroupName, 'Query the records with this Athena workgroup');
