@@ -1,4 +1,5 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -41,9 +42,11 @@ export class StreamQuery extends Construct {
   readonly tableName = 'events';
   /** The Athena workgroup's name. */
   readonly workGroupName: string;
+  private readonly props: StreamQueryProps;
 
   constructor(scope: Construct, id: string, props: StreamQueryProps) {
     super(scope, id);
+    this.props = props;
     const account = Stack.of(this).account;
     this.databaseName = perCreationName(this, 'events', 255, '_', true);
     this.database = new glue.CfnDatabase(this, 'Database', {
@@ -99,5 +102,29 @@ export class StreamQuery extends Construct {
         },
       },
     });
+  }
+
+  /**
+   * Lets `grantee` query the delivered records in this workgroup: run and read
+   * its queries, read the table's definition and the data under the data
+   * prefix, write results under `athena-results/`, with the key. Nothing else:
+   * no other workgroup, table or prefix.
+   */
+  grantQuery(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const glueArn = (resource: string, resourceName?: string) => stack.formatArn({ service: 'glue', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const { bucket, dataPrefix, key } = this.props;
+    const grants: [string[], string[]][] = [
+      [['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+        [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })]],
+      [['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+        [glueArn('catalog'), glueArn('database', this.databaseName), glueArn('table', `${this.databaseName}/${this.tableName}`)]],
+      [['s3:GetBucketLocation', 's3:ListBucket'], [bucket.bucketArn]],
+      [['s3:GetObject'], [bucket.arnForObjects(`${dataPrefix}*`)]],
+      [['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], [bucket.arnForObjects('athena-results/*')]],
+      [['kms:Decrypt', 'kms:GenerateDataKey'], [key.keyArn]],
+    ];
+    return grants.map(([actions, resourceArns]) => iam.Grant.addToPrincipal({ grantee, actions, resourceArns }))
+      .reduce((all, grant) => all.combine(grant));
   }
 }

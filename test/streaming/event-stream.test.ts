@@ -11,6 +11,8 @@ describe('EventStream on its own, with its defaults', () => {
   const stream = new EventStream(stack, 'Events');
   const producer = new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() });
   stream.grantPut(producer);
+  const analyst = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+  stream.query.grantQuery(analyst);
   const template = Template.fromStack(stack);
 
   test('a key of its own, one shard, 24 hours, and an alarm topic of its own', () => {
@@ -33,6 +35,23 @@ describe('EventStream on its own, with its defaults', () => {
     expect(kinesis.Action).not.toContain('kinesis:GetRecords');
     expect(kinesis.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EventsStream/), 'Arn'] });
     expect(statements.find((s) => s.Action.includes('kms:GenerateDataKey*'))!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EventsKey/), 'Arn'] });
+  });
+
+  test('grantQuery lets an analyst query this workgroup and table, read data/ and write results, with the key: nothing wider', () => {
+    const [policy] = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes('Analyst'));
+    const statements: { Action: string | string[]; Resource: unknown }[] = policy.Properties.PolicyDocument.Statement;
+    const text = (r: unknown) => JSON.stringify(r);
+    expect(statements.map((st) => [st.Action].flat()).flat().sort()).toEqual([
+      'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:GetWorkGroup', 'athena:StartQueryExecution', 'athena:StopQueryExecution',
+      'glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable', 'kms:Decrypt', 'kms:GenerateDataKey',
+      's3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject',
+    ]);
+    const workGroup = text(statements.find((st) => [st.Action].flat().includes('athena:StartQueryExecution'))!.Resource);
+    expect([workGroup.includes(':workgroup/'), workGroup.includes('"Unit-Test-events"')]).toEqual([true, true]);
+    expect(text(statements.find((st) => [st.Action].flat().includes('s3:PutObject'))!.Resource)).toMatch(/\/athena-results\/\*"/);
+    expect(text(statements.find((st) => text(st.Action) === '"s3:GetObject"')!.Resource)).toMatch(/\/data\/\*"/);
+    const glue = text(statements.find((st) => [st.Action].flat().includes('glue:GetTable'))!.Resource);
+    expect([glue.includes(':catalog"'), glue.includes(':database/'), glue.includes(':table/'), glue.includes('"unit_test_events"'), glue.includes('"/events"')]).toEqual([true, true, true, true, true]);
   });
 
   // The five packs check EventStream alone, with its defaults, in the packaged-library test (test/package/user-app.js).
