@@ -17,7 +17,7 @@ export const LIB = path.join(ROOT, 'lib');
  */
 export const HANDLERS = [
   'serverless-api/handler/items.ts', 'fan-out/consumer/handler.ts', 'static-site/key-policy-handler/index.ts',
-  'security-baseline/account-settings/handler.ts', 'data-tier/app-user/handler.ts',
+  'security-baseline/account-settings/handler.ts', 'data-tier/app-user/handler.ts', 'streaming/consumer/handler.ts',
 ];
 
 /** Files the constructs read at synth, relative to lib/: default site content, price data, the pipeline's asset publisher. */

@@ -3,6 +3,8 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** The body as received, for a binary object (a gzip file); the text above is its UTF-8 reading. */
+  readonly bytes?: Uint8Array;
 }
 
 /** A request. */
@@ -30,7 +32,8 @@ export function httpClient(timeoutMs: number): HttpClient {
       });
       const headers: Record<string, string> = {};
       response.headers.forEach((value, key) => { headers[key.toLowerCase()] = value; });
-      return { status: response.status, headers, body: await response.text() };
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, headers, body: new TextDecoder().decode(bytes), bytes };
     },
   };
 }

@@ -62,7 +62,7 @@ describe('the tarball', () => {
   test('holds the compiled library, the prebuilt handlers, the default site, the price data and the architecture pages', () => {
     expect(packed.files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'dist/index.js',
-      'dist/serverless-api/handler/items.bundle/index.js', 'dist/fan-out/consumer/handler.bundle/index.js', 'dist/data-tier/app-user/handler.bundle/index.js',
+      'dist/serverless-api/handler/items.bundle/index.js', 'dist/fan-out/consumer/handler.bundle/index.js', 'dist/data-tier/app-user/handler.bundle/index.js', 'dist/streaming/consumer/handler.bundle/index.js',
       'dist/static-site/site/index.html', 'dist/static-site/site/404.html', 'dist/docs/prices/us-east-1.json',
       'docs/architectures/Network.md', // the README's links resolve in the installed package
     ]));
@@ -72,7 +72,7 @@ describe('the tarball', () => {
     const outsideDist = packed.files.filter((f) => !f.startsWith('dist/') && f !== 'package.json' && f !== 'README.md' && !/^docs\/architectures\/\w+\.md$/.test(f));
     expect(outsideDist).toEqual([]);
     expect(packed.files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    expect(packed.files.filter((f) => /^dist\/docs\/generate\.|^dist\/serverless-api\/handler\/items\.js|^dist\/fan-out\/consumer\/handler\.js/.test(f))).toEqual([]);
+    expect(packed.files.filter((f) => /^dist\/docs\/generate\.|^dist\/serverless-api\/handler\/items\.js|^dist\/fan-out\/consumer\/handler\.js|^dist\/streaming\/consumer\/handler\.js/.test(f))).toEqual([]);
   });
 
   test('has no dependencies: aws-cdk-lib and constructs are peers, cdk-nag and esbuild optional peers', () => {
@@ -94,7 +94,8 @@ describe('a user app of the installed package', () => {
     expect(result.findings).toEqual([]);
     expect(result.error).toBeUndefined();
     const stacks = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).sort();
-    expect(stacks).toEqual(['Defaults.template.json', 'DefaultsPinned.template.json', 'Edge.template.json', 'Options.template.json', 'OptionsPinned.template.json']);
+    expect(stacks).toEqual(['Defaults.template.json', 'DefaultsPinned.template.json', 'Edge.template.json', 'Options.template.json', 'OptionsPinned.template.json',
+      'StreamingOptions.template.json', 'StreamingOptionsPinned.template.json']);
   });
 
   test('deploys the handlers from the prebuilt bundles, the default site content and a site of its own', () => {
@@ -103,7 +104,7 @@ describe('a user app of the installed package', () => {
       const candidate = path.join(a, file);
       return fs.existsSync(candidate) && fs.readFileSync(candidate).equals(content);
     });
-    for (const bundle of ['serverless-api/handler/items.bundle/index.js', 'fan-out/consumer/handler.bundle/index.js', 'data-tier/app-user/handler.bundle/index.js']) {
+    for (const bundle of ['serverless-api/handler/items.bundle/index.js', 'fan-out/consumer/handler.bundle/index.js', 'data-tier/app-user/handler.bundle/index.js', 'streaming/consumer/handler.bundle/index.js']) {
       expect(holding('index.js', fs.readFileSync(path.join(installed, 'dist', bundle)))).toHaveLength(1);
     }
     expect(holding('index.html', fs.readFileSync(path.join(ROOT, 'lib', 'static-site', 'site', 'index.html')))).toHaveLength(1);

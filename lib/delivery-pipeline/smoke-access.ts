@@ -124,10 +124,10 @@ export function readOnlySmokeStatements(stack: Stack, stageName: string): iam.Po
  */
 export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStatement[] {
   const { arn, prefixed, statement } = stageArns(stack, stageName);
-  const viaServices = ['sns', 'sqs', 'secretsmanager'].map((service) => `${service}.${stack.region}.${stack.urlSuffix}`);
+  const viaServices = ['sns', 'sqs', 'secretsmanager', 'kinesis', 's3'].map((service) => `${service}.${stack.region}.${stack.urlSuffix}`);
   return [
     ...readOnlySmokeStatements(stack, stageName),
-    statement('ReadsOfTheOtherChecks', ['lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes', 'ssm:GetCommandInvocation'], ['*']),
+    statement('ReadsOfTheOtherChecks', ['lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes', 'ssm:GetCommandInvocation', 'events:ListRules'], ['*']),
     statement('PublishToAndSubscribeToStageTopics', ['sns:Publish', 'sns:ListSubscriptionsByTopic', 'sns:Subscribe'],
       [arn('sns', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)]),
     // Subscriptions are authorized without a resource: the check removes only the one it made.
@@ -151,6 +151,13 @@ export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStat
     statement('ReadTheDatabaseSecret', ['secretsmanager:GetSecretValue'], [arn('secretsmanager', 'secret', '*', ArnFormat.COLON_RESOURCE_NAME)],
       { StringEquals: { 'aws:ResourceTag/stage': stageName } }),
     statement('RunTheCacheProbeDocument', ['ssm:SendCommand'], [stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWS-RunShellScript' })]),
+    // The streaming check: a test record on the stage's stream, its delivered object read (and deleted when
+    // it holds only test records), test events on the stage's bus and its rules' targets read.
+    statement('PutATestRecordOnStageStreams', ['kinesis:PutRecord'], [arn('kinesis', 'stream', prefixed)]),
+    statement('ReadDeliveryBuckets', ['s3:ListBucket'], [`arn:${stack.partition}:s3:::${stageName.toLowerCase()}-*`]),
+    statement('ReadAndRemoveDeliveredTestRecords', ['s3:GetObject', 's3:DeleteObject'], [`arn:${stack.partition}:s3:::${stageName.toLowerCase()}-*/data/*`]),
+    statement('PutTestEventsOnStageBuses', ['events:PutEvents'], [arn('events', 'event-bus', prefixed)]),
+    statement('ReadStageBusRoutes', ['events:ListTargetsByRule'], [arn('events', 'rule', `${prefixed}/*`)]),
     statement('RunTheCacheProbeOnStageInstances', ['ssm:SendCommand'], [arn('ec2', 'instance', '*')],
       { StringEquals: { 'ssm:resourceTag/stage': stageName } }),
   ];

@@ -45,6 +45,10 @@ export interface PriceData {
     readonly healthCheckAwsEndpointMonth: Priced;
     /** Each optional feature of a health check (HTTPS, string matching, fast interval, latency). */
     readonly healthCheckOptionalFeatureMonth: Priced;
+    readonly kinesisShardHour: Priced;
+    readonly kinesisExtendedRetentionShardHour: Priced;
+    readonly kinesisOnDemandStreamHour: Priced;
+    readonly kinesisEnhancedFanOutConsumerShardHour: Priced;
   };
   readonly ec2Hour: { readonly source: string; readonly price: Record<string, number> };
   /** Node-based ElastiCache, per node-hour; Valkey lists 20% below Redis OSS (Memcached prices as Redis OSS). */
@@ -133,6 +137,12 @@ const IDLE_RULES: Record<string, IdleRule> = {
   'AWS::RDS::DBProxy': (id, r, _a, p) => [line(id, r.Type, 'RDS Proxy on Aurora Serverless v2, 8 ACU minimum', 8 * perMonth(p.idle.rdsProxyServerlessAcuHour.price, p))],
   'AWS::Route53::HostedZone': (id, r, _a, p) => [line(id, r.Type, 'Hosted zone', p.idle.hostedZoneMonth.price)],
   'AWS::Route53::HealthCheck': healthCheckLines,
+  'AWS::Kinesis::Stream': kinesisStreamLines,
+  'AWS::Kinesis::StreamConsumer': (id, r, all, p) => {
+    const [streamId] = refsIn(r.Properties?.StreamARN);
+    const shards = streamShards(all[streamId]);
+    return [line(id, r.Type, `Enhanced fan-out consumer x ${shards.label}`, shards.count * perMonth(p.idle.kinesisEnhancedFanOutConsumerShardHour.price, p))];
+  },
 };
 
 /** Types that cost nothing standing still: free, or priced per use (the keys name the usage prices). */
@@ -176,7 +186,13 @@ const IDLE_FREE: Record<string, UsageOf> = {
   'AWS::GuardDuty::Detector': (r) => ['guardDutyCloudTrailEvents', 'guardDutyFlowAndDnsGb', ...(guardDutyS3(r) ? ['guardDutyS3DataEvents'] : [])],
   'AWS::SecurityHub::Hub': ['securityHubChecks', 'securityHubFindings'], 'AWS::SecurityHub::Standard': ['securityHubChecks'],
   'AWS::AccessAnalyzer::Analyzer': (r) => [/UNUSED_ACCESS/.test(String(r.Properties?.Type)) ? 'accessAnalyzerUnusedAccess' : 'accessAnalyzerExternalAccess'],
-  'AWS::Events::Rule': (r) => (r.Properties?.EventPattern ? ['eventBridgeAwsServiceEvents'] : []),
+  // A rule on the default bus matches AWS services' events (free); a custom bus's events are priced on the bus.
+  'AWS::Events::Rule': (r) => (r.Properties?.EventPattern && !r.Properties?.EventBusName ? ['eventBridgeAwsServiceEvents'] : []),
+  // Streaming: priced per GB, event, object or query, none by the hour.
+  'AWS::KinesisFirehose::DeliveryStream': ['firehoseIngestGb'], 'AWS::Logs::LogStream': [],
+  'AWS::Glue::Database': [], 'AWS::Glue::Table': ['glueCatalogObjects'], 'AWS::Athena::WorkGroup': ['athenaTbScanned'],
+  'AWS::Events::EventBus': ['eventBridgeCustomEvents'], 'AWS::Events::EventBusPolicy': [],
+  'AWS::Events::Archive': ['eventBridgeArchiveGb', 'eventBridgeArchiveStorageGbMonth'],
   'AWS::Organizations::Policy': [],
   // The domain: records are charged per query (alias queries to AWS resources are free), certificates and DNSSEC nothing.
   'AWS::Route53::RecordSet': ['route53Queries'], 'AWS::Route53::KeySigningKey': [], 'AWS::Route53::DNSSEC': [],
@@ -211,6 +227,8 @@ const USAGE_OF_IDLE_TYPES: Record<string, UsageOf> = {
   'AWS::ElastiCache::ReplicationGroup': ['cacheSnapshotGbMonth'],
   'AWS::ElastiCache::CacheCluster': ['cacheSnapshotGbMonth'],
   'AWS::SecretsManager::Secret': ['secretsManagerApiCalls'],
+  'AWS::Kinesis::Stream': (r) => (onDemand(r) ? ['kinesisOnDemandIngestGb', 'kinesisOnDemandRetrievalGb', 'kinesisOnDemandRetentionGbMonth'] : ['kinesisPutPayloadUnits']),
+  'AWS::Kinesis::StreamConsumer': ['kinesisEnhancedFanOutGb'],
 };
 
 const usageOf = (keys: UsageOf | undefined, r: CfnResource): string[] => (typeof keys === 'function' ? keys(r) : keys ?? []);
@@ -328,6 +346,31 @@ function auroraServerlessLines(id: string, r: CfnResource, all: Resources, p: Pr
 
 function advancedInsights(r: CfnResource): boolean {
   return r.Properties?.DatabaseInsightsMode === 'advanced';
+}
+
+const onDemand = (r: CfnResource | undefined) => r?.Properties?.StreamModeDetails?.StreamMode === 'ON_DEMAND';
+
+/** An on-demand stream starts with (and idles at) 4 shards' capacity; a provisioned one has its shard count. */
+function streamShards(r: CfnResource | undefined): { count: number; label: string } {
+  if (onDemand(r)) return { count: 4, label: '4 shards (an idle on-demand stream\'s)' };
+  const count = typeof r?.Properties?.ShardCount === 'number' ? r.Properties.ShardCount : NaN;
+  return { count, label: `${Number.isNaN(count) ? 'unknown' : count} shard${count === 1 ? '' : 's'}` };
+}
+
+/**
+ * A provisioned stream bills every shard-hour, and retention beyond 24 hours
+ * per shard-hour again; an on-demand stream bills a stream-hour (its data and
+ * extended retention are priced per GB).
+ */
+function kinesisStreamLines(id: string, r: CfnResource, _all: Resources, p: PriceData): CostLine[] {
+  if (onDemand(r)) return [line(id, r.Type, 'Kinesis on-demand stream hours', perMonth(p.idle.kinesisOnDemandStreamHour.price, p))];
+  const shards = streamShards(r);
+  const lines = [line(id, r.Type, `Kinesis ${shards.label} hours`, shards.count * perMonth(p.idle.kinesisShardHour.price, p))];
+  const retentionHours = Number(r.Properties?.RetentionPeriodHours ?? 24);
+  if (retentionHours > 24) {
+    lines.push(line(id, r.Type, `Kinesis extended retention (${retentionHours} h) x ${shards.label}`, shards.count * perMonth(p.idle.kinesisExtendedRetentionShardHour.price, p)));
+  }
+  return lines;
 }
 
 /** Nodes of a replication group: its cache clusters, else shards x (replicas + 1). */

@@ -115,6 +115,10 @@ export function mermaidDiagram(input: DiagramInput): string {
         d.node({ id, label: `SNS topic${name(id) ? `<br/>${name(id)}` : ''}${p.FifoTopic ? ' (FIFO)' : ''}`, shape: 'box', group: alarmOnly(id, all) ? 'operations' : undefined });
         break;
       case 'AWS::SQS::Queue':
+        if (eventTargetDeadLetter(id, all)) {
+          d.node({ id, label: `EventBridge dead-letter queue<br/>${name(id).replace(/ Delivery$/, '')}`, shape: 'db' });
+          break;
+        }
         d.node({ id, label: `${/DeliveryDeadLetter/.test(id) ? 'SNS delivery dead-letter queue' : /DeadLetter/.test(id) ? 'SQS dead-letter queue' : 'SQS queue'}<br/>${name(id).replace(/ Delivery$/, '')}${p.FifoQueue ? ' (FIFO)' : ''}`, shape: /DeadLetter/.test(id) ? 'db' : 'box', group: alarmOnly(id, all) ? 'operations' : undefined });
         for (const dlq of refsIn(p.RedrivePolicy)) d.edge({ from: id, to: dlq, label: `after ${p.RedrivePolicy.maxReceiveCount} receives`, dotted: true });
         break;
@@ -130,6 +134,15 @@ export function mermaidDiagram(input: DiagramInput): string {
         break;
       case 'AWS::Lambda::EventSourceMapping':
         for (const q of refsIn(p.EventSourceArn)) for (const fn of refsIn(p.FunctionName)) d.edge({ from: q, to: fn, label: `batches of ${p.BatchSize ?? 10}` });
+        for (const q of refsIn(p.DestinationConfig?.OnFailure)) for (const fn of refsIn(p.FunctionName)) d.edge({ from: fn, to: q, label: 'batches given up on', dotted: true });
+        break;
+      case 'AWS::Kinesis::Stream':
+      case 'AWS::KinesisFirehose::DeliveryStream':
+      case 'AWS::Glue::Table':
+      case 'AWS::Athena::WorkGroup':
+      case 'AWS::Events::EventBus':
+      case 'AWS::Events::Archive':
+        drawStreaming(d, id, r, all);
         break;
       case 'AWS::DynamoDB::Table':
         d.node({ id, label: `DynamoDB table<br/>${name(id)}`, shape: 'db' });
@@ -406,5 +419,67 @@ function drawSecurityServices(d: Diagram, all: Record<string, CfnResource>): voi
   if (ofType('Custom::AccountSetting').length > 0) {
     d.node({ id: 'accountSettings', label: 'Account settings<br/>EBS encryption, S3 Block Public Access, password policy', shape: 'box' });
     for (const [fn] of ofType('AWS::Lambda::Function').filter(([id]) => id.includes('AccountSettings'))) d.edge({ from: fn, to: 'accountSettings', label: 'sets, restores on delete' });
+  }
+}
+
+/** A queue a rule's target sends undeliverable events to. */
+function eventTargetDeadLetter(id: string, all: Record<string, CfnResource>): boolean {
+  return Object.values(all).some((r) => r.Type === 'AWS::Events::Rule' && (r.Properties?.Targets ?? []).some((t: { DeadLetterConfig?: unknown }) => refsIn(t.DeadLetterConfig).includes(id)));
+}
+
+/** A pattern in a few words for an edge: its `detail-type`s, else its sources. */
+function patternSummary(pattern: Record<string, any> | undefined): string {
+  const types: unknown[] = pattern?.['detail-type'] ?? [];
+  const detail = pattern?.detail ? `, ${Object.keys(pattern.detail).join(', ')} filtered` : '';
+  return `${(types.length > 0 ? types : pattern?.source ?? ['events']).join(' or ')}${detail}`;
+}
+
+/** Streams, delivery, query and event bus: producers in, records and events out. */
+function drawStreaming(d: Diagram, id: string, r: CfnResource, all: Record<string, CfnResource>): void {
+  const p = r.Properties ?? {};
+  switch (r.Type) {
+    case 'AWS::Kinesis::Stream': {
+      const onDemand = p.StreamModeDetails?.StreamMode === 'ON_DEMAND';
+      d.node({ id, label: `Kinesis data stream<br/>${onDemand ? 'on-demand' : `${p.ShardCount} shard${p.ShardCount === 1 ? '' : 's'}`}, ${p.RetentionPeriodHours ?? 24} h`, shape: 'box' });
+      d.node({ id: 'producers', label: 'Producers', shape: 'round' });
+      d.edge({ from: 'producers', to: id, label: 'put records' });
+      break;
+    }
+    case 'AWS::KinesisFirehose::DeliveryStream': {
+      const s3 = p.ExtendedS3DestinationConfiguration ?? {};
+      d.node({ id, label: `Firehose delivery<br/>${String(s3.CompressionFormat ?? 'UNCOMPRESSED').toLowerCase()}, every ${s3.BufferingHints?.IntervalInSeconds ?? 300} s`, shape: 'box' });
+      for (const stream of refsIn(p.KinesisStreamSourceConfiguration?.KinesisStreamARN)) d.edge({ from: stream, to: id, label: 'every record' });
+      for (const bucket of refsIn(s3.BucketARN)) d.edge({ from: id, to: bucket, label: 'data/ by date, errors/' });
+      break;
+    }
+    case 'AWS::Glue::Table':
+      d.node({ id, label: `Glue table<br/>${p.TableInput?.Name ?? ''}`, shape: 'box' });
+      for (const bucket of refsIn(p.TableInput?.StorageDescriptor?.Location)) d.edge({ from: id, to: bucket, label: 'reads data/', dotted: true });
+      break;
+    case 'AWS::Athena::WorkGroup': {
+      const limit = p.WorkGroupConfiguration?.BytesScannedCutoffPerQuery;
+      d.node({ id, label: `Athena workgroup${limit ? `<br/>${Math.round(limit / 1024 ** 2)} MiB per query at most` : ''}`, shape: 'box' });
+      for (const [table] of Object.entries(all).filter(([, x]) => x.Type === 'AWS::Glue::Table')) d.edge({ from: id, to: table, label: 'SQL' });
+      for (const bucket of refsIn(p.WorkGroupConfiguration?.ResultConfiguration?.OutputLocation)) d.edge({ from: id, to: bucket, label: 'encrypted results', dotted: true });
+      break;
+    }
+    case 'AWS::Events::EventBus': {
+      d.node({ id, label: 'EventBridge custom bus', shape: 'box' });
+      d.node({ id: 'eventProducers', label: 'Event producers', shape: 'round' });
+      d.edge({ from: 'eventProducers', to: id, label: 'put events' });
+      for (const rule of Object.values(all).filter((x) => x.Type === 'AWS::Events::Rule' && refsIn(x.Properties?.EventBusName).includes(id))) {
+        for (const target of rule.Properties?.Targets ?? []) {
+          for (const t of refsIn(target.Arn)) d.edge({ from: id, to: t, label: patternSummary(rule.Properties?.EventPattern) });
+          for (const dlq of refsIn(target.DeadLetterConfig)) d.edge({ from: id, to: dlq, label: `after ${target.RetryPolicy?.MaximumRetryAttempts ?? 185} retries`, dotted: true });
+        }
+      }
+      break;
+    }
+    case 'AWS::Events::Archive':
+      d.node({ id, label: `Event archive<br/>${p.RetentionDays ? `${p.RetentionDays} days` : 'indefinitely'}, replayable`, shape: 'db' });
+      for (const bus of refsIn(p.SourceArn)) d.edge({ from: bus, to: id, label: 'every event', dotted: true });
+      break;
+    default:
+      break;
   }
 }

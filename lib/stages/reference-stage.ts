@@ -12,6 +12,7 @@ import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { WebTierStack } from '../web-tier/web-tier-stack';
 import { SecurityBaselineStack, SecurityBaselineStackProps } from '../security-baseline/security-baseline-stack';
 import { recordAcknowledgements } from '../shared/compliance';
+import { StreamingStack } from '../streaming/streaming-stack';
 import { AlarmDestination } from './alarm-destination';
 import { StageConfig, StageDomain } from './stage-config';
 
@@ -32,6 +33,7 @@ export class ReferenceStage extends Stage {
   readonly securityBaseline: SecurityBaselineStack;
   /** The stage's domain, with `config.domain`: in us-east-1, whatever the stage's region. */
   readonly domain?: DomainStack;
+  readonly streaming: StreamingStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -107,6 +109,11 @@ export class ReferenceStage extends Stage {
     this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
     if (this.domain) this.alarmOnEndpoints(this.domain);
     this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', { ...common, ...securityBaselineStackProps(config) });
+    this.streaming = new StreamingStack(this, 'Streaming', {
+      ...common,
+      description: 'Streaming and events: Kinesis Data Stream with a Lambda consumer and Firehose to S3 (Glue, Athena), EventBridge bus with routes, dead-letter queues and archive',
+      streaming: { ...config.streaming, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
+    });
     if (config.alarmTopicArn) Aspects.of(this).add(new AlarmDestination(config.alarmTopicArn));
   }
 

@@ -7,6 +7,8 @@ import type { ServerlessApiProps } from '../serverless-api/serverless-api-props'
 import type { StaticSiteProps } from '../static-site/static-site-props';
 import { CERTIFICATE_ARN, type WebTierProps } from '../web-tier/web-tier-props';
 import type { SecurityBaselineProps } from '../security-baseline/security-baseline-props';
+import type { EventRouteProps } from '../streaming/event-bus-props';
+import type { StreamingProps } from '../streaming/streaming';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { ConfigError, show, Validator } from '../shared/validation';
@@ -97,6 +99,8 @@ export interface StageConfig {
    * with another stage, or with Control Tower.
    */
   readonly securityBaseline: SecurityBaselineProps;
+  /** Streaming and events props (removal policy, log retention and alarm e-mail come from the stage). */
+  readonly streaming: StreamingProps;
 }
 
 /** The domain a stage's endpoints are published on. */
@@ -134,6 +138,17 @@ export const ORDER_SUBSCRIBERS: SubscriberProps[] = [
   { name: 'audit', maxMessageAge: Duration.hours(1) },
 ];
 
+/**
+ * The example routes the stages deploy on the event bus: placed orders to
+ * fulfilment, placed orders of 1,000 or more also to review, failed payments
+ * to their own queue.
+ */
+export const ORDER_ROUTES: EventRouteProps[] = [
+  { name: 'fulfilment', eventPattern: { source: ['app.orders'], detailType: ['OrderPlaced'] } },
+  { name: 'review', eventPattern: { source: ['app.orders'], detailType: ['OrderPlaced'], detail: { total: [{ numeric: ['>=', 1000] }] } } },
+  { name: 'payment-failures', eventPattern: { source: ['app.payments'], detailType: ['PaymentFailed'] } },
+];
+
 /** The built-in profiles. The sandbox is cheap and disposable; production is resilient and keeps its data. */
 export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
   Sandbox: {
@@ -154,6 +169,11 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // Pauses when idle (storage only); the Data API on where offered, for the smoke check; one cache.t4g.micro node, one day of snapshots.
     dataTier: { database: { minCapacity: 0, maxCapacity: 4, dataApi: true }, cache: { nodeType: 'cache.t4g.micro', replicas: 0, snapshotRetentionDays: 1 } },
     securityBaseline: {},
+    // One provisioned shard (cheapest idle), a day on the stream, a minute's buffering, a month in S3, a week of archive.
+    streaming: {
+      stream: { capacity: { mode: 'provisioned', shards: 1 }, delivery: { bufferingInterval: Duration.minutes(1), dataExpiration: Duration.days(30) } },
+      bus: { routes: ORDER_ROUTES, archiveRetention: Duration.days(7) },
+    },
   },
   Production: {
     name: 'Production',
@@ -186,6 +206,11 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // RDS Protection watches the data tier's Aurora logins.
     securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365), guardDutyProtection: { rdsLoginEvents: true } },
     alarmDestinationRequired: true,
+    // On-demand capacity (no shards to plan), a week on the stream to replay from, a year in S3 and in the archive.
+    streaming: {
+      stream: { capacity: { mode: 'onDemand' }, retention: Duration.days(7), consumer: { maxRecordAge: Duration.hours(6) } },
+      bus: { routes: ORDER_ROUTES, archiveRetention: Duration.days(365) },
+    },
   },
 };
 

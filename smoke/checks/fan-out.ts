@@ -53,7 +53,10 @@ export const fanOutDelivers: SmokeCheck = {
     const problems: string[] = [];
     for (const s of observed) {
       const expected = expectedBy(s);
-      const received = await collect(ctx, s.queueUrl, expected.length);
+      const received = await collect(ctx, s.queueUrl, expected.length, (m) => {
+        const tag = tagOf(m);
+        return tag?.run === ctx.runId ? tag.eventType : undefined;
+      });
       const ok = received.length === expected.length && expected.every((e) => received.includes(e));
       (ok ? notes : problems).push(`${s.name}: got [${received.sort().join(', ')}], expected [${expected.join(', ')}]`);
     }
@@ -142,7 +145,7 @@ async function loggedAsProcessed(ctx: SmokeContext, logGroup: string, ids: strin
 }
 
 /** Whether an event with every term was logged to `logGroup` since `since` (FilterLogEvents). */
-async function logContains(ctx: SmokeContext, logGroup: string, terms: string[], since: number): Promise<boolean> {
+export async function logContains(ctx: SmokeContext, logGroup: string, terms: string[], since: number): Promise<boolean> {
   const url = `https://logs.${ctx.region}.amazonaws.com/`;
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -161,9 +164,10 @@ async function logContains(ctx: SmokeContext, logGroup: string, terms: string[],
 /**
  * Receives this run's messages from a queue until the expected number arrived
  * (then one short extra look, for any that should not have), deleting each
- * one of this run; other messages are left alone.
+ * one of this run; other messages are left alone. `ofThisRun` names a message
+ * of this run (its event type), or answers undefined for any other.
  */
-async function collect(ctx: SmokeContext, queueUrl: string, expected: number): Promise<string[]> {
+export async function collect(ctx: SmokeContext, queueUrl: string, expected: number, ofThisRun: (m: Message) => string | undefined): Promise<string[]> {
   const received: string[] = [];
   const deadline = ctx.clock.now() + ctx.waitMs;
   let extraLook = false;
@@ -173,9 +177,9 @@ async function collect(ctx: SmokeContext, queueUrl: string, expected: number): P
       QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, MessageAttributeNames: ['All'],
     }));
     for (const m of Messages) {
-      const tag = tagOf(m);
-      if (tag?.run !== ctx.runId) continue;
-      received.push(tag.eventType);
+      const name = ofThisRun(m);
+      if (name === undefined) continue;
+      received.push(name);
       await ctx.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
     }
     if (received.length >= expected) {

@@ -23,8 +23,8 @@ const FIRST = 'Production-eu-west-1';
 const SECOND = 'Production-us-east-1';
 const deploysOf = (name: string) => stageNamed(name).Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
 const productionStackPaths = [
-  ...['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'PipelineAccess'].map((s) => `DeliveryPipeline/Delivery/eu-west-1/Production/${s}`),
-  ...['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'PipelineAccess'].map((s) => `DeliveryPipeline/Delivery/us-east-1/Production/${s}`),
+  ...['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'PipelineAccess'].map((s) => `DeliveryPipeline/Delivery/eu-west-1/Production/${s}`),
+  ...['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'PipelineAccess'].map((s) => `DeliveryPipeline/Delivery/us-east-1/Production/${s}`),
 ];
 
 describe('before Production: a review of the changes, then an approval that links to it', () => {

@@ -16,7 +16,7 @@ const IAM_PREFIX: Record<string, string> = {
 /** JSON-protocol targets (`x-amz-target`) the checks send, by prefix, and the IAM prefix of each. */
 const TARGET_PREFIX: Record<string, string> = {
   'Logs_20140328': 'logs', 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': 'cloudtrail',
-  'StarlingDoveService': 'config', 'AmazonSSM': 'ssm',
+  'StarlingDoveService': 'config', 'AmazonSSM': 'ssm', 'Kinesis_20131202': 'kinesis', 'AWSEvents': 'events',
 };
 /**
  * What each service the checks call over signed HTTP needs beyond its JSON
@@ -25,9 +25,10 @@ const TARGET_PREFIX: Record<string, string> = {
 const SIGNED_SERVICE: Record<string, string[]> = {
   'execute-api': ['execute-api:Invoke'], 'apigateway': ['apigateway:GET'], 'guardduty': ['guardduty:GetDetector'],
   'monitoring': ['cloudwatch:SetAlarmState'], 'rds-data': ['rds-data:ExecuteStatement', 'secretsmanager:GetSecretValue'],
-  'logs': [], 'cloudtrail': [], 'config': [], 'ssm': [],
+  'logs': [], 'cloudtrail': [], 'config': [], 'ssm': [], 'kinesis': [], 'events': [],
+  's3': ['s3:ListBucket', 's3:GetObject', 's3:DeleteObject'],
 };
-const SIGNED_CALL = /(?:signer|awsJson|callAws)\((?:ctx, )?(?:endpointOf, )?'([a-z-]+)'/g;
+const SIGNED_CALL = /(?:signer|awsJson|callAws)\((?:ctx, )?(?:endpointOf, )?'([a-z0-9-]+)'/g;
 const TARGET = /'((?:[A-Za-z][\w]*\.)*[A-Za-z][\w]*)\.([A-Z]\w+)'/g;
 
 function smokeSources(dir = SMOKE_DIR): string[] {
@@ -120,13 +121,13 @@ describe('the smoke role', () => {
     const kms = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
     expect(kms).toHaveLength(1);
     const services = (kms[0].Condition as { StringEquals: Record<string, unknown[]> }).StringEquals['kms:ViaService'];
-    expect(services.map((v) => JSON.stringify(v).match(/"([a-z]+\.eu-west-1\.)"/)?.[1])).toEqual(['sns.eu-west-1.', 'sqs.eu-west-1.', 'secretsmanager.eu-west-1.']);
+    expect(services.map((v) => JSON.stringify(v).match(/"([a-z0-9]+\.eu-west-1\.)"/)?.[1])).toEqual(['sns.eu-west-1.', 'sqs.eu-west-1.', 'secretsmanager.eu-west-1.', 'kinesis.eu-west-1.', 's3.eu-west-1.']);
   });
 
   test('is granted "*" only for the calls IAM authorizes without a resource', () => {
     const unscoped = statements.filter((s) => JSON.stringify(s.Resource) === '"*"').flatMap(actionsOf).sort();
     expect(unscoped).toEqual(['autoscaling:DescribeAutoScalingGroups', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions',
-      'lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes', 'sns:Unsubscribe', 'ssm:GetCommandInvocation']);
+      'events:ListRules', 'lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes', 'sns:Unsubscribe', 'ssm:GetCommandInvocation']);
   });
 
   test('reaches only the stage\'s own stacks, topics and queues, in its account and region', () => {
@@ -135,6 +136,10 @@ describe('the smoke role', () => {
     expect(resources).toContain('arn:aws:sns:eu-west-1:222222222222:Sandbox-*');
     expect(resources).toContain('arn:aws:sqs:eu-west-1:222222222222:Sandbox-*');
     expect(resources).toContain('arn:aws:rds:eu-west-1:222222222222:cluster:sandbox-*');
+    expect(resources).toContain('arn:aws:kinesis:eu-west-1:222222222222:stream/Sandbox-*');
+    expect(resources).toContain('arn:aws:events:eu-west-1:222222222222:event-bus/Sandbox-*');
+    expect(resources).toContain('"arn:aws:s3:::sandbox-*"');
+    expect(resources).toContain('arn:aws:s3:::sandbox-*/data/*');
     expect(resources).not.toMatch(/:\*:\*|::\*"/);
   });
 

@@ -297,6 +297,47 @@ describe('the domain', () => {
   });
 });
 
+describe('streaming', () => {
+  const linesOf = (resources: CfnTemplate['Resources']) => estimateStack({ Resources: resources }, prices).lines.map((l) => [l.what, +l.monthly.toFixed(2)]);
+
+  test('a provisioned stream bills its shard-hours, and retention beyond 24 hours per shard-hour again', () => {
+    // 2 x 0.015 x 730 = 21.90; 2 x 0.02 x 730 = 29.20
+    expect(linesOf({ S: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 2, RetentionPeriodHours: 168 } } }))
+      .toEqual([['Kinesis 2 shards hours', 21.9], ['Kinesis extended retention (168 h) x 2 shards', 29.2]]);
+    expect(linesOf({ S: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 1 } } })).toEqual([['Kinesis 1 shard hours', 10.95]]);
+  });
+
+  test('an on-demand stream bills its stream-hours; its data and retention are per GB', () => {
+    // 0.04 x 730 = 29.20
+    const stream = { S: { Type: 'AWS::Kinesis::Stream', Properties: { StreamModeDetails: { StreamMode: 'ON_DEMAND' }, RetentionPeriodHours: 168 } } };
+    expect(linesOf(stream)).toEqual([['Kinesis on-demand stream hours', 29.2]]);
+    expect(estimateStack({ Resources: stream }, prices).usage.map((u) => u.item)).toEqual([
+      'Kinesis on-demand data written', 'Kinesis on-demand retention beyond 24 hours', 'Kinesis on-demand data read']);
+  });
+
+  test('an enhanced fan-out consumer bills per shard-hour of its stream', () => {
+    // 1 x 0.015 x 730 = 10.95
+    expect(linesOf({
+      S: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 1 } },
+      C: { Type: 'AWS::Kinesis::StreamConsumer', Properties: { StreamARN: { 'Fn::GetAtt': ['S', 'Arn'] } } },
+    })).toEqual([['Kinesis 1 shard hours', 10.95], ['Enhanced fan-out consumer x 1 shard', 10.95]]);
+  });
+
+  test('Firehose, Glue, Athena, a custom bus and its archive cost nothing idle and list their per-use prices', () => {
+    const estimate = estimateStack({ Resources: {
+      F: { Type: 'AWS::KinesisFirehose::DeliveryStream', Properties: {} }, T: { Type: 'AWS::Glue::Table', Properties: {} },
+      W: { Type: 'AWS::Athena::WorkGroup', Properties: {} }, B: { Type: 'AWS::Events::EventBus', Properties: {} },
+      A: { Type: 'AWS::Events::Archive', Properties: {} }, R: { Type: 'AWS::Events::Rule', Properties: { EventBusName: { Ref: 'B' }, EventPattern: {} } },
+    } }, prices);
+    expect(estimate.total).toBe(0);
+    expect(estimate.usage.map((u) => u.item)).toEqual([
+      'Athena SQL queries, data scanned (10 MB minimum a query)', 'EventBridge events archived (processing)', 'EventBridge archive storage',
+      'EventBridge custom events published', 'Data Firehose ingestion (first 500 TB a month), in 5 KB increments',
+      'Glue Data Catalog objects beyond the free first million',
+    ]);
+  });
+});
+
 describe('the reference stages', () => {
   test.each(['Sandbox', 'Production'] as const)('no resource of any stack of %s is left not priced', (stage) => {
     const notPriced = [...stageTemplates(stage)].flatMap(([name, s]) => estimateStack(s.template, prices).notPriced.map((n) => `${name}: ${n.logicalId} (${n.type})`));

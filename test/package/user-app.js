@@ -29,6 +29,10 @@ function defaults(stack) {
   new lib.DataTier(stack, 'DataTier', { vpc: network.vpc });
   new lib.SecurityBaseline(stack, 'SecurityBaseline');
   new lib.Domain(stack, 'Domain', { domainName: 'example.com' });
+  new lib.Streaming(stack, 'Streaming', { bus: { routes: [{ name: 'orders', eventPattern: { source: ['app.orders'] } }] } });
+  // The stream and the bus also stand alone, each with a key and an alarm topic of its own.
+  new lib.EventStream(stack, 'EventStream');
+  new lib.EventBus(stack, 'EventBus', { routes: [{ name: 'payments', eventPattern: { source: ['app.payments'] } }] });
 }
 
 /** The Domain's us-east-1 options: a created zone signed with DNSSEC and logging its queries, health checks, a CloudFront certificate. */
@@ -91,6 +95,22 @@ function options(stack) {
   });
 }
 
+/** The streaming constructs' options, in a stack of their own: with them, one stack would pass CloudFormation's 500 resources. */
+function streamingOptions(stack) {
+  new lib.Streaming(stack, 'Streaming', {
+    stream: {
+      capacity: { mode: 'onDemand' }, retention: Duration.days(7),
+      consumer: { enhancedFanOut: true, batchSize: 500, maxRecordAge: Duration.hours(6), parallelizationFactor: 2 },
+      delivery: { bufferingInterval: Duration.minutes(1), columns: { deviceId: 'string', reading: 'double' }, bytesScannedCutoffPerQuery: 100 * 1024 ** 2 },
+    },
+    bus: {
+      organizationId: 'o-a1b2c3d4e5', archiveRetention: Duration.days(365),
+      routes: [{ name: 'large-orders', eventPattern: { source: ['app.orders'], detail: { total: [{ numeric: ['>=', 1000] }] } }, retryAttempts: 3 }],
+    },
+    alarmEmail: 'ops@example.com', removalPolicy: RemovalPolicy.RETAIN,
+  });
+}
+
 const app = new App({ outdir, builtinCloudFormationValidation: false });
 Validations.of(app).addPlugins(
   new nag.AwsSolutionsChecks(app), new nag.ServerlessChecks(app), new nag.NIST80053R5Checks(app),
@@ -100,6 +120,8 @@ defaults(new Stack(app, 'Defaults'));
 defaults(new Stack(app, 'DefaultsPinned', { env: PINNED }));
 options(new Stack(app, 'Options'));
 options(new Stack(app, 'OptionsPinned', { env: PINNED }));
+streamingOptions(new Stack(app, 'StreamingOptions'));
+streamingOptions(new Stack(app, 'StreamingOptionsPinned', { env: PINNED }));
 edge(new Stack(app, 'Edge', { env: { account: PINNED.account, region: 'us-east-1' } }));
 
 let error;
