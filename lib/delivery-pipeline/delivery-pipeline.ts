@@ -157,7 +157,9 @@ export class DeliveryPipeline extends Construct {
         ...Object.fromEntries(this.replicas.map((r) => [r.region, r.store.bucket])),
       },
       codeBuildDefaults: this.codeBuildDefaults(props.buildImage),
-      synthCodeBuildDefaults: { rolePolicy: [lookupRoleAccess([...new Set([config.sandboxAccount, config.productionAccount])]), ...imageResolutionAccess(config)] },
+      // No lookup roles: they read every account's data (ReadOnlyAccess) and the synth step runs npm's
+      // dependencies; stages that look things up commit cdk.context.json, as CDK advises.
+      synthCodeBuildDefaults: { rolePolicy: imageResolutionAccess(config) },
     });
 
     this.sandbox = props.stageFactory(this, 'Sandbox', { env: { account: config.sandboxAccount, region: config.sandboxRegion } });
@@ -192,10 +194,11 @@ export class DeliveryPipeline extends Construct {
   }
 
   /**
-   * One Production stage per region, in the order of `config.productionRegions`:
-   * before the first, a review of every region's changes and a manual approval
-   * linking to it; after each, its verification. A failed verification fails
-   * the stage, which rolls back, and the regions after it are not deployed.
+   * One Production stage per region, in the order of `config.productionRegions`,
+   * after a stage of their own with a review of every region's changes and a
+   * manual approval linking to it; after each region, its verification. A
+   * failed verification fails the stage, which rolls back, and the regions
+   * after it are not deployed.
    */
   private addProductionStages(props: DeliveryPipelineProps, source: pipelines.IFileSetProducer): ProductionRegion[] {
     const { config } = props;
@@ -227,11 +230,12 @@ export class DeliveryPipeline extends Construct {
       logGroup: this.buildLogs,
       question: `Sandbox deployed${smoke ? ' and smoke-tested' : ''}: deploy this commit to Production in ${regions.join(', then ')}?`,
     });
-    for (const [i, p] of production.entries()) {
+    // A stage of its own, which does not roll back: a rejected or expired approval fails it and deploys nothing.
+    this.pipeline.addWave('ApproveProduction', { pre: [review] });
+    for (const p of production) {
       // A wave of one: the pipeline stage takes the region's name, the Stage keeps `Production`.
       this.pipeline.addWave(p.stageName).stages.push(pipelines.StageDeployment.fromStage(p.stage, {
         stageName: p.stageName,
-        pre: i === 0 ? [review] : [],
         post: p.access ? [this.verifyStep(source, p.access, smoke)] : [],
       }));
     }
@@ -253,7 +257,8 @@ export class DeliveryPipeline extends Construct {
       installCommands: smoke ? ['npm ci'] : [],
       commands: [
         ...assumeRoleProfile('target', '$ACCESS_ROLE_ARN', access.region),
-        ...protectedStacks.map((name) => `AWS_PROFILE=target aws cloudformation update-termination-protection --enable-termination-protection --stack-name ${name}`),
+        // CodeBuild sets AWS_REGION to the pipeline's region, which outranks the profile's: name the stage's.
+        ...protectedStacks.map((name) => `AWS_PROFILE=target aws cloudformation update-termination-protection --region ${access.region} --enable-termination-protection --stack-name ${name}`),
         ...(smoke ? [`AWS_PROFILE=target npm run smoke -- --stage ${stage.stageName} --region ${access.region} --read-only`] : []),
       ],
       rolePolicyStatements: [new iam.PolicyStatement({
@@ -364,9 +369,8 @@ function checkPlacement(stack: Stack, config: PipelineConfig): void {
 }
 
 /**
- * Lets the synth step read context (the VPC's availability zones of a pinned
- * stage) through the bootstrap lookup roles of the target accounts, read-only,
- * when cdk.context.json does not hold it yet.
+ * Lets a step read what is deployed in `accounts` through their bootstrap
+ * lookup roles (read-only; trusted with `cdk bootstrap --trust`): the change review's `cdk diff`.
  */
 function lookupRoleAccess(accounts: string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({

@@ -12,7 +12,7 @@ import { Construct, IConstruct } from 'constructs';
  * - the asset publisher: `asset-publisher/`, pinned by its npm-shrinkwrap.json;
  * - Node.js: the major version the Lambda handlers run on.
  */
-export const CDK_CLI_VERSION = '2.1148.1';
+export const CDK_CLI_VERSION = '2.1149.0';
 /** Node.js of every build: the Lambda handlers' runtime (`NODE_RUNTIME` in lib/shared/hardened-function.ts). */
 export const BUILD_NODE_VERSION = '24';
 /**

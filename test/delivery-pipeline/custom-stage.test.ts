@@ -30,9 +30,10 @@ const stages = Object.values(resourcesOf(template, 'AWS::CodePipeline::Pipeline'
 
 describe('DeliveryPipeline with a stage of your own', () => {
   test('deploys it as Sandbox, then after the review and approval as Production, with no smoke or verification step when turned off and nothing to protect', () => {
-    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Sandbox', 'Production']);
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Sandbox', 'ApproveProduction', 'Production']);
     expect(stages[3].Actions.map((a) => a.Name)).toEqual(['Prepare', 'Deploy']);
-    expect(stages[4].Actions.map((a) => a.Name)).toEqual(['ReviewChanges', 'PromoteToProduction', 'Topics.Prepare', 'Topics.Deploy']);
+    expect(stages[4].Actions.map((a) => a.Name)).toEqual(['ReviewChanges', 'PromoteToProduction']);
+    expect(stages[5].Actions.map((a) => a.Name)).toEqual(['Prepare', 'Deploy']);
     expect(delivery.productionAccess).toEqual([]);
     expect(delivery.smokeAccess).toBeUndefined();
     expect(delivery.sandbox.node.tryFindChild('SmokeAccess')).toBeUndefined();

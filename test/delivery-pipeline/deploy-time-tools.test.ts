@@ -84,6 +84,11 @@ describe('the asset steps', () => {
     expect(manifest.dependencies).toEqual({ '@aws-cdk/cdk-assets-lib': '1.5.0', '@aws-cdk/cloud-assembly-schema': '55.6.0' });
   });
 
+  test('installed as the asset steps install it (a packed copy), it keeps its shrinkwrap, so every dependency stays pinned', () => {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PUBLISHER, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    expect(packed.files.map((f: { path: string }) => f.path).sort()).toEqual(['cdk-assets.js', 'npm-shrinkwrap.json', 'package.json']);
+  });
+
   test('fails with its usage on a command it does not know', async () => {
     const { code, err } = await runPublisher('--path', '.', 'deploy');
     expect(code).toBe(2);
@@ -98,6 +103,15 @@ describe('the CDK CLI of the self-mutation and permissions-check steps', () => {
     const installs = commandsOf('install').filter((c) => /aws-cdk/.test(c));
     expect(installs.length).toBeGreaterThan(0);
     expect([...new Set(installs)]).toEqual([`npm install -g aws-cdk@${installed}`]);
+  });
+
+  test('is at least the version the assembly asks for', () => {
+    const minimum = (assembly.manifest as { minimumCliVersion?: string }).minimumCliVersion!;
+    expect(minimum).toMatch(/^\d+\.\d+\.\d+$/);
+    const parts = (v: string) => v.split('.').map(Number);
+    const [a, b] = [parts(installed), parts(minimum)];
+    const newer = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+    expect({ installed, minimum, atLeast: newer >= 0 }).toEqual({ installed, minimum, atLeast: true });
   });
 
   test('reads the synthesized pipeline assembly', () => {

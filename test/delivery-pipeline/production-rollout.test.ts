@@ -28,15 +28,16 @@ const productionStackPaths = [
 ];
 
 describe('before Production: a review of the changes, then an approval that links to it', () => {
-  const review = () => stageNamed(FIRST).Actions.find((a) => a.Name === 'ReviewChanges')!;
-  const approval = () => stageNamed(FIRST).Actions.find((a) => a.ActionTypeId.Category === 'Approval')!;
+  const review = () => stageNamed('ApproveProduction').Actions.find((a) => a.Name === 'ReviewChanges')!;
+  const approval = () => stageNamed('ApproveProduction').Actions.find((a) => a.ActionTypeId.Category === 'Approval')!;
 
-  test('the review runs first, the approval next, every deployment of the first region after both', () => {
-    expect([review().RunOrder, approval().RunOrder]).toEqual([1, 2]);
-    expect(approval().Name).toBe('PromoteToProduction');
-    expect(Math.min(...deploysOf(FIRST).map((a) => a.RunOrder))).toBe(3);
-    // The second region has no approval of its own: the review covered it.
-    expect(stageNamed(SECOND).Actions.filter((a) => a.ActionTypeId.Category === 'Approval')).toEqual([]);
+  test('the review runs first, the approval next, in a stage of their own before the first region, which does not roll back', () => {
+    expect(stageNamed('ApproveProduction').Actions.map((a) => [a.RunOrder, a.Name])).toEqual([[1, 'ReviewChanges'], [2, 'PromoteToProduction']]);
+    expect(stages.map((s) => s.Name).slice(-3)).toEqual(['ApproveProduction', FIRST, SECOND]);
+    // A rejected or expired approval fails this stage: nothing was deployed, nothing to roll back.
+    expect(stageNamed('ApproveProduction').OnFailure).toBeUndefined();
+    // No region has an approval of its own: the review covered them all.
+    for (const name of [FIRST, SECOND]) expect(stageNamed(name).Actions.filter((a) => a.ActionTypeId.Category !== 'Deploy').map((a) => a.Name)).toEqual(['Verify']);
   });
 
   test('the review diffs every Production stack of every region with the pinned CLI, then says whether permissions broaden', () => {
@@ -95,7 +96,8 @@ describe('each Production region, one after the other', () => {
         'aws configure set profile.target.role_arn "$ACCESS_ROLE_ARN"',
         'aws configure set profile.target.credential_source EcsContainer',
         `aws configure set profile.target.region ${region}`,
-        ...stackNames.map((s) => `AWS_PROFILE=target aws cloudformation update-termination-protection --enable-termination-protection --stack-name ${s}`),
+        // CodeBuild's AWS_REGION (the pipeline's) would outrank the profile's region.
+        ...stackNames.map((s) => `AWS_PROFILE=target aws cloudformation update-termination-protection --region ${region} --enable-termination-protection --stack-name ${s}`),
         `AWS_PROFILE=target npm run smoke -- --stage Production --region ${region} --read-only`,
       ]);
       expect(stackNames).toEqual(expect.arrayContaining(['Production-DataTier', 'Production-Network', 'Production-PipelineAccess', 'Production-SecurityBaseline']));
