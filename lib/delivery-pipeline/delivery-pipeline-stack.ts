@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { recordAcknowledgements } from '../shared/compliance';
 import { ConfigError } from '../shared/validation';
 import { ReferenceStage } from '../stages/reference-stage';
-import { StageConfig, stageConfig } from '../stages/stage-config';
+import { requireHttps, StageConfig, stageConfig } from '../stages/stage-config';
 import { DeliveryPipeline, DeliveryPipelineProps, StageFactory } from './delivery-pipeline';
 import { PipelineConfig, pipelineConfig, pipelineSelection } from './pipeline-config';
 
@@ -45,12 +45,20 @@ export class DeliveryPipelineStack extends Stack {
  * Production API's reserved concurrency the pipeline chose, and the security
  * baseline's account-wide pieces in the first Production region only.
  */
-export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail' | 'webTierImages' | 'apiReservedConcurrency'> & { productionRegions?: readonly string[] }): StageFactory {
-  return (scope, id, props) => new ReferenceStage(scope, withPipelineChoices(stageConfig({
-    stage: id, account: props.env?.account, region: props.env?.region, alarmEmail: config.alarmEmail,
-    // One account, several Production regions: the account-wide pieces (trail, CIS alarms, IAM settings) live in the first.
-    homeRegion: id === 'Production' ? config.productionRegions?.[0] : undefined,
-  }), config));
+export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail' | 'webTierImages' | 'apiReservedConcurrency'>
+  & Partial<Pick<PipelineConfig, 'productionRegions' | 'domain' | 'allowPlainHttp'>>): StageFactory {
+  return (scope, id, props) => {
+    const production = id === 'Production';
+    const stage = withPipelineChoices(stageConfig({
+      stage: id, account: props.env?.account, region: props.env?.region, alarmEmail: config.alarmEmail,
+      // One account, several Production regions: the account-wide pieces (trail, CIS alarms, IAM settings) live in the first.
+      homeRegion: production ? config.productionRegions?.[0] : undefined,
+      // Production's names on the domain, by latency across its regions (the domain's zone is the production account's).
+      ...(production && config.domain ? { ...config.domain, servingRegions: config.productionRegions } : {}),
+    }), config);
+    requireHttps(stage, config.allowPlainHttp);
+    return new ReferenceStage(scope, stage);
+  };
 }
 
 function withPipelineChoices(stage: StageConfig, config: Pick<PipelineConfig, 'webTierImages' | 'apiReservedConcurrency'>): StageConfig {

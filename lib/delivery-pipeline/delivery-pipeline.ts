@@ -249,7 +249,9 @@ export class DeliveryPipeline extends Construct {
    */
   private verifyStep(source: pipelines.IFileSetProducer, access: SmokeAccessStack, smoke: boolean): pipelines.CodeBuildStep {
     const stage = Stage.of(access)!;
-    const protectedStacks = stage.node.findAll().filter(Stack.isStack).filter((s) => s.terminationProtection).map((s) => s.stackName).sort();
+    // A stage's stacks may sit in other regions (the Domain in us-east-1).
+    const protectedStacks = stage.node.findAll().filter(Stack.isStack).filter((s) => s.terminationProtection)
+      .sort((a, b) => a.stackName.localeCompare(b.stackName));
     return new pipelines.CodeBuildStep('Verify', {
       input: source,
       role: this.verifyRunnerRole,
@@ -258,7 +260,7 @@ export class DeliveryPipeline extends Construct {
       commands: [
         ...assumeRoleProfile('target', '$ACCESS_ROLE_ARN', access.region),
         // CodeBuild sets AWS_REGION to the pipeline's region, which outranks the profile's: name the stage's.
-        ...protectedStacks.map((name) => `AWS_PROFILE=target aws cloudformation update-termination-protection --region ${access.region} --enable-termination-protection --stack-name ${name}`),
+        ...protectedStacks.map((s) => `AWS_PROFILE=target aws cloudformation update-termination-protection --region ${s.region} --enable-termination-protection --stack-name ${s.stackName}`),
         ...(smoke ? [`AWS_PROFILE=target npm run smoke -- --stage ${stage.stageName} --region ${access.region} --read-only`] : []),
       ],
       rolePolicyStatements: [new iam.PolicyStatement({
@@ -306,7 +308,9 @@ export class DeliveryPipeline extends Construct {
    */
   private newReplicas(config: PipelineConfig, artifactExpiration?: Duration): ArtifactReplicaStack[] {
     const stack = Stack.of(this);
-    const regions = [...new Set([config.sandboxRegion, ...config.productionRegions])].filter((r) => r !== config.toolsRegion);
+    // The Domain stacks of a Production on a domain deploy to us-east-1 (CloudFront's certificate, health-check alarms).
+    const domainRegions = config.domain ? ['us-east-1'] : [];
+    const regions = [...new Set([config.sandboxRegion, ...config.productionRegions, ...domainRegions])].filter((r) => r !== config.toolsRegion);
     const parent = Stage.of(stack) ?? stack.node.root;
     return regions.map((region) => new ArtifactReplicaStack(parent, `${stack.node.id}-artifacts-${region}`, {
       env: { account: config.toolsAccount, region },

@@ -25,6 +25,15 @@ export interface PipelineSelection {
   readonly connectionArn?: string;
   /** E-mail address for the stages' alarms, the pipeline's approval requests and failures. */
   readonly alarmEmail?: string;
+  /** Domain of Production's endpoints (`example.com`), with `hostedZoneId`: HTTPS in every region, shared names by latency. @default none */
+  readonly domainName?: string;
+  /** Id of the domain's public hosted zone, in the production account. @default none */
+  readonly hostedZoneId?: string;
+  /**
+   * `true` lets Production run over plain HTTP without a domain: only to try the pipeline out.
+   * @default false: Production serves HTTPS or the pipeline does not synthesize
+   */
+  readonly allowPlainHttp?: string;
   /**
    * Reserved concurrency of the Production API's handler in each region, a
    * whole number; 0 reserves none. Reserving N needs an account quota of at
@@ -63,6 +72,10 @@ export interface PipelineConfig {
   readonly connectionArn: string;
   /** E-mail address for the stages' alarms, the pipeline's approval requests and failures. */
   readonly alarmEmail?: string;
+  /** Production's domain, when it has one. */
+  readonly domain?: { readonly domainName: string; readonly hostedZoneId: string };
+  /** Production may serve plain HTTP (no domain). */
+  readonly allowPlainHttp: boolean;
   /** Reserved concurrency of the Production API's handler; 0 for none, undefined for the profile's. */
   readonly apiReservedConcurrency?: number;
   /** The web tier's image by region, resolved once per run by the synth step. */
@@ -72,7 +85,7 @@ export interface PipelineConfig {
 /** The context keys, in the order the synth command passes them. */
 export const PIPELINE_CONTEXT_KEYS = [
   'toolsAccount', 'toolsRegion', 'sandboxAccount', 'sandboxRegion', 'productionAccount',
-  'regions', 'repository', 'branch', 'connectionArn', 'alarmEmail', 'apiReservedConcurrency',
+  'regions', 'repository', 'branch', 'connectionArn', 'alarmEmail', 'apiReservedConcurrency', 'domainName', 'hostedZoneId', 'allowPlainHttp',
 ] as const satisfies readonly (keyof PipelineSelection)[];
 
 /** Context the synth step computes on each run, not part of what rebuilds the pipeline. */
@@ -120,6 +133,12 @@ export function pipelineConfig(selection: PipelineSelection): PipelineConfig {
       'expected a whole number from 0 (none reserved) to 1000; reserving N needs a regional quota of N + 100 concurrent executions');
   }
   const webTierImages = imagesByRegion(v, selection.webTierImages);
+  const { domainName, hostedZoneId } = selection;
+  if ((domainName === undefined) !== (hostedZoneId === undefined)) {
+    v.fail(domainName === undefined ? 'domainName' : 'hostedZoneId', undefined, 'expected domainName and hostedZoneId together (the hosted zone of the domain, in the production account)');
+  }
+  const allowPlainHttp = selection.allowPlainHttp;
+  v.check(allowPlainHttp === undefined || allowPlainHttp === 'true' || allowPlainHttp === 'false', 'allowPlainHttp', allowPlainHttp, 'expected "true" or "false"');
   const config: PipelineConfig = {
     toolsAccount,
     toolsRegion: toolsRegion ?? '',
@@ -133,6 +152,8 @@ export function pipelineConfig(selection: PipelineSelection): PipelineConfig {
     alarmEmail: selection.alarmEmail,
     apiReservedConcurrency,
     webTierImages,
+    domain: domainName !== undefined && hostedZoneId !== undefined ? { domainName, hostedZoneId } : undefined,
+    allowPlainHttp: allowPlainHttp === 'true',
   };
   const shared = config.sandboxAccount === config.productionAccount && productionRegions.includes(config.sandboxRegion);
   v.check(!shared, 'productionAccount', config.productionAccount,
@@ -186,6 +207,9 @@ export function pipelineContextArgs(config: PipelineConfig): string[] {
     ...config,
     regions: config.productionRegions.join(','),
     apiReservedConcurrency: config.apiReservedConcurrency?.toString(),
+    domainName: config.domain?.domainName,
+    hostedZoneId: config.domain?.hostedZoneId,
+    allowPlainHttp: config.allowPlainHttp ? 'true' : undefined,
   };
   return ['-c pipeline=true', ...PIPELINE_CONTEXT_KEYS
     .filter((key) => values[key] !== undefined)

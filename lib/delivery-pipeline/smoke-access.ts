@@ -69,14 +69,15 @@ export class SmokeAccessStack extends Stack {
 
 /**
  * Termination protection of the stage's stacks (`<stageName>-*` in this
- * account and region). IAM cannot tell switching it on from off: the role is
+ * account, any region). IAM cannot tell switching it on from off: the role is
  * assumable by the pipeline's verify step only.
  */
 function protectStatement(stack: Stack, stageName: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'ProtectStageStacks',
     actions: ['cloudformation:UpdateTerminationProtection'],
-    resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stageName}-*/*` })],
+    // Any region of the account: a stage's Domain stack is in us-east-1.
+    resources: [stack.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: `${stageName}-*/*` })],
   });
 }
 

@@ -44,6 +44,7 @@ export async function plainHttpRefusedProblem(http: HttpClient, httpsUrl: string
 function onDomain(architecture: string, plainHttp: 'redirects' | 'refused'): SmokeCheck {
   return {
     architecture,
+    readOnly: true,
     name: `its name on the domain resolves and answers HTTPS with a certificate covering it; plain HTTP ${plainHttp === 'redirects' ? 'redirects to HTTPS' : 'is not answered'}`,
     async run(ctx, outputs) {
       const url = outputs.DomainUrl;

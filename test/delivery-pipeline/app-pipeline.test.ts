@@ -8,7 +8,7 @@ import { testApp } from '../harness';
 // synthesizes the same stack in-process and runs the five packs on it.
 const PIPELINE_CONTEXT = {
   pipeline: 'true', toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
-  regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app', branch: 'main', alarmEmail: 'ops@example.com',
+  regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app', branch: 'main', alarmEmail: 'ops@example.com', allowPlainHttp: 'true',
   connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123',
 };
 
@@ -32,6 +32,11 @@ describe('the app with -c pipeline=...', () => {
 
   test('fails when pipeline is neither true nor false', () => {
     expect(() => pipelineRequested(testApp({ pipeline: 'yes' }))).toThrow('pipeline: got "yes"; expected "true" or "false"');
+  });
+
+  test('fails when Production would serve plain HTTP: no domain, and allowPlainHttp not said', () => {
+    const { allowPlainHttp: _omitted, ...https } = PIPELINE_CONTEXT;
+    expect(() => buildPipelineApp(testApp(https))).toThrow(/^Invalid stage config:\n  - stage: got "Production"; it serves HTTPS or does not synthesize: put its endpoints on your domain/);
   });
 
   test('fails with every bad value named, all at once', () => {

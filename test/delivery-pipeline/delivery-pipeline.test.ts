@@ -31,7 +31,7 @@ describe('the pipeline', () => {
     expect(commands.slice(2, -1).join('\n')).toMatch(/^IMAGE_NAME=.*\nWEB_TIER_IMAGES=""; for REGION in eu-west-1 us-east-1; do /s);
     expect(commands[commands.length - 1]).toBe('npx cdk synth -c pipeline=true -c toolsAccount=111111111111 -c toolsRegion=eu-west-1 -c sandboxAccount=222222222222 -c sandboxRegion=eu-west-1 '
       + '-c productionAccount=333333333333 -c regions=eu-west-1,us-east-1 -c repository=my-org/my-app -c branch=main -c connectionArn=' + config.connectionArn
-      + ' -c alarmEmail=ops@example.com -c webTierImages="$WEB_TIER_IMAGES"');
+      + ' -c alarmEmail=ops@example.com -c domainName=example.com -c hostedZoneId=Z0123456789ABCDEFGHIJ -c webTierImages="$WEB_TIER_IMAGES"');
   });
 
   test('the synth step may read the image parameter in each region it deploys to, and describe images', () => {
@@ -66,8 +66,8 @@ describe('the pipeline', () => {
       const stage = deliveryPipeline.production[i];
       expect(deploys.map((a) => a.Name.split('.')[0]).sort()).toEqual(stacksOf(stage).flatMap((st) => [st.stackName, st.stackName]).sort());
       expect(stacksOf(stage).map((st) => st.stackName)).toEqual(expect.arrayContaining(['Production-Network', 'Production-PipelineAccess']));
-      // The pipeline's own region is implicit; the others are named on the action.
-      expect(new Set(deploys.map((a) => a.Region))).toEqual(new Set([region === config.toolsRegion ? undefined : region]));
+      // The pipeline's own region is implicit; the others are named on the action. The Domain stack deploys to us-east-1.
+      expect(new Set(deploys.map((a) => a.Region))).toEqual(new Set([region === config.toolsRegion ? undefined : region, 'us-east-1']));
     }
     expect(stages.findIndex((s) => s.Name === 'Production-us-east-1')).toBe(stages.findIndex((s) => s.Name === 'Production-eu-west-1') + 1);
   });

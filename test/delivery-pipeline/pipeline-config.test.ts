@@ -79,6 +79,13 @@ describe('pipelineConfig', () => {
     expect(problems({ webTierImages: 'eu-west-1:ami-01234567,eu-west-1:ami-89abcdef' })).toEqual(['webTierImages: got "eu-west-1:ami-01234567,eu-west-1:ami-89abcdef"; expected each region once']);
   });
 
+  test('takes Production\'s domain as domainName with hostedZoneId; fails when one comes without the other, or allowPlainHttp is not true or false', () => {
+    expect(pipelineConfig({ ...VALID, domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }).domain).toEqual({ domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+    expect(problems({ domainName: 'example.com' })).toEqual(['hostedZoneId: got undefined; expected domainName and hostedZoneId together (the hosted zone of the domain, in the production account)']);
+    expect(problems({ allowPlainHttp: 'yes' })).toEqual(['allowPlainHttp: got "yes"; expected "true" or "false"']);
+    expect(pipelineConfig({ ...VALID, allowPlainHttp: 'true' }).allowPlainHttp).toBe(true);
+  });
+
   test('reports every problem at once', () => {
     expect(problems({ toolsAccount: '1', repository: 'x', branch: 'a b' }).map((p) => p.split(':')[0])).toEqual(['toolsAccount', 'repository', 'branch']);
   });

@@ -8,6 +8,7 @@ import { testApp } from '../harness';
 export const config = pipelineConfig({
   toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
   regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app', alarmEmail: 'ops@example.com',
+  domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ',
   connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/abc-123',
 });
 const app = testApp();

@@ -22,10 +22,8 @@ const policyOfProject = (action: Action) => {
 const FIRST = 'Production-eu-west-1';
 const SECOND = 'Production-us-east-1';
 const deploysOf = (name: string) => stageNamed(name).Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
-const productionStackPaths = [
-  ...['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'PipelineAccess'].map((s) => `DeliveryPipeline/Delivery/eu-west-1/Production/${s}`),
-  ...['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'PipelineAccess'].map((s) => `DeliveryPipeline/Delivery/us-east-1/Production/${s}`),
-];
+const STACK_IDS = ['Domain', 'Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'PipelineAccess'];
+const productionStackPaths = ['eu-west-1', 'us-east-1'].flatMap((region) => STACK_IDS.map((s) => `DeliveryPipeline/Delivery/${region}/Production/${s}`));
 
 describe('before Production: a review of the changes, then an approval that links to it', () => {
   const review = () => stageNamed('ApproveProduction').Actions.find((a) => a.Name === 'ReviewChanges')!;
@@ -91,16 +89,19 @@ describe('each Production region, one after the other', () => {
       const name = `Production-${region}`;
       const verify = stageNamed(name).Actions.find((a) => a.Name === 'Verify')!;
       expect(verify.RunOrder).toBeGreaterThan(Math.max(...deploysOf(name).map((a) => a.RunOrder)));
-      const stackNames = deliveryPipeline.production[i].node.findAll().filter(Stack.isStack).map((s) => s.stackName).sort();
+      const stacks = deliveryPipeline.production[i].node.findAll().filter(Stack.isStack).sort((a, b) => a.stackName.localeCompare(b.stackName));
+      const stackNames = stacks.map((s) => s.stackName);
       expect(specOf(verify).phases.build.commands).toEqual([
         'aws configure set profile.target.role_arn "$ACCESS_ROLE_ARN"',
         'aws configure set profile.target.credential_source EcsContainer',
         `aws configure set profile.target.region ${region}`,
         // CodeBuild's AWS_REGION (the pipeline's) would outrank the profile's region.
-        ...stackNames.map((s) => `AWS_PROFILE=target aws cloudformation update-termination-protection --region ${region} --enable-termination-protection --stack-name ${s}`),
+        // Each in its own region: the Domain stack is in us-east-1.
+        ...stacks.map((s) => `AWS_PROFILE=target aws cloudformation update-termination-protection --region ${s.region} --enable-termination-protection --stack-name ${s.stackName}`),
         `AWS_PROFILE=target npm run smoke -- --stage Production --region ${region} --read-only`,
       ]);
       expect(stackNames).toEqual(expect.arrayContaining(['Production-DataTier', 'Production-Network', 'Production-PipelineAccess', 'Production-SecurityBaseline']));
+      expect(stacks.filter((s) => s.node.id === 'Domain').map((s) => s.region)).toEqual(['us-east-1']);
     }
   });
 
@@ -120,12 +121,19 @@ describe('each Production region, one after the other', () => {
       expect(actions).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudformation:DescribeStacks', 'cloudformation:UpdateTerminationProtection',
         'cloudtrail:GetTrailStatus', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector']);
       const protect = (policy.Properties.PolicyDocument.Statement as { Sid: string; Resource: unknown }[]).find((s) => s.Sid === 'ProtectStageStacks')!;
-      expect(protect.Resource).toBe(`arn:aws:cloudformation:${access.region}:333333333333:stack/Production-*/*`);
+      expect(protect.Resource).toBe('arn:aws:cloudformation:*:333333333333:stack/Production-*/*');
       const [role] = Object.values(resourcesOf(t, 'AWS::IAM::Role'));
       expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('DeliveryPipeline-verify-eu-west-1');
       expect(access.terminationProtection).toBe(true);
     }
     expect(deliveryPipeline.productionAccess.map((a) => a.region)).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test('Production is on the domain in every region, its shared names served by latency across both', () => {
+    for (const stage of deliveryPipeline.production) {
+      expect((stage as any).config.domain).toEqual({ domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', servingRegions: ['eu-west-1', 'us-east-1'] });
+    }
+    expect(deliveryPipeline.sandbox.node.tryFindChild('Domain')).toBeUndefined();
   });
 
   test('one account, two regions: the trail, its CIS alarms and the password policy exist in the first region only; detectors in both', () => {

@@ -73,7 +73,7 @@ describe('the synth step\'s image resolution', () => {
 
 describe('the stages the pipeline deploys', () => {
   const images = { 'eu-west-1': 'ami-0bbbbbbbbbbbbbbb2', 'us-east-1': 'ami-0ccccccccccccccc3' };
-  const production = referenceStages({ alarmEmail: 'ops@example.com', webTierImages: images, apiReservedConcurrency: 0 })(
+  const production = referenceStages({ alarmEmail: 'ops@example.com', webTierImages: images, apiReservedConcurrency: 0, allowPlainHttp: true })(
     new Stack(testApp(), 'Tools'), 'Production', { env: { account: '333333333333', region: 'us-east-1' } }) as ReferenceStage;
 
   test('launch the image resolved for their region, with no image lookup at deploy', () => {

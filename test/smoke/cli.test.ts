@@ -67,7 +67,7 @@ describe('smoke CLI --read-only', () => {
     expect(c.ran).toEqual(['Network', 'FanOut']);
   });
 
-  test('the checks marked read-only are exactly those that send no write: network, static site, web tier, and the baseline\'s trail, recorder and detector', () => {
+  test('the checks marked read-only are exactly those that send no write: network, static site, web tier, the names on the domain, and the baseline\'s trail, recorder and detector', () => {
     const readOnly = loadChecks().filter((c) => c.readOnly).map((c) => `${c.architecture}: ${c.name}`);
     expect(readOnly.sort()).toEqual([
       'Network: the VPC flow log is delivering',
@@ -78,6 +78,9 @@ describe('smoke CLI --read-only', () => {
       'SecurityBaseline: the trail is logging and delivering to S3 and CloudWatch Logs',
       'SecurityBaseline: the AWS Config recorder is recording',
       'SecurityBaseline: the GuardDuty detector is enabled with S3 protection',
+      'ServerlessApi: its name on the domain resolves and answers HTTPS with a certificate covering it; plain HTTP is not answered',
+      'StaticSite: its name on the domain resolves and answers HTTPS with a certificate covering it; plain HTTP redirects to HTTPS',
+      'WebTier: its name on the domain resolves and answers HTTPS with a certificate covering it; plain HTTP redirects to HTTPS',
     ].sort());
   });
 });
