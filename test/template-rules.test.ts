@@ -1,4 +1,4 @@
-import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, regionGaps } from './template-rules';
+import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, equivalentConditions, regionGaps } from './template-rules';
 
 // The rules the user-path tests apply to every template, shown to fire on the
 // defects they exist for and to pass what CloudFormation accepts.
@@ -26,6 +26,14 @@ describe('regionGaps', () => {
       Resources: { P: { Type: 'X', Properties: { A: { 'Fn::FindInMap': ['M', 'account', region] } } } },
     };
     expect(regionGaps(template)).toHaveLength(1);
+  });
+});
+
+describe('equivalentConditions', () => {
+  test('names a condition whose expression another already has, as CloudFormation\'s W9053 does', () => {
+    const notNew = { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'ap-southeast-7'] }] };
+    expect(equivalentConditions({ Conditions: { A: notNew, B: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] }, C: notNew } })).toEqual(['C is equivalent to A']);
+    expect(equivalentConditions({ Conditions: { A: notNew } })).toEqual([]);
   });
 });
 

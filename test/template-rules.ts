@@ -58,6 +58,23 @@ export function constantConditions(template: CfnTemplate): string[] {
 }
 
 /**
+ * Pairs of conditions with the same expression: CloudFormation's validation
+ * (W9053, run by `cdk synth` but not by the suite's synthesis) warns on them,
+ * and the app fails on any warning.
+ */
+export function equivalentConditions(template: CfnTemplate): string[] {
+  const seen = new Map<string, string>();
+  const found: string[] = [];
+  for (const [id, expression] of Object.entries((template as { Conditions?: Record<string, Json> }).Conditions ?? {})) {
+    const key = JSON.stringify(expression);
+    const earlier = seen.get(key);
+    if (earlier) found.push(`${id} is equivalent to ${earlier}`);
+    else seen.set(key, id);
+  }
+  return found;
+}
+
+/**
  * Properties that are not account- or region-scoped physical names, though
  * their key ends in `Name`: each with why it cannot collide.
  */

@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnResource, Fn } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { knownRegion, regionIsOneOf } from '../shared/region-condition';
 
@@ -55,9 +55,18 @@ export function outsideRegions(scope: Construct, id: string, regions: readonly s
   return new CfnCondition(scope, id, { expression: Fn.conditionNot(regionIsOneOf(regions)) });
 }
 
-/** True outside {@link REGIONS_OPENED_SINCE_2022}: where every AWS Config managed rule of the baseline is offered. */
-export function outsideRecentRegions(scope: Construct, id: string): RegionDecision {
+const OUTSIDE_RECENT_REGIONS = 'OutsideRegionsOpenedSince2022';
+
+/**
+ * True outside {@link REGIONS_OPENED_SINCE_2022}: where every AWS Config
+ * managed rule of the baseline is offered, and Config records IAM types.
+ */
+export function outsideRecentRegions(scope: Construct): RegionDecision {
   const known = knownRegion(scope);
   if (known !== undefined) return !REGIONS_OPENED_SINCE_2022.includes(known);
-  return new CfnCondition(scope, id, { expression: Fn.conditionNot(regionIsOneOf(REGIONS_OPENED_SINCE_2022)) });
+  // One condition per stack: CloudFormation's validation flags equivalent conditions.
+  const stack = Stack.of(scope);
+  const existing = stack.node.tryFindChild(OUTSIDE_RECENT_REGIONS);
+  if (existing instanceof CfnCondition) return existing;
+  return new CfnCondition(stack, OUTSIDE_RECENT_REGIONS, { expression: Fn.conditionNot(regionIsOneOf(REGIONS_OPENED_SINCE_2022)) });
 }

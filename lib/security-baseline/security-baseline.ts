@@ -93,7 +93,7 @@ export class SecurityBaseline extends Construct {
       this.configRecorder = new ConfigRecorder(this, 'Config', {
         key: this.key, logArchiveExpiration, removalPolicy,
         // Config records no IAM types in the regions opened since 2022, even at home.
-        recordsGlobalTypes: bothHold(this, 'RecordsGlobalResourceTypes', this.isHome, outsideRecentRegions(this, 'ConfigRecordsGlobalTypesHere')),
+        recordsGlobalTypes: bothHold(this, 'RecordsGlobalResourceTypes', this.isHome, outsideRecentRegions(this)),
         serviceLinkedRole: this.accountSettings?.settings.ConfigServiceLinkedRole,
       });
     }
@@ -128,7 +128,7 @@ export class SecurityBaseline extends Construct {
     const policy = props.accountSettings === false ? false : props.accountSettings?.passwordPolicy;
     const rules = new BaselineConfigRules(this, 'ConfigRules', {
       identifiers,
-      limitedRulesOffered: () => (offered ??= outsideRecentRegions(this, 'AllConfigRulesOffered')),
+      limitedRulesOffered: () => (offered ??= outsideRecentRegions(this)),
       // The rule checks the policy this stack sets; with none set, the rule's own (CIS) defaults.
       inputParameters: policy === false ? undefined : { IAM_PASSWORD_POLICY: passwordPolicyRuleParameters(policy) },
     });

@@ -101,7 +101,7 @@ describe('options', () => {
     for (const setting of ['EbsEncryptionByDefault', 'ConfigServiceLinkedRole']) expect(conditionOf('Custom::AccountSetting', (p) => p.Setting === setting)).toEqual([undefined]);
     // IAM is recorded at home, and only where Config records it at all.
     const [records] = Object.keys(conditions).filter((id) => id.includes('RecordsGlobalResourceTypes'));
-    expect(conditions[records]).toEqual({ 'Fn::And': [{ Condition: home }, { Condition: expect.stringMatching(/ConfigRecordsGlobalTypesHere/) }] });
+    expect(conditions[records]).toEqual({ 'Fn::And': [{ Condition: home }, { Condition: 'OutsideRegionsOpenedSince2022' }] });
     template.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: { 'Fn::If': [records, true, false] } } });
   });
 

@@ -3,7 +3,7 @@ import { formatFindings } from '../../lib/shared/compliance';
 import { isNotice } from '../../lib/stages/stage-selection';
 import { stackTemplate, synthesizedStage } from '../harness';
 import { VARIANT_NAMES, VariantName } from '../synth/variants';
-import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, regionGaps } from '../template-rules';
+import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, equivalentConditions, regionGaps } from '../template-rules';
 
 // The paths users take, read from the run's one synthesis of each stage
 // variant (test/synth/variants.ts): both stages, environment-agnostic and
@@ -53,8 +53,9 @@ describe.each(cases)('%s', (_name, stack) => {
     expect(regionGaps(template)).toEqual([]);
   });
 
-  test('no condition is fixed at synth by how the stack is placed', () => {
+  test('no condition is fixed at synth by how the stack is placed, and no two are the same (cdk synth\'s validation warns)', () => {
     expect(constantConditions(template)).toEqual([]);
+    expect(equivalentConditions(template)).toEqual([]);
   });
 
   test('no physical name two deployments or a retained leftover could share', () => {
