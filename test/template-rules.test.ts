@@ -1,4 +1,4 @@
-import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, equivalentConditions, regionGaps } from './template-rules';
+import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, equivalentConditions, functionsWithoutNetworkAccess, regionGaps } from './template-rules';
 
 // The rules the user-path tests apply to every template, shown to fire on the
 // defects they exist for and to pass what CloudFormation accepts.
@@ -26,6 +26,19 @@ describe('regionGaps', () => {
       Resources: { P: { Type: 'X', Properties: { A: { 'Fn::FindInMap': ['M', 'account', region] } } } },
     };
     expect(regionGaps(template)).toHaveLength(1);
+  });
+});
+
+describe('functionsWithoutNetworkAccess', () => {
+  test('names a function in a VPC whose role has neither the VPC access policy nor ec2:CreateNetworkInterface', () => {
+    const fn = (role: string) => ({ Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': [role, 'Arn'] }, VpcConfig: { SubnetIds: ['s'] } } });
+    expect(functionsWithoutNetworkAccess({ Resources: {
+      Bare: fn('BareRole'), BareRole: { Type: 'AWS::IAM::Role', Properties: {} },
+      Managed: fn('ManagedRole'), ManagedRole: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'] } },
+      Own: fn('OwnRole'), OwnRole: { Type: 'AWS::IAM::Role', Properties: {} },
+      OwnPolicy: { Type: 'AWS::IAM::ManagedPolicy', Properties: { Roles: [{ Ref: 'OwnRole' }], PolicyDocument: { Statement: [{ Action: ['ec2:CreateNetworkInterface'] }] } } },
+      Outside: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['BareRole', 'Arn'] } } },
+    } })).toEqual(['Bare']);
   });
 });
 

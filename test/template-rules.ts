@@ -58,6 +58,26 @@ export function constantConditions(template: CfnTemplate): string[] {
 }
 
 /**
+ * Functions in a VPC whose role cannot create their network interfaces
+ * (CloudFormation then fails to create the function): neither the AWS managed
+ * AWSLambdaVPCAccessExecutionRole nor a policy granting ec2:CreateNetworkInterface.
+ */
+export function functionsWithoutNetworkAccess(template: CfnTemplate): string[] {
+  const resources = (template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, any> }>;
+  const grantsEni = (roleId: string) => {
+    const role = resources[roleId];
+    if (JSON.stringify(role?.Properties?.ManagedPolicyArns ?? []).includes('service-role/AWSLambdaVPCAccessExecutionRole')) return true;
+    return Object.values(resources).some((r) => (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
+      && JSON.stringify(r.Properties?.Roles ?? []).includes(`"${roleId}"`)
+      && JSON.stringify(r.Properties?.PolicyDocument ?? {}).includes('ec2:CreateNetworkInterface'));
+  };
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.VpcConfig)
+    .filter(([, r]) => !grantsEni(r.Properties!.Role?.['Fn::GetAtt']?.[0]))
+    .map(([id]) => id);
+}
+
+/**
  * Pairs of conditions with the same expression: CloudFormation's validation
  * (W9053, run by `cdk synth` but not by the suite's synthesis) warns on them,
  * and the app fails on any warning.

@@ -106,8 +106,9 @@ export class DataTier extends Construct {
     });
     this.appSecret = this.appUser.secret;
     // Both rotations wait for the user: the first master rotation would otherwise race the function's login with the master password.
-    addRotation(this.masterSecret, { network, interval: database.rotationInterval, after: [...instances, this.appUser.resource] });
-    addRotation(this.appSecret, { network, interval: database.rotationInterval, masterSecret: this.masterSecret, after: [this.appUser.resource] });
+    const masterRotation = addRotation(this.masterSecret, { network, interval: database.rotationInterval, after: [...instances, this.appUser.resource] });
+    // The app's alternating-users rotation logs in with the master secret: not while the master's first rotation changes it.
+    addRotation(this.appSecret, { network, interval: database.rotationInterval, masterSecret: this.masterSecret, after: [this.appUser.resource, masterRotation] });
     if (database.proxy) {
       this.proxy = newDatabaseProxy(this, {
         vpc: props.vpc, cluster: this.cluster, databaseSecurityGroup: this.databaseSecurityGroup, databasePort: database.port, appSecret: this.appSecret, key: this.key,

@@ -114,6 +114,9 @@ export class HardenedFunction extends Construct {
       securityGroups: props.securityGroups,
     });
     this.logGroup.grantWrite(this.role);
+    // In a VPC, Lambda creates the function's network interfaces with the function's role:
+    // without these permissions the function is not created (CDK adds them only to a role it makes).
+    if (props.vpc) this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
     acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; every other grant names its resource.');
   }
 }

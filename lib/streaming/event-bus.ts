@@ -63,6 +63,9 @@ export class EventBus extends Construct {
     });
     // The archive is the bus's only data: production keeps it with the queues.
     this.archive.applyRemovalPolicy(this.removalPolicy);
+    // CDK writes an empty KmsKeyIdentifier without a key, which some regions refuse (aws/aws-cdk#37847):
+    // with none, the archive uses an AWS-owned key, as the bus does.
+    (this.archive.node.defaultChild as events.CfnArchive).addPropertyDeletionOverride('KmsKeyIdentifier');
     this.allowEventBridgeToEncrypt();
     this.deliveryDeadLetterQueue = this.newQueue('DeliveryDeadLetterQueue', DLQ_RETENTION);
     acknowledge(this.deliveryDeadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the rules\' targets (their DeadLetterConfig), which the rule does not recognise as one.');

@@ -58,6 +58,14 @@ describe.each([['Sandbox', sandboxTemplate], ['Production', productionTemplate]]
     expect(schedule.DependsOn).toHaveLength(name === 'Sandbox' ? 2 : 4);
   });
 
+  test('the application secret\'s rotation, which logs in with the master secret, waits for the master\'s rotation schedule and the user', () => {
+    const schedules = resourcesOf(template, 'AWS::SecretsManager::RotationSchedule');
+    const [masterId] = Object.entries(schedules).find(([, r]) => JSON.stringify(r.Properties.SecretId).includes('DatabaseSecret'))!;
+    const app = Object.entries(schedules).filter(([id]) => id !== masterId);
+    expect(app).toHaveLength(1);
+    expect(app[0][1].DependsOn.sort()).toEqual([masterId, ...Object.keys(resourcesOf(template, 'Custom::DatabaseUser'))].sort());
+  });
+
   test('in the stage network\'s isolated subnets', () => {
     template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: Match.arrayWith([Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('IsolatedSubnet1') })]) });
   });

@@ -118,11 +118,11 @@ describe('defaults', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2); // the Network's S3 and DynamoDB gateways only
   });
 
-  test('the first rotations (at creation) wait for the writer and the application user: none runs before they exist', () => {
+  test('the first rotations (at creation) wait for the writer and the application user: none runs before they exist; the app\'s waits for the master\'s schedule', () => {
     const writer = idOf(template, 'AWS::RDS::DBInstance', 'DataDatabaseWriter');
     const user = idOf(template, 'Custom::DatabaseUser', 'DataAppUser');
     expect(scheduleOf('DataDatabaseSecretAttachment').DependsOn.sort()).toEqual([user, writer].sort());
-    expect(scheduleOf('DataAppUserSecret').DependsOn).toEqual([user]);
+    expect(scheduleOf('DataAppUserSecret').DependsOn.sort()).toEqual([user, idOf(template, 'AWS::SecretsManager::RotationSchedule', 'DataDatabaseSecretAttachmentRotationSchedule')].sort());
   });
 
   test('the application user: created at deploy, after the writer, by a function in the VPC logging in as the master user', () => {

@@ -3,7 +3,7 @@ import { formatFindings } from '../../lib/shared/compliance';
 import { isNotice } from '../../lib/stages/stage-selection';
 import { stackTemplate, synthesizedStage } from '../harness';
 import { VARIANT_NAMES, VariantName } from '../synth/variants';
-import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, equivalentConditions, regionGaps } from '../template-rules';
+import { collidingNames, COMMERCIAL_REGIONS, concurrencyReservations, constantConditions, equivalentConditions, functionsWithoutNetworkAccess, regionGaps } from '../template-rules';
 
 // The paths users take, read from the run's one synthesis of each stage
 // variant (test/synth/variants.ts): both stages, environment-agnostic and
@@ -56,6 +56,10 @@ describe.each(cases)('%s', (_name, stack) => {
   test('no condition is fixed at synth by how the stack is placed, and no two are the same (cdk synth\'s validation warns)', () => {
     expect(constantConditions(template)).toEqual([]);
     expect(equivalentConditions(template)).toEqual([]);
+  });
+
+  test('every function in a VPC may create its network interfaces (else CloudFormation cannot create it)', () => {
+    expect(functionsWithoutNetworkAccess(template)).toEqual([]);
   });
 
   test('no physical name two deployments or a retained leftover could share', () => {

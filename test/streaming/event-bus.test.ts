@@ -14,6 +14,11 @@ describe('EventBus on its own', () => {
   const bus = new EventBus(stack, 'Bus', { routes: [orders], organizationId: 'o-a1b2c3d4e5' });
   bus.addRoute({ name: 'refunds', eventPattern: { source: ['app.payments'], detailType: ['RefundIssued'] }, retryAttempts: 2, maxEventAge: Duration.hours(1) });
 
+  test('the archive names no key (an empty KmsKeyIdentifier is refused in some regions): it uses an AWS-owned key, as the bus', () => {
+    const [archive] = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::Events::Archive'));
+    expect(archive.Properties).not.toHaveProperty('KmsKeyIdentifier');
+  });
+
   test('admits every account of the organization when given one, and nobody else', () => {
     const [policy] = Object.values(resourcesOf(Template.fromStack(stack), 'AWS::Events::EventBusPolicy'));
     expect(policy.Properties.Statement).toMatchObject({
