@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -40,6 +40,9 @@ export interface AppDatabaseUserProps {
  * from outside the VPC), logs in as the master user and creates the user with
  * the secret's password and its grants, again harmlessly on every update.
  */
+/** The tag on the application user's secret (never on the master secret). */
+export const APP_SECRET_TAG = { key: 'database-user', value: 'application' } as const;
+
 export class AppDatabaseUser extends Construct {
   readonly secret: rds.DatabaseSecret;
   readonly resource: CustomResource;
@@ -55,6 +58,8 @@ export class AppDatabaseUser extends Construct {
       excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
     });
     this.secret.applyRemovalPolicy(props.removalPolicy);
+    // Lets a policy name this secret, and not the master's, by tag (the pipeline's smoke role does).
+    Tags.of(this.secret).add(APP_SECRET_TAG.key, APP_SECRET_TAG.value);
     const attached = this.secret.attach(props.cluster);
     this.function = new HardenedFunction(this, 'Handler', {
       entry: path.join(__dirname, 'app-user', 'handler.ts'),

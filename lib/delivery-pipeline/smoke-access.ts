@@ -1,6 +1,7 @@
 import { ArnFormat, CfnOutput, Stack, StackProps, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { APP_SECRET_TAG } from '../data-tier/app-user';
 import { acknowledgeWildcards } from './pipeline-findings';
 
 /** Props of {@link SmokeAccessStack}. */
@@ -149,8 +150,9 @@ export function smokeStatements(stack: Stack, stageName: string): iam.PolicyStat
     statement('RaiseATestAlarm', ['cloudwatch:SetAlarmState'], [arn('cloudwatch', 'alarm', prefixed, ArnFormat.COLON_RESOURCE_NAME)]),
     statement('QueryTheDatabase', ['rds-data:ExecuteStatement'], [arn('rds', 'cluster', `${stageName.toLowerCase()}-*`, ArnFormat.COLON_RESOURCE_NAME)]),
     // The database secret's name is generated without the stack's: it is found by the stage tag.
+    // The application user's secret only, never the master's: found by the stage tag and the data tier's application tag.
     statement('ReadTheDatabaseSecret', ['secretsmanager:GetSecretValue'], [arn('secretsmanager', 'secret', '*', ArnFormat.COLON_RESOURCE_NAME)],
-      { StringEquals: { 'aws:ResourceTag/stage': stageName } }),
+      { StringEquals: { 'aws:ResourceTag/stage': stageName, [`aws:ResourceTag/${APP_SECRET_TAG.key}`]: APP_SECRET_TAG.value } }),
     statement('RunTheCacheProbeDocument', ['ssm:SendCommand'], [stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: 'AWS-RunShellScript' })]),
     // The streaming check: a test record on the stage's stream, its delivered object read (and deleted when
     // it holds only test records), test events on the stage's bus and its rules' targets read.

@@ -192,6 +192,13 @@ describe('defaults', () => {
     }
   });
 
+  test('the application user\'s secret, and only it, carries the database-user=application tag a policy can name it by', () => {
+    const tagged = Object.entries(resourcesOf(template, 'AWS::SecretsManager::Secret'))
+      .filter(([, r]) => (r.Properties.Tags ?? []).some((t: { Key: string; Value: string }) => t.Key === 'database-user' && t.Value === 'application'))
+      .map(([id]) => id);
+    expect(tagged).toEqual([idOf(template, 'AWS::SecretsManager::Secret', 'DataAppUserSecret')]);
+  });
+
   test('no physical names: CloudFormation names the cluster, cache, subnet groups and secrets', () => {
     expect(cluster().Properties.DBClusterIdentifier).toBeUndefined();
     const cache = Object.values(resourcesOf(template, 'AWS::ElastiCache::ReplicationGroup'))[0].Properties;

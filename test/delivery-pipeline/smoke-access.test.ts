@@ -143,10 +143,10 @@ describe('the smoke role', () => {
     expect(resources).not.toMatch(/:\*:\*|::\*"/);
   });
 
-  test('reaches the database secret and the cache probe\'s instances by the stage tag only', () => {
+  test('reaches the application user\'s secret (never the master\'s) and the cache probe\'s instances by tag only', () => {
     const tagged = statements.filter((s) => JSON.stringify(s.Condition ?? {}).includes('Tag/stage'));
     expect(tagged.map((s) => [actionsOf(s), s.Condition])).toEqual([
-      [['secretsmanager:GetSecretValue'], { StringEquals: { 'aws:ResourceTag/stage': 'Sandbox' } }],
+      [['secretsmanager:GetSecretValue'], { StringEquals: { 'aws:ResourceTag/stage': 'Sandbox', 'aws:ResourceTag/database-user': 'application' } }],
       [['ssm:SendCommand'], { StringEquals: { 'ssm:resourceTag/stage': 'Sandbox' } }],
     ]);
   });
