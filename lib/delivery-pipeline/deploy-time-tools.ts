@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 
 /**
  * What the pipeline's CodeBuild projects install and run at deploy time, each
- * pinned here and exercised offline by test/delivery-pipeline/deploy-time-tools.test.ts
+ * pinned here and exercised offline by test/delivery-pipeline/deploy-time-tools.suite.ts
  * against the synthesized pipeline:
  * - the CDK CLI of the self-mutation and permissions-check steps: this
  *   repository's `aws-cdk` devDependency;

@@ -1,11 +1,12 @@
 import { createHash, createHmac } from 'crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { AppUserEnvironment, AppUserEvent, DatabaseCredentials, ensureAppUser, handle, scramVerifier, Sql } from '../../lib/data-tier/app-user/handler';
+import { freshPostgres } from './fresh-postgres';
 
 // The handler's SQL runs against PostgreSQL itself (PGlite: PostgreSQL compiled
 // to WebAssembly, in this process), as the master user would run it on Aurora.
 let db: PGlite;
-beforeAll(async () => { db = await PGlite.create(); });
+beforeAll(async () => { db = await freshPostgres(); });
 afterAll(async () => { await db.close(); });
 
 const rowsOf = async (text: string, params: unknown[] = []) => (await db.query<Record<string, unknown>>(text, params)).rows;

@@ -4,7 +4,7 @@ import { testApp } from '../harness';
 
 // What bin/app.ts does with -c pipeline=...: the choice and the validation,
 // in-process. The whole pipeline app is synthesized, without credentials, by
-// `cdk synth -c pipeline=true ...` in .ci/run; delivery-pipeline.test.ts
+// `cdk synth -c pipeline=true ...` in .ci/run; delivery-pipeline.suite.ts
 // synthesizes the same stack in-process and runs the five packs on it.
 const PIPELINE_CONTEXT = {
   pipeline: 'true', toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',

@@ -3,8 +3,9 @@ import { pipelineConfig } from '../../lib/delivery-pipeline/pipeline-config';
 import { recordAcknowledgements } from '../../lib/shared/compliance';
 import { testApp } from '../harness';
 
-// The pipeline the delivery-pipeline tests read, synthesized once per worker:
-// it synthesizes three whole stages.
+// The pipeline the delivery-pipeline tests read, synthesized once per run: it
+// synthesizes three whole stages, and pipeline-under-test.test.ts runs every
+// file that reads it in one worker.
 export const config = pipelineConfig({
   toolsAccount: '111111111111', sandboxAccount: '222222222222', productionAccount: '333333333333',
   regions: 'eu-west-1,us-east-1', repository: 'my-org/my-app', alarmEmail: 'ops@example.com',

@@ -5,9 +5,15 @@
 // and the run would end waiting on one of them.
 'use strict';
 const fs = require('fs');
+const path = require('path');
 const Sequencer = require('@jest/test-sequencer').default;
 
-const startsProcess = (test) => /\bchild_process\b/.test(fs.readFileSync(test.path, 'utf8'));
+/** Whether a test file, or a `.suite.ts` file it imports (test/delivery-pipeline), starts a child process. */
+function startsProcess(test) {
+  const source = fs.readFileSync(test.path, 'utf8');
+  const suites = [...source.matchAll(/^import '(\.\/[\w-]+\.suite)';$/gm)].map((m) => path.join(path.dirname(test.path), `${m[1]}.ts`));
+  return [source, ...suites.map((file) => fs.readFileSync(file, 'utf8'))].some((text) => /\bchild_process\b/.test(text));
+}
 
 class ChildProcessesFirst extends Sequencer {
   sort(tests) {

@@ -4,7 +4,7 @@
 // release of the cdk-assets CLI reads the asset manifests aws-cdk-lib writes
 // now (schema 55), so the steps install this package instead: the same two
 // commands on @aws-cdk/cdk-assets-lib, the library the CDK CLI publishes with,
-// at the versions npm-shrinkwrap.json pins. test/delivery-pipeline/deploy-time-tools.test.ts
+// at the versions npm-shrinkwrap.json pins. test/delivery-pipeline/deploy-time-tools.suite.ts
 // runs it against every manifest of the synthesized pipeline.
 'use strict';
 const { AssetManifest, AssetPublishing, DefaultAwsClient, DestinationPattern } = require('@aws-cdk/cdk-assets-lib');
