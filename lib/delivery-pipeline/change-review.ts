@@ -52,7 +52,8 @@ export class ChangeReview extends pipelines.Step implements pipelines.ICodePipel
   produceAction(stage: cp.IStage, options: pipelines.ProduceActionOptions): pipelines.CodePipelineActionFactoryResult {
     const project = new codebuild.PipelineProject(options.scope, `${this.id}Project`, {
       description: 'Compares the Production stacks with what is deployed, for the approver',
-      environment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL, privileged: false },
+      // The pipeline's build image (CDK Pipelines passes its defaults to a step of ours too).
+      environment: { buildImage: options.codeBuildDefaults?.buildEnvironment?.buildImage ?? BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL, privileged: false },
       buildSpec: codebuild.BuildSpec.fromObject(reviewBuildSpec(this.stackPaths)),
       logging: { cloudWatch: { logGroup: this.props.logGroup } },
       encryptionKey: options.pipeline.pipeline.artifactBucket.encryptionKey,

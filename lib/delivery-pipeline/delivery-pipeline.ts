@@ -164,7 +164,7 @@ export class DeliveryPipeline extends Construct {
 
     this.sandbox = props.stageFactory(this, 'Sandbox', { env: { account: config.sandboxAccount, region: config.sandboxRegion } });
     if (props.smokeTest ?? true) {
-      this.smokeRunnerRole = this.newRunnerRole('SmokeRunnerRole', props.smokeRunnerRoleName ?? 'smoke',
+      this.smokeRunnerRole = this.newRunnerRole('SmokeRunnerRole', props.smokeRunnerRoleName ?? this.runnerRoleName('smoke'),
         'Runs the smoke checks of the Sandbox stage; can only assume the sandbox account\'s smoke role');
       this.smokeAccess = new SmokeAccessStack(this.sandbox, 'SmokeAccess', {
         env: { account: config.sandboxAccount, region: config.sandboxRegion },
@@ -174,14 +174,14 @@ export class DeliveryPipeline extends Construct {
     }
     const smoke = this.smokeAccess && this.smokeRunnerRole ? [this.smokeStep(source, this.smokeAccess, this.smokeRunnerRole)] : [];
     this.pipeline.addStage(this.sandbox, { post: smoke });
-    this.verifyRunnerRole = this.newRunnerRole('VerifyRunnerRole', props.verifyRunnerRoleName ?? 'verify',
+    this.verifyRunnerRole = this.newRunnerRole('VerifyRunnerRole', props.verifyRunnerRoleName ?? this.runnerRoleName('verify'),
       'Verifies each Production region after it deploys; can only assume the production account\'s pipeline access roles');
     const production = this.addProductionStages(props, source);
     this.production = production.map((p) => p.stage);
     this.productionAccess = production.flatMap((p) => p.access ? [p.access] : []);
     // Built here, not lazily at synth, so that the generated roles and projects exist to be reviewed.
     this.pipeline.buildPipeline();
-    pinDeployTimeTools(this, this.pipeline, props.buildImage);
+    pinDeployTimeTools(this, this.pipeline);
     rollBackOnFailure(this.pipeline.pipeline, production.map((p) => p.stageName));
     startOnChangesOutside(this.pipeline.pipeline, config.branch, props.ignoredPaths ?? ['*.md', '**/*.md', 'docs/**']);
     this.notifications.watch(this.pipeline.pipeline);
@@ -334,13 +334,13 @@ export class DeliveryPipeline extends Construct {
 
   /** A role in the tools account for a CodeBuild step that assumes a role of a stage's account, which trusts it by name. */
   private newRunnerRole(id: string, roleName: string, description: string): iam.Role {
+    return new iam.Role(this, id, { roleName, description, assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+  }
+
+  /** `<pipeline stack name>-<purpose>-<region>`, cut to IAM's 64 characters. */
+  private runnerRoleName(purpose: string): string {
     const stack = Stack.of(this);
-    const isSuffix = /^[a-z]+$/.test(roleName);
-    return new iam.Role(this, id, {
-      roleName: isSuffix ? `${stack.stackName}-${roleName}-${stack.region}`.slice(0, 64) : roleName,
-      description,
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
-    });
+    return `${stack.stackName}-${purpose}-${stack.region}`.slice(0, 64);
   }
 
   /** `npm run smoke` against the Sandbox stage, as the sandbox account's smoke role. */

@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
  * What the pipeline's CodeBuild projects install and run at deploy time, each
  * pinned here and exercised offline by test/delivery-pipeline/deploy-time-tools.suite.ts
  * against the synthesized pipeline:
- * - the CDK CLI of the self-mutation and permissions-check steps: this
+ * - the CDK CLI of the self-mutation and change-review steps: this
  *   repository's `aws-cdk` devDependency;
  * - the asset publisher: `asset-publisher/`, pinned by its npm-shrinkwrap.json;
  * - Node.js: the major version the Lambda handlers run on.
@@ -33,13 +33,13 @@ const CDK_ASSETS_INSTALL = /^npm (install|i) -g cdk-assets(@\S+)?$/;
  * `pipeline` (call after `buildPipeline()`):
  * - `npm install -g cdk-assets@...` installs the staged publisher instead, which
  *   answers the same `cdk-assets` commands;
- * - `npm install -g aws-cdk` without a version (the permissions-broadening
- *   check) gets the pinned CLI;
+ * - `npm install -g aws-cdk` without a version (as CDK Pipelines' permissions
+ *   check writes it) gets the pinned CLI;
  * any other unpinned global install fails synth, so a CDK upgrade that adds
  * one is noticed here rather than in the customer's pipeline. Every project
- * builds on `image` with Node.js {@link BUILD_NODE_VERSION}.
+ * builds with Node.js {@link BUILD_NODE_VERSION}.
  */
-export function pinDeployTimeTools(scope: Construct, pipeline: IConstruct, image: codebuild.IBuildImage = BUILD_IMAGE): void {
+export function pinDeployTimeTools(scope: Construct, pipeline: IConstruct): void {
   const publisher = new AssetStaging(scope, 'AssetPublisher', { sourcePath: ASSET_PUBLISHER_SOURCE });
   // The asset steps run at the root of the cloud assembly, whatever stage holds the pipeline:
   // `./asset.<hash>` there; the source itself where staging is off (tests).
@@ -53,11 +53,7 @@ export function pinDeployTimeTools(scope: Construct, pipeline: IConstruct, image
     if (unpinned) throw new Error(`A CodeBuild project of the pipeline installs ${unpinned[2]} without a version (${command}): pin it in deploy-time-tools.ts`);
     return [command];
   };
-  for (const project of projectsUnder(pipeline)) {
-    rewriteBuildSpec(project, rewrite);
-    // CDK Pipelines gives its permissions check its own image and no runtime: every project builds on the same.
-    project.addPropertyOverride('Environment.Image', image.imageId);
-  }
+  for (const project of projectsUnder(pipeline)) rewriteBuildSpec(project, rewrite);
 }
 
 function projectsUnder(scope: IConstruct): codebuild.CfnProject[] {

@@ -62,11 +62,8 @@ const OUTSIDE_RECENT_REGIONS = 'OutsideRegionsOpenedSince2022';
  * managed rule of the baseline is offered, and Config records IAM types.
  */
 export function outsideRecentRegions(scope: Construct): RegionDecision {
-  const known = knownRegion(scope);
-  if (known !== undefined) return !REGIONS_OPENED_SINCE_2022.includes(known);
   // One condition per stack: CloudFormation's validation flags equivalent conditions.
   const stack = Stack.of(scope);
   const existing = stack.node.tryFindChild(OUTSIDE_RECENT_REGIONS);
-  if (existing instanceof CfnCondition) return existing;
-  return new CfnCondition(stack, OUTSIDE_RECENT_REGIONS, { expression: Fn.conditionNot(regionIsOneOf(REGIONS_OPENED_SINCE_2022)) });
+  return existing instanceof CfnCondition ? existing : outsideRegions(stack, OUTSIDE_RECENT_REGIONS, REGIONS_OPENED_SINCE_2022);
 }

@@ -72,6 +72,13 @@ describe('DeliveryPipeline with a stage of your own', () => {
         + 'approval requests and failed runs must reach someone']));
   });
 
+  test('names the verification role as given, verbatim, or after the stack and region by default', () => {
+    const tools = new Stack(testApp(), 'Tools', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const named = new DeliveryPipeline(tools, 'Delivery', { config, verifyRunnerRoleName: 'verifier', stageFactory: (s, id, p) => new MyStage(s, id, p) });
+    expect(tools.resolve((named.verifyRunnerRole.node.defaultChild as import('aws-cdk-lib/aws-iam').CfnRole).roleName)).toBe('verifier');
+    expect(stack.resolve((delivery.verifyRunnerRole.node.defaultChild as import('aws-cdk-lib/aws-iam').CfnRole).roleName)).toBe('Tools-verify-eu-west-1');
+  });
+
   test('sends them to a topic of your own instead, when given one', () => {
     const tools = new Stack(testApp(), 'Tools', { env: { account: '111111111111', region: 'eu-west-1' } });
     const topic = sns.Topic.fromTopicArn(tools, 'Ops', 'arn:aws:sns:eu-west-1:111111111111:ops');
