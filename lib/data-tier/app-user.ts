@@ -30,6 +30,8 @@ export interface AppDatabaseUserProps {
   readonly instances: IDependable[];
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** Regions the secret is replicated to, each with its key there. */
+  readonly secretReplicas?: secretsmanager.ReplicaRegion[];
 }
 
 /**
@@ -56,6 +58,7 @@ export class AppDatabaseUser extends Construct {
       encryptionKey: props.key,
       masterSecret: props.masterSecret,
       excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
+      replicaRegions: props.secretReplicas,
     });
     this.secret.applyRemovalPolicy(props.removalPolicy);
     // Lets a policy name this secret, and not the master's, by tag (the pipeline's smoke role does).

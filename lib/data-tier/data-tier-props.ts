@@ -170,6 +170,42 @@ export interface BackupPlanProps {
   readonly vaultLock?: 'governance' | 'compliance';
 }
 
+/** A region the database's secrets are replicated to, and the key that encrypts them there. */
+export interface SecretReplicaProps {
+  /** The region, e.g. a standby region `us-west-2`; not the stack's own. */
+  readonly region: string;
+  /**
+   * ARN of a KMS key in that region (a key or alias ARN; an alias ARN lets the key's
+   * stack be named by a deterministic name rather than read across regions).
+   */
+  readonly keyArn: string;
+}
+
+/**
+ * Makes the cluster the primary of an Aurora Global Database (disaster recovery,
+ * note 003: database replication): an `AWS::RDS::GlobalCluster` created from
+ * the cluster, which Aurora replicates at the storage layer (typically under a
+ * second) to secondary clusters in other regions ({@link StandbyDatabase}).
+ * The cluster itself is not changed, so switching this on for a deployed
+ * cluster does not replace it.
+ */
+export interface GlobalDatabaseProps {
+  /**
+   * Identifier of the global database: a secondary cluster joins it by this
+   * name. A lower-case letter, then up to 62 lower-case letters, digits or
+   * single hyphens, not ending in a hyphen; unique in the account.
+   */
+  readonly identifier: string;
+  /**
+   * Where the master and application secrets are replicated (Secrets Manager
+   * replica secrets, same name, kept in step with every rotation), so that an
+   * app in a standby region reads them there, and after a failover the replica
+   * can be promoted to a secret of its own (rotation runs in the primary region only).
+   * @default none
+   */
+  readonly secretReplicas?: readonly SecretReplicaProps[];
+}
+
 /** Props of the {@link DataTier} construct. */
 export interface DataTierProps {
   /** The VPC: the database and cache go in its isolated subnets (at least two AZs). */
@@ -183,6 +219,12 @@ export interface DataTierProps {
    * @default none
    */
   readonly backupPlan?: BackupPlanProps;
+  /**
+   * The primary of an Aurora Global Database, with the secrets replicated to
+   * the standby regions.
+   * @default none: a regional cluster
+   */
+  readonly globalDatabase?: GlobalDatabaseProps;
   /**
    * Run the password rotation function in the isolated subnets with a Secrets
    * Manager interface endpoint there (private DNS on; about $7.30 a month per
@@ -273,6 +315,7 @@ export function validateDataTierProps(props: DataTierProps): void {
   checkDatabase(v, props.database ?? {}, databaseOf(props));
   checkCache(v, cacheOf(props));
   checkBackupPlan(v, props.backupPlan);
+  checkGlobalDatabase(v, props.globalDatabase);
   v.throwIfInvalid();
 }
 
@@ -348,6 +391,30 @@ function checkBackupPlan(v: Validator, plan: BackupPlanProps | undefined): void 
     v.check(VAULT_ARN.test(arn), 'backupPlan.copyToVaultArn', arn,
       'expected a backup vault ARN such as "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr-copies"');
   }
+}
+
+/** Names of a global cluster (RDS: letters, digits, single hyphens, a letter first, no hyphen last). */
+export const GLOBAL_CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d+):\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/;
+
+function checkGlobalDatabase(v: Validator, global: GlobalDatabaseProps | undefined): void {
+  if (!global) return;
+  if (!Token.isUnresolved(global.identifier)) {
+    v.check(GLOBAL_CLUSTER_IDENTIFIER.test(global.identifier), 'globalDatabase.identifier', global.identifier,
+      'expected a lower-case letter, then up to 62 lower-case letters, digits or single hyphens, not ending in a hyphen');
+  }
+  const regions = (global.secretReplicas ?? []).map((r) => r.region);
+  v.check(new Set(regions).size === regions.length, 'globalDatabase.secretReplicas', regions, 'expected each region once');
+  (global.secretReplicas ?? []).forEach((replica, i) => {
+    if (!Token.isUnresolved(replica.region)) v.check(REGION.test(replica.region), `globalDatabase.secretReplicas[${i}].region`, replica.region, 'expected an AWS region name such as "us-west-2"');
+    if (Token.isUnresolved(replica.keyArn)) return;
+    const keyRegion = KMS_ARN.exec(replica.keyArn)?.[1];
+    v.check(keyRegion !== undefined, `globalDatabase.secretReplicas[${i}].keyArn`, replica.keyArn, 'expected a KMS key or alias ARN such as "arn:aws:kms:us-west-2:123456789012:alias/standby-secrets"');
+    if (keyRegion !== undefined && !Token.isUnresolved(replica.region)) {
+      v.check(keyRegion === replica.region, `globalDatabase.secretReplicas[${i}].keyArn`, replica.keyArn, `expected a key in the replica's region ${replica.region}: a secret is encrypted with a key of its own region`);
+    }
+  });
 }
 
 /** The region of a backup vault ARN, when it is known at synth. */

@@ -22,6 +22,7 @@ import { addBackupPlan } from './backup';
 import { newDatabaseProxy, PROXY_PORT } from './proxy';
 import { AppDatabaseUser } from './app-user';
 import { enableDataApiWhereOffered } from './data-api';
+import { newGlobalCluster, secretReplicaRegions } from './global-database';
 
 /**
  * The data tier of the notes' three-tier picture (notes 002, 003, 004): Aurora
@@ -74,6 +75,8 @@ export class DataTier extends Construct {
   readonly backupVault?: backup.BackupVault;
   /** The vault's own key, apart from the data key. */
   readonly backupKey?: kms.Key;
+  /** The Aurora Global Database the cluster is the primary of, with `globalDatabase`. */
+  readonly globalCluster?: rds.CfnGlobalCluster;
   private readonly props: DataTierProps;
   private secretReaders = 0;
 
@@ -87,10 +90,12 @@ export class DataTier extends Construct {
     this.databaseSecurityGroup = this.closedSecurityGroup('DatabaseSecurityGroup', 'Aurora: its port from the app tier only; no egress');
     this.cacheSecurityGroup = this.closedSecurityGroup('CacheSecurityGroup', 'Valkey: its port from the app tier only; no egress');
     const database = databaseOf(props);
+    const secretReplicas = secretReplicaRegions(this, props.globalDatabase);
     this.cluster = newDatabaseCluster(this, {
       vpc: props.vpc, key: this.key, securityGroup: this.databaseSecurityGroup, config: database,
-      deletionProtection: props.deletionProtection ?? true, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      deletionProtection: props.deletionProtection ?? true, removalPolicy, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, secretReplicas,
     });
+    if (props.globalDatabase) this.globalCluster = newGlobalCluster(this, this.cluster, props.globalDatabase, props.deletionProtection ?? true);
     this.masterSecret = this.cluster.secret!;
     this.dataApi = database.dataApi ? enableDataApiWhereOffered(this.cluster) : 'disabled';
     const network = rotationNetwork(this, {
@@ -102,7 +107,7 @@ export class DataTier extends Construct {
     this.appUser = new AppDatabaseUser(this, 'AppUser', {
       cluster: this.cluster, masterSecret: this.masterSecret, key: this.key, username: database.appUsername, databaseName: database.databaseName,
       vpc: props.vpc, vpcSubnets: network.subnets, securityGroup: network.securityGroup, instances,
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy, secretReplicas,
     });
     this.appSecret = this.appUser.secret;
     // Both rotations wait for the user: the first master rotation would otherwise race the function's login with the master password.

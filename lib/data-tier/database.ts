@@ -10,7 +10,7 @@ import { destroysData } from '../shared/removal';
 import { ResolvedDatabaseProps } from './data-tier-props';
 
 /** The logs the cluster exports, each to a log group of ours: PostgreSQL's (pgaudit's lines included), IAM authentication failures, and the instance log that says why an instance did not pause. */
-const LOG_EXPORTS = ['postgresql', 'iam-db-auth-error', 'instance'];
+export const LOG_EXPORTS = ['postgresql', 'iam-db-auth-error', 'instance'];
 
 /** What the database needs from the data tier. */
 export interface DatabaseClusterOptions {
@@ -21,6 +21,8 @@ export interface DatabaseClusterOptions {
   readonly deletionProtection: boolean;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
+  /** Regions the master secret is replicated to, each with its key there. */
+  readonly secretReplicas?: secretsmanager.ReplicaRegion[];
 }
 
 const ISOLATED: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
@@ -57,7 +59,7 @@ export function newDatabaseCluster(scope: Construct, options: DatabaseClusterOpt
     securityGroups: [options.securityGroup],
     port: config.port,
     defaultDatabaseName: config.databaseName,
-    credentials: rds.Credentials.fromGeneratedSecret(config.masterUsername, { encryptionKey: key }),
+    credentials: rds.Credentials.fromGeneratedSecret(config.masterUsername, { encryptionKey: key, replicaRegions: options.secretReplicas }),
     storageEncrypted: true,
     storageEncryptionKey: key,
     iamAuthentication: true,
