@@ -1,3 +1,4 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { IConstruct } from 'constructs';
 import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
@@ -17,7 +18,7 @@ export function acknowledgeApiFindings(api: ServerlessApi, props: ServerlessApiP
     acknowledge(api.api, 'AwsSolutions-APIG2', 'The API passes every path and method to the user\'s own function, whose request bodies it has no schema of: API Gateway validates the path parameter, the function validates the body.');
   }
   acknowledgeMethods(api);
-  if (api.table) {
+  if (api.table instanceof dynamodb.Table || api.table instanceof dynamodb.TableV2) {
     for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
       acknowledge(api.table, `${pack}-DynamoDBInBackupPlan`, 'Point-in-time recovery keeps 35 days of continuous backups of the table; add it to an AWS Backup plan where longer retention is required.');
     }

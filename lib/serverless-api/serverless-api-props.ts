@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -112,6 +113,40 @@ export interface ServerlessApiProps {
    */
   readonly createTable?: boolean;
   /**
+   * The table's replicas in other regions: the table becomes a DynamoDB global
+   * table (`AWS::DynamoDB::GlobalTable`, version 2019.11.21), every write
+   * replicated to each replica region (typically within a second), each
+   * replica encrypted with the key given for its region, with the table's
+   * deletion protection and point-in-time recovery. Needs `tableName` and a
+   * stack with a region.
+   *
+   * CloudFormation cannot turn a deployed `AWS::DynamoDB::Table` into a
+   * global table (AWS warns that changing the type may delete the table), so
+   * the global table is a new resource with a logical id of its own, and the
+   * regional table leaves the template: retained where `removalPolicy` was
+   * RETAIN (the Production profile), deleted otherwise. Synth warns. To keep
+   * the items, follow AWS's retain-and-import path (the DisasterRecovery page):
+   * convert the retained table to a global table, then `cdk import` it.
+   * @default none: a regional table, unchanged
+   */
+  readonly tableReplicas?: TableReplicaProps[];
+  /**
+   * Name of the table; required with `tableReplicas`, so that another region's
+   * stack names the replica without reading it across regions. Changing the
+   * name of a deployed table replaces it.
+   * @default a name CloudFormation generates
+   */
+  readonly tableName?: string;
+  /**
+   * A table of yours instead of one the construct creates, e.g. the standby
+   * region's replica of a global table: the items handler (or your code) gets
+   * read/write on it and its name in `TABLE_NAME`. Give it with its key
+   * (`TableV2.fromTableAttributes({ tableName, encryptionKey })`) so that
+   * the grant covers the key.
+   * @default none
+   */
+  readonly existingTable?: dynamodb.ITable;
+  /**
    * Key encrypting the table, logs, alarm topic and environment. An imported key
    * must already let CloudWatch Logs (`logs.<region>.amazonaws.com`) and
    * CloudWatch alarms (`cloudwatch.amazonaws.com`) use it.
@@ -212,6 +247,14 @@ export interface ServerlessApiProps {
   readonly disableExecuteApiEndpoint?: boolean;
 }
 
+/** A replica of the items table. */
+export interface TableReplicaProps {
+  /** The replica's region; not the stack's own. */
+  readonly region: string;
+  /** ARN of the KMS key (or an alias ARN) in that region that encrypts the replica. */
+  readonly keyArn: string;
+}
+
 /** A custom domain name of the API. */
 export interface ApiCustomDomainProps {
   /** The name, e.g. `api.example.com`. */
@@ -266,7 +309,34 @@ function checkFunctionSource(v: Validator, props: ServerlessApiProps): void {
       'expected the path of an existing TypeScript handler file');
   }
   const ownCode = props.existingFunction !== undefined || props.handlerEntry !== undefined;
-  v.check(ownCode || props.createTable !== false, 'createTable', props.createTable, 'the items handler needs its table; set existingFunction or handlerEntry to go without');
+  v.check(ownCode || props.createTable !== false || props.existingTable !== undefined, 'createTable', props.createTable,
+    'the items handler needs its table; set existingFunction or handlerEntry to go without, or give existingTable');
+  v.check(!(props.existingTable && props.createTable), 'createTable', props.createTable, 'expected createTable or existingTable, not both');
+  checkTableReplicas(v, props);
+}
+
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d+):\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/;
+
+/** Replicas: of a table the construct creates, named, each region once, each key in its region. */
+function checkTableReplicas(v: Validator, props: ServerlessApiProps): void {
+  if (known(props.tableName)) v.check(TABLE_NAME.test(props.tableName), 'tableName', props.tableName, 'expected 3 to 255 letters, digits, underscores, hyphens or dots');
+  const replicas = props.tableReplicas;
+  if (!replicas) return;
+  v.check(props.existingTable === undefined, 'tableReplicas', replicas.map((r) => r.region), 'replicates a table the construct creates; replicate your existingTable where it is defined');
+  v.check(props.tableName !== undefined, 'tableName', props.tableName, 'expected a table name with tableReplicas, so that other regions name the replica');
+  const regions = replicas.map((r) => r.region);
+  v.check(new Set(regions).size === regions.length, 'tableReplicas', regions, 'expected each region once');
+  replicas.forEach((replica, i) => {
+    if (known(replica.region)) v.check(REGION.test(replica.region), `tableReplicas[${i}].region`, replica.region, 'expected an AWS region name such as "us-west-2"');
+    if (!known(replica.keyArn)) return;
+    const keyRegion = KMS_ARN.exec(replica.keyArn)?.[1];
+    v.check(keyRegion !== undefined, `tableReplicas[${i}].keyArn`, replica.keyArn, 'expected a KMS key or alias ARN such as "arn:aws:kms:us-west-2:123456789012:alias/items-replica"');
+    if (keyRegion !== undefined && known(replica.region)) {
+      v.check(keyRegion === replica.region, `tableReplicas[${i}].keyArn`, replica.keyArn, `expected a key in the replica's region ${replica.region}: a replica is encrypted with a key of its own region`);
+    }
+  });
 }
 
 /** Settings of the function the construct creates; an existing function is configured by its owner. */

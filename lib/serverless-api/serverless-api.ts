@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,12 +14,16 @@ import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { HardenedFunction } from '../shared/hardened-function';
 import { DEFAULT_REMOVAL_POLICY, destroysData, keyRemoval } from '../shared/removal';
 import { RegionalWebAcl } from '../shared/web-acl';
+import { Validator } from '../shared/validation';
 import { MAX_DESCRIPTION, MAX_NAME } from './handler/item-schema';
 import { ApiGatewayAccountLogging } from './account-logging';
 import { acknowledgeApiFindings } from './api-findings';
-import { ApiAuthorization, ApiCustomDomainProps, ServerlessApiProps, validateServerlessApiProps } from './serverless-api-props';
+import { ApiAuthorization, ApiCustomDomainProps, ServerlessApiProps, TableReplicaProps, validateServerlessApiProps } from './serverless-api-props';
 
 export { ApiGatewayAccountLogging } from './account-logging';
+
+/** The synth warning that the items table became a new global table. */
+export const GLOBAL_TABLE_WARNING = '@aws-reference-architectures/serverless-api:new-global-table';
 
 /** Name of the API's one stage, the first segment of its URL path. */
 export const STAGE_NAME = 'v1';
@@ -40,8 +44,12 @@ export class ServerlessApi extends Construct {
   readonly function: lambda.IFunction;
   /** The function the construct created (the items handler or `handlerEntry`); none with `existingFunction`. */
   readonly handler?: HardenedFunction;
-  /** The items table; none with your own function or code unless `createTable` is set. */
-  readonly table?: dynamodb.Table;
+  /**
+   * The items table: a regional `dynamodb.Table`, a global `dynamodb.TableV2`
+   * with `tableReplicas`, or your `existingTable`; none with your own function
+   * or code unless `createTable` is set.
+   */
+  readonly table?: dynamodb.ITable;
   /** The key encrypting the table, logs, alarm topic and environment. */
   readonly key: kms.IKey;
   readonly alarmTopic: sns.Topic;
@@ -73,7 +81,8 @@ export class ServerlessApi extends Construct {
       enableKeyRotation: true,
       ...keyRemoval(removalPolicy),
     });
-    if (props.createTable ?? this.servesItems) this.table = this.newTable(props, removalPolicy);
+    if (props.existingTable) this.table = props.existingTable;
+    else if (props.createTable ?? this.servesItems) this.table = props.tableReplicas ? this.newGlobalTable(props, props.tableReplicas, removalPolicy) : this.newTable(props, removalPolicy);
     this.handler = props.existingFunction ? undefined : this.newHandler(props, logRetention, removalPolicy);
     this.function = props.existingFunction ?? this.handler!.function;
     if (this.table) this.table.grantReadWriteData(this.handler?.role ?? this.function);
@@ -106,8 +115,35 @@ export class ServerlessApi extends Construct {
     return domain;
   }
 
+  /**
+   * The global table, at a logical id of its own (`GlobalItems`): CloudFormation
+   * must never see a deployed `AWS::DynamoDB::Table` change type, which AWS
+   * warns may delete it.
+   */
+  private newGlobalTable(props: ServerlessApiProps, replicas: TableReplicaProps[], removalPolicy: RemovalPolicy): dynamodb.TableV2 {
+    const region = Stack.of(this).region;
+    const v = new Validator('ServerlessApi props');
+    v.check(!Token.isUnresolved(region), 'tableReplicas', replicas.map((r) => r.region), 'a global table needs a stack with a region (env.region): its replicas are named by region');
+    replicas.forEach((replica, i) => v.check(replica.region !== region, `tableReplicas[${i}].region`, replica.region, `expected a region other than the stack's own (${region})`));
+    v.throwIfInvalid();
+    Annotations.of(this).addWarningV2(GLOBAL_TABLE_WARNING, 'The items table is a DynamoDB global table, a new resource: a regional table this stack deployed before '
+      + 'leaves the stack, retained if its removal policy was RETAIN and deleted otherwise. To keep its items, convert the retained table to a global table '
+      + 'and cdk import it (DisasterRecovery page, "Standby side").');
+    return new dynamodb.TableV2(this, 'GlobalItems', {
+      tableName: props.tableName,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key, Object.fromEntries(replicas.map((r) => [r.region, r.keyArn]))),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.deletionProtection ?? true,
+      replicas: replicas.map((r) => ({ region: r.region })),
+      removalPolicy,
+    });
+  }
+
   private newTable(props: ServerlessApiProps, removalPolicy: RemovalPolicy): dynamodb.Table {
     return new dynamodb.Table(this, 'Items', {
+      tableName: props.tableName,
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,

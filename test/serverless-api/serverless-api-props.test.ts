@@ -153,7 +153,7 @@ describe('ServerlessApi props: your own function or code', () => {
   });
 
   test('fails when the items handler would go without its table', () => {
-    expect(problemsOf({ createTable: false })).toEqual(['createTable: got false; the items handler needs its table; set existingFunction or handlerEntry to go without']);
+    expect(problemsOf({ createTable: false })).toEqual(['createTable: got false; the items handler needs its table; set existingFunction or handlerEntry to go without, or give existingTable']);
     expect(problemsOf({ existingFunction, createTable: false })).toEqual([]);
   });
 
