@@ -51,6 +51,8 @@ function acknowledgeContentBucket(site: StaticSite): void {
         ? 'An Origin Access Identity cannot read SSE-KMS objects, so the content bucket uses SSE-S3; with originAccess "oac", encryption "KMS" is allowed.'
         : 'Public website content, SSE-S3 by default; set encryption: "KMS" to use a customer-managed key.');
     }
-    acknowledge(site.bucket, `${pack}-S3BucketReplicationEnabled`, 'The content is deployed from the repository on every deploy and versioned; the repository, not a replica, is its second copy.');
+    if (!site.replicated) {
+      acknowledge(site.bucket, `${pack}-S3BucketReplicationEnabled`, 'The content is deployed from the repository on every deploy and versioned; the repository, not a replica, is its second copy.');
+    }
   }
 }

@@ -55,6 +55,17 @@ export interface DynamicContentProps {
 }
 
 /** Props of the {@link StaticSite} construct. */
+/** Where the site's content is replicated. */
+export interface SiteReplicaProps {
+  /** Name of the replica bucket (a `SiteReplicaBucket`), versioned. */
+  readonly bucketName: string;
+  /** Its region; not the content bucket's. */
+  readonly region: string;
+}
+
+/** The status codes of the content bucket on which CloudFront retries at the replica: the server's failures, not a missing object (404) or a refusal (403). */
+export const FAILOVER_STATUS_CODES = [500, 502, 503, 504];
+
 export interface StaticSiteProps {
   /**
    * How CloudFront reads the bucket. See {@link OriginAccess}. `'oai'` fails at synth
@@ -153,6 +164,16 @@ export interface StaticSiteProps {
    */
   readonly noncurrentVersionDays?: number;
   /**
+   * A copy of the content in another region for disaster recovery: S3
+   * Cross-Region Replication of every object version and delete marker to
+   * that bucket (create it first, in its region, with `SiteReplicaBucket`), and
+   * the bucket as the distribution's fallback origin (a CloudFront origin group
+   * that retries a request there when the content bucket answers 500, 502, 503
+   * or 504). Needs `originAccess: 'oac'` and SSE-S3 content (the default).
+   * @default none
+   */
+  readonly replica?: SiteReplicaProps;
+  /**
    * What happens to the buckets on stack deletion; DESTROY empties them first.
    * @default RemovalPolicy.RETAIN
    */
@@ -197,6 +218,7 @@ export function validateStaticSiteProps(props: StaticSiteProps, region?: string)
     v.check(GLOBAL_WEB_ACL_ARN.test(props.webAclArn!), 'webAclArn', props.webAclArn, 'expected the ARN of a WAFv2 web ACL of CLOUDFRONT scope (global, in us-east-1)');
   }
   checkDynamicContent(v, props);
+  checkReplica(v, props, region);
   v.intRange('noncurrentVersionDays', props.noncurrentVersionDays, 1, 3650, ' days');
   if (known(props.contentSecurityPolicy)) {
     v.check(props.contentSecurityPolicy!.trim().length > 0 && !/[\r\n]/.test(props.contentSecurityPolicy!), 'contentSecurityPolicy',
@@ -220,6 +242,24 @@ function checkBucket(v: Validator, props: StaticSiteProps): void {
     const overridden = owned.filter((name) => bucketProps[name] !== undefined);
     v.check(overridden.length === 0, 'bucketProps', overridden,
       'the site keeps its bucket private, TLS-only and encrypted as encryption/encryptionKey say; set the other bucket props here');
+  }
+}
+
+const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+
+/** A replica: of a bucket the site creates, SSE-S3, read with OAC, named, in another region. */
+function checkReplica(v: Validator, props: StaticSiteProps, region: string | undefined): void {
+  const replica = props.replica;
+  if (!replica) return;
+  v.check((props.originAccess ?? 'oac') === 'oac', 'replica', replica.region,
+    'the replica is read through Origin Access Control; an Origin Access Identity of this stack cannot be named in the replica\'s bucket policy in another region: use originAccess: "oac"');
+  v.check(props.encryption !== 'KMS', 'replica', replica.region, 'replicates SSE-S3 content; SSE-KMS content would need a replica key and KMS grants the site does not make: use encryption: "S3_MANAGED"');
+  v.check(props.existingBucket === undefined, 'replica', replica.region, 'replicates a bucket the site creates; configure replication on your existingBucket yourself');
+  if (known(replica.bucketName)) v.check(BUCKET_NAME.test(replica.bucketName), 'replica.bucketName', replica.bucketName, 'expected an S3 bucket name: 3 to 63 lower-case letters, digits, dots or hyphens');
+  if (known(replica.region)) {
+    v.check(REGION.test(replica.region), 'replica.region', replica.region, 'expected an AWS region name such as "us-west-2"');
+    if (region !== undefined && known(region)) v.check(replica.region !== region, 'replica.region', replica.region, `expected a region other than the content bucket's (${region})`);
   }
 }
 
