@@ -64,3 +64,4 @@ export * from './streaming/event-bus';
 export * from './streaming/event-bus-props';
 export * from './streaming/event-pattern';
 export * from './streaming/stream-query';
+export * from './disaster-recovery/recovery-objectives';
