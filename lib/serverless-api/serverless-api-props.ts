@@ -117,8 +117,9 @@ export interface ServerlessApiProps {
    * table (`AWS::DynamoDB::GlobalTable`, version 2019.11.21), every write
    * replicated to each replica region (typically within a second), each
    * replica encrypted with the key given for its region, with the table's
-   * deletion protection and point-in-time recovery. Needs `tableName` and a
-   * stack with a region.
+   * deletion protection and point-in-time recovery. Needs a stack with a
+   * region. A replica has the table's name: another region's stack reads it
+   * (e.g. by a weak reference, Fn::GetStackOutput) or you give `tableName`.
    *
    * CloudFormation cannot turn a deployed `AWS::DynamoDB::Table` into a
    * global table (AWS warns that changing the type may delete the table), so
@@ -131,9 +132,8 @@ export interface ServerlessApiProps {
    */
   readonly tableReplicas?: TableReplicaProps[];
   /**
-   * Name of the table; required with `tableReplicas`, so that another region's
-   * stack names the replica without reading it across regions. Changing the
-   * name of a deployed table replaces it.
+   * Name of the table. A fixed name collides with a retained table of an
+   * earlier deployment; changing the name of a deployed table replaces it.
    * @default a name CloudFormation generates
    */
   readonly tableName?: string;
@@ -325,7 +325,6 @@ function checkTableReplicas(v: Validator, props: ServerlessApiProps): void {
   const replicas = props.tableReplicas;
   if (!replicas) return;
   v.check(props.existingTable === undefined, 'tableReplicas', replicas.map((r) => r.region), 'replicates a table the construct creates; replicate your existingTable where it is defined');
-  v.check(props.tableName !== undefined, 'tableName', props.tableName, 'expected a table name with tableReplicas, so that other regions name the replica');
   const regions = replicas.map((r) => r.region);
   v.check(new Set(regions).size === regions.length, 'tableReplicas', regions, 'expected each region once');
   replicas.forEach((replica, i) => {

@@ -14,6 +14,8 @@ import { SecurityBaselineStack, SecurityBaselineStackProps } from '../security-b
 import { recordAcknowledgements } from '../shared/compliance';
 import { StreamingStack } from '../streaming/streaming-stack';
 import { AlarmDestination } from './alarm-destination';
+import { addStandby, StandbySide } from '../disaster-recovery/standby-side';
+import { standbyPatternOf } from '../disaster-recovery/standby-names';
 import { StageConfig, StageDomain } from './stage-config';
 
 /** Value of the `project` tag on every resource. */
@@ -34,6 +36,8 @@ export class ReferenceStage extends Stage {
   /** The stage's domain, with `config.domain`: in us-east-1, whatever the stage's region. */
   readonly domain?: DomainStack;
   readonly streaming: StreamingStack;
+  /** The standby region's stacks, with a standby region and a pilot-light or warm-standby pattern. */
+  readonly standby?: StandbySide;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -41,6 +45,9 @@ export class ReferenceStage extends Stage {
     Tags.of(this).add('stage', config.name);
     recordAcknowledgements(this);
     const common = { terminationProtection: config.terminationProtection };
+    // With a standby pattern, the data stacks replicate to the standby region; without, they are as they were.
+    this.standby = addStandby(this, config, standbyPatternOf(config));
+    const replication = this.standby?.replication;
     const names = config.domain && domainNames(config.domain, config.region!, config.domainSubdomain);
     if (config.domain && names) this.domain = this.newDomainStack(config, config.domain, names, common);
     const onDomain = (label: string, latency: boolean) => this.domain && {
@@ -70,7 +77,7 @@ export class ReferenceStage extends Stage {
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
       ...common,
       description: `Static site: CloudFront reading a private S3 bucket through ${effectiveOriginAccess(config.staticSite, config.region) === 'oai' ? 'an origin access identity' : 'origin access control'}`,
-      site: { ...config.staticSite, removalPolicy: config.removalPolicy, logRetention: config.logRetention },
+      site: { ...config.staticSite, ...replication?.staticSite, removalPolicy: config.removalPolicy, logRetention: config.logRetention },
       // The site's health check is the Domain stack's, on its name: the site already reads the Domain's certificate.
       domain: this.domain && { domain: this.domain.domain, recordName: names!.site, certificate: this.domain.cloudFrontCertificate },
     });
@@ -84,6 +91,7 @@ export class ReferenceStage extends Stage {
       description: 'Serverless API: Lambda behind API Gateway with a DynamoDB table',
       api: {
         ...config.serverlessApi,
+        ...replication?.serverlessApi,
         removalPolicy: config.removalPolicy,
         logRetention: config.logRetention,
         deletionProtection: config.deletionProtection,
@@ -96,6 +104,7 @@ export class ReferenceStage extends Stage {
       description: 'Data tier: Aurora PostgreSQL Serverless v2 and ElastiCache (Valkey) in isolated subnets, reachable from the web tier only',
       dataTier: {
         ...config.dataTier,
+        ...replication?.dataTier,
         vpc: this.network.network.vpc,
         removalPolicy: config.removalPolicy,
         deletionProtection: config.deletionProtection,
@@ -108,6 +117,7 @@ export class ReferenceStage extends Stage {
     this.dataTier.dataTier.allowFrom(web.instanceSecurityGroup, 'the web tier instances');
     this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
     if (this.domain) this.alarmOnEndpoints(this.domain);
+    this.standby?.attach();
     this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', { ...common, ...securityBaselineStackProps(config) });
     this.streaming = new StreamingStack(this, 'Streaming', {
       ...common,

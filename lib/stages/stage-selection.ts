@@ -3,6 +3,7 @@ import { OAC_FALLBACK_WARNING } from '../static-site/origin-access-region';
 import { NO_LEGACY_LOGGING_WARNING } from '../static-site/standard-logging';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { NO_BACKUP_COPY_WARNING } from '../data-tier/backup';
+import { GLOBAL_TABLE_WARNING } from '../serverless-api/serverless-api';
 import { ConfigError, show } from '../shared/validation';
 import type { StageSelection } from './stage-config';
 
@@ -49,7 +50,7 @@ function flag(value: string | undefined): boolean | undefined {
  * Production's backups without a copy in another region):
  * said at synth, never a failure.
  */
-export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING, OAC_FALLBACK_WARNING, NO_BACKUP_COPY_WARNING];
+export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING, OAC_FALLBACK_WARNING, NO_BACKUP_COPY_WARNING, GLOBAL_TABLE_WARNING];
 
 /** Whether a warning's text (as CDK writes it, ending `[ack: <id>]`) is one of `notices`. */
 export function isNotice(text: string, notices: readonly string[] = STAGE_NOTICES): boolean {

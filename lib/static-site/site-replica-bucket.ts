@@ -10,10 +10,10 @@ import { Validator } from '../shared/validation';
 /** Props of {@link SiteReplicaBucket}. */
 export interface SiteReplicaBucketProps {
   /**
-   * The bucket's name: the site's `replica.bucketName`, given to both so that
-   * neither stack reads the other across regions. Globally unique.
+   * The bucket's name (globally unique).
+   * @default a name CloudFormation generates (the site reads it by a weak reference)
    */
-  readonly bucketName: string;
+  readonly bucketName?: string;
   /**
    * Days a noncurrent object version is kept before it expires.
    * @default 30
@@ -40,11 +40,11 @@ export class SiteReplicaBucket extends Construct {
   readonly bucket: s3.Bucket;
   readonly logBucket: s3.Bucket;
 
-  constructor(scope: Construct, id: string, props: SiteReplicaBucketProps) {
+  constructor(scope: Construct, id: string, props: SiteReplicaBucketProps = {}) {
     super(scope, id);
     deliverServerAccessLogsByPolicy(this);
     const v = new Validator('SiteReplicaBucket props');
-    if (!Token.isUnresolved(props.bucketName)) {
+    if (props.bucketName !== undefined && !Token.isUnresolved(props.bucketName)) {
       v.check(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName), 'bucketName', props.bucketName, 'expected an S3 bucket name: 3 to 63 lower-case letters, digits, dots or hyphens');
     }
     v.intRange('noncurrentVersionDays', props.noncurrentVersionDays, 1, 3650, ' days');

@@ -252,7 +252,7 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 function checkReplica(v: Validator, props: StaticSiteProps, region: string | undefined): void {
   const replica = props.replica;
   if (!replica) return;
-  v.check((props.originAccess ?? 'oac') === 'oac', 'replica', replica.region,
+  v.check(effectiveOriginAccess(props, region) === 'oac', 'replica', replica.region,
     'the replica is read through Origin Access Control; an Origin Access Identity of this stack cannot be named in the replica\'s bucket policy in another region: use originAccess: "oac"');
   v.check(props.encryption !== 'KMS', 'replica', replica.region, 'replicates SSE-S3 content; SSE-KMS content would need a replica key and KMS grants the site does not make: use encryption: "S3_MANAGED"');
   v.check(props.existingBucket === undefined, 'replica', replica.region, 'replicates a bucket the site creates; configure replication on your existingBucket yourself');

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from '../shared/compliance';
+import { acknowledge, nagFindingName } from '../shared/compliance';
 import { deliverServerAccessLogsByPolicy, LogBucket } from '../shared/log-bucket';
 import { bucketRemoval, DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
 import { ConfigError, show } from '../shared/validation';
@@ -159,8 +159,9 @@ export class StaticSite extends Construct {
           new iam.PolicyStatement({ actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], resources: [replication.destination.arnForObjects('*')] }),
         ],
       });
-      for (const objects of [`<${Stack.of(this).getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`, nagArn(replication.destination.arnForObjects('*'))]) {
-        acknowledge(grants, `AwsSolutions-IAM5[Resource::${objects}]`,
+      const stack = Stack.of(this);
+      for (const objects of [bucket.arnForObjects('*'), replication.destination.arnForObjects('*')]) {
+        acknowledge(grants, `AwsSolutions-IAM5[Resource::${nagFindingName(stack.resolve(objects))}]`,
           'S3 replication reads every object version of the content bucket and writes each to the replica: object-level actions on the two buckets\' objects, nothing wider.');
       }
     }
@@ -224,11 +225,6 @@ export class StaticSite extends Construct {
       },
     });
   }
-}
-
-/** An ARN as cdk-nag names it in a finding: as written when known at synth, the partition as `<AWS::Partition>` otherwise. */
-function nagArn(arn: string): string {
-  return Token.isUnresolved(arn) ? arn.replace(/^.*?:s3:::/, 'arn:<AWS::Partition>:s3:::') : arn;
 }
 
 /** A missing object (S3 answers 404): the site's 404 page, or in SPA mode the app with 200. */

@@ -6,7 +6,8 @@ import * as path from 'path';
 // lib/shared below them all.
 const LIB = path.join(__dirname, '..', '..', 'lib');
 // The Domain gives the endpoints of the other architectures their names and certificates: below them.
-const LAYER: Record<string, number> = { 'app': 4, 'docs': 4, 'delivery-pipeline': 3, 'stages': 2, 'domain': 0.5, 'shared': 0 };
+// Disaster recovery composes the architectures (a standby side of each): above them, below the stages.
+const LAYER: Record<string, number> = { 'app': 4, 'docs': 4, 'delivery-pipeline': 3, 'stages': 2, 'disaster-recovery': 1.5, 'domain': 0.5, 'shared': 0 };
 const layerOf = (folder: string) => LAYER[folder] ?? 1;
 
 function importsOf(folder: string): string[] {

@@ -51,7 +51,8 @@ describe.each(VARIANT_NAMES)('%s: every alarm topic admits CloudWatch alarms', (
   test('the stacks with an alarm topic are the ones that alarm', () => {
     // The security baseline has two: alarms and findings, and the alarm on findings that could not reach it.
     const onDomain = 'domainName' in STAGE_VARIANTS[variant] ? ['Domain'] : [];
-    expect(alarmTopics.map(([stackId]) => stackId).sort()).toEqual(['DataTier', ...onDomain, 'FanOut', 'SecurityBaseline', 'SecurityBaseline', 'ServerlessApi', 'Streaming', 'WebTier']);
+    const standby = 'standbyRegion' in STAGE_VARIANTS[variant] ? ['StandbyServerlessApi', 'StandbyWebTier'] : [];
+    expect(alarmTopics.map(([stackId]) => stackId).sort()).toEqual(['DataTier', ...onDomain, 'FanOut', 'SecurityBaseline', 'SecurityBaseline', 'ServerlessApi', ...standby, 'Streaming', 'WebTier']);
   });
 
   test.each(alarmTopics)('%s: %s', (stackId, topicId) => {
@@ -59,7 +60,8 @@ describe.each(VARIANT_NAMES)('%s: every alarm topic admits CloudWatch alarms', (
     expect(statement).toMatchObject({ Action: 'sns:Publish', Resource: { Ref: topicId } });
     const account = selection.account ?? '${AWS::AccountId}';
     // The Domain stack is in us-east-1 whatever the stage's region: Route 53 publishes health-check metrics there.
-    const region = stackId === 'Domain' ? 'us-east-1' : selection.region ?? '${AWS::Region}';
+    const standbyRegion = (selection as { standbyRegion?: string }).standbyRegion;
+    const region = stackId === 'Domain' ? 'us-east-1' : stackId.startsWith('Standby') ? standbyRegion! : selection.region ?? '${AWS::Region}';
     expect(written(statement.Condition.StringEquals['aws:SourceAccount'])).toBe(account);
     expect(written(statement.Condition.ArnLike['aws:SourceArn'])).toMatch(new RegExp(`^arn:(aws|\\$\\{AWS::Partition\\}):cloudwatch:${region.replace(/[${}]/g, '\\$&')}:${account.replace(/[${}]/g, '\\$&')}:alarm:\\*$`));
   });

@@ -19,6 +19,11 @@ export const STAGE_VARIANTS = {
     certificateArn: 'arn:aws:acm:ap-southeast-7:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e',
     domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ',
   },
+  // The standby side (pilot light, the pattern Production's objectives call for) in a second region, the primary pinned to a region opened before 2023.
+  'Production standby': {
+    stage: 'Production', account: '123456789012', region: 'eu-west-1', standbyRegion: 'us-west-2', alarmEmail: 'ops@example.com',
+    domainName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+  },
 } satisfies Record<string, StageSelection>;
 
 /** Name of a synthesized stage variant. */

@@ -1,0 +1,153 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { globalClusterIdentifier } from '../../lib/disaster-recovery/standby-names';
+import { ReferenceStage } from '../../lib/stages/reference-stage';
+import { stageConfig } from '../../lib/stages/stage-config';
+import { problemsOf, resourcesOf, stackTemplate, synthesizedStage, testApp } from '../harness';
+import { STAGE_VARIANTS } from '../synth/variants';
+
+// Pilot light (Production's objectives with a standby region) as `cdk synth` builds it: the run's one synthesis.
+const pilot = (id: string) => stackTemplate('Production standby', id);
+const without = (id: string) => stackTemplate('Production pinned', id);
+/** A weak reference (read when the consuming stack deploys), for expect() or, with `Match.anyValue()`, for Template. */
+const getStackOutput = (stackName: string, region: string, any: unknown = expect.any(String)) => ({ 'Fn::GetStackOutput': { StackName: stackName, Region: region, OutputName: any } });
+
+describe('the stage with a standby region: pilot light', () => {
+  const stage = synthesizedStage('Production standby');
+  const environment = (id: string) => stage.stacks.find((s) => s.id === id)!.environment;
+
+  test('the standby stacks are in the standby region, the primary\'s in the stage\'s; the app passes the five packs', () => {
+    for (const id of ['StandbyStorage', 'StandbyNetwork', 'StandbyWebTier', 'StandbyServerlessApi', 'StandbyDataTier']) expect(environment(id)).toBe('aws://123456789012/us-west-2');
+    for (const id of ['Network', 'WebTier', 'StaticSite', 'ServerlessApi', 'DataTier']) expect(environment(id)).toBe('aws://123456789012/eu-west-1');
+    expect(stage.exitCode).toBe(0);
+    expect(stage.stacks.flatMap((s) => [...s.findings, ...s.templateFindings])).toEqual([]);
+  });
+
+  test('Aurora: the primary creates the global database; the standby\'s secondary joins it by name, headless', () => {
+    pilot('DataTier').hasResourceProperties('AWS::RDS::GlobalCluster', { GlobalClusterIdentifier: 'production-eu-west-1-data', DeletionProtection: true });
+    const secondary = Object.values(resourcesOf(pilot('StandbyDataTier'), 'AWS::RDS::DBCluster'))[0];
+    expect(secondary.Properties).toMatchObject({
+      GlobalClusterIdentifier: 'production-eu-west-1-data', EngineVersion: '16.9', StorageEncrypted: true, DeletionProtection: true,
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 },
+    });
+    expect(secondary.DeletionPolicy).toBe('Snapshot');
+    pilot('StandbyDataTier').resourceCountIs('AWS::RDS::DBInstance', 0);
+  });
+
+  test('the database secrets are replicated with the standby storage\'s key, read from it when the data tier deploys', () => {
+    const replicated = Object.values(resourcesOf(pilot('DataTier'), 'AWS::SecretsManager::Secret')).filter((s) => s.Properties.ReplicaRegions);
+    expect(replicated).toHaveLength(2);
+    for (const secret of replicated) {
+      expect(secret.Properties.ReplicaRegions).toEqual([{ Region: 'us-west-2', KmsKeyId: getStackOutput('production-standby-storage-eu-west-1', 'us-west-2') }]);
+    }
+  });
+
+  test('DynamoDB: a global table with its replica in the standby region under the standby key; the standby API serves the replica by the table\'s name', () => {
+    const table = Object.values(resourcesOf(pilot('ServerlessApi'), 'AWS::DynamoDB::GlobalTable'))[0];
+    const replica = (table.Properties.Replicas as any[]).find((r) => r.Region === 'us-west-2');
+    expect(replica).toMatchObject({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+    expect(replica.SSESpecification.KMSMasterKeyId).toEqual(getStackOutput('production-standby-storage-eu-west-1', 'us-west-2'));
+    pilot('StandbyServerlessApi').resourceCountIs('AWS::DynamoDB::Table', 0);
+    pilot('StandbyServerlessApi').resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    pilot('StandbyServerlessApi').hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { TABLE_NAME: getStackOutput('Production-ServerlessApi', 'eu-west-1', Match.anyValue()) } },
+    });
+  });
+
+  test('S3: the site\'s content replicated to the standby storage\'s bucket, both writing its name; the distribution fails over to it', () => {
+    const content = Object.values(resourcesOf(pilot('StaticSite'), 'AWS::S3::Bucket')).find((b) => b.Properties.ReplicationConfiguration)!;
+    expect(content.Properties.ReplicationConfiguration.Rules[0].Destination).toEqual({ Bucket: 'arn:aws:s3:::production-standby-storage-eu-west-1-site-123456789012' });
+    const replica = Object.values(resourcesOf(pilot('StandbyStorage'), 'AWS::S3::Bucket')).find((b) => b.Properties.VersioningConfiguration && b.Properties.BucketName)!;
+    // production-standby-storage-eu-west-1 (the stack's name) -site- 123456789012 (the account), at deploy.
+    expect(replica.Properties.BucketName).toEqual({ 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '-site-', { Ref: 'AWS::AccountId' }]] });
+    expect(synthesizedStage('Production standby').stacks.find((s) => s.id === 'StandbyStorage')!.stackName).toBe('production-standby-storage-eu-west-1');
+    const config = Object.values(resourcesOf(pilot('StaticSite'), 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    expect(config.OriginGroups.Items[0].FailoverCriteria.StatusCodes.Items).toEqual([500, 502, 503, 504]);
+    expect(config.Origins.map((o: any) => o.DomainName)).toContain('production-standby-storage-eu-west-1-site-123456789012.s3.us-west-2.amazonaws.com');
+  });
+
+  test('the web tier at zero: no instance until failover, up to the primary\'s most; no schedules', () => {
+    pilot('StandbyWebTier').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', DesiredCapacity: '0', MaxSize: '12' });
+    pilot('StandbyWebTier').resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
+  });
+
+  test('one NAT gateway in the pilot light\'s network (the primary has one per AZ)', () => {
+    pilot('StandbyNetwork').resourceCountIs('AWS::EC2::NatGateway', 1);
+    pilot('Network').resourceCountIs('AWS::EC2::NatGateway', 3);
+  });
+
+  test('the standby web tier reaches the standby database as the primary\'s does: its port, and the application secret\'s replica by tag', () => {
+    const ingress = Object.values(resourcesOf(pilot('StandbyDataTier'), 'AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    expect(ingress).toEqual([expect.objectContaining({ FromPort: 5433, ToPort: 5433, SourceSecurityGroupId: { 'Fn::ImportValue': expect.stringMatching(/^Production-StandbyWebTier:/) } })]);
+    const policy = Object.values(resourcesOf(pilot('StandbyDataTier'), 'AWS::IAM::ManagedPolicy'))[0].Properties;
+    expect(policy.Roles).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/^Production-StandbyWebTier:/) }]);
+    expect(policy.PolicyDocument.Statement[0].Condition).toEqual({
+      StringEquals: { 'secretsmanager:ResourceTag/stage': 'Production', 'secretsmanager:ResourceTag/database-user': 'application' },
+    });
+  });
+});
+
+describe('a stage without a standby region keeps every resource as it was', () => {
+  test('the items table: the regional AWS::DynamoDB::Table at its logical id, no global table', () => {
+    expect(Object.keys(resourcesOf(without('ServerlessApi'), 'AWS::DynamoDB::Table'))).toEqual(['ServerlessApiItemsCD20D427']);
+    without('ServerlessApi').resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+  });
+
+  test('no global database, no secret replicas, no content replication, no origin group', () => {
+    without('DataTier').resourceCountIs('AWS::RDS::GlobalCluster', 0);
+    expect(Object.values(resourcesOf(without('DataTier'), 'AWS::SecretsManager::Secret')).filter((s) => s.Properties.ReplicaRegions)).toEqual([]);
+    expect(Object.values(resourcesOf(without('StaticSite'), 'AWS::S3::Bucket')).filter((b) => b.Properties.ReplicationConfiguration)).toEqual([]);
+    expect(Object.values(resourcesOf(without('StaticSite'), 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig.OriginGroups).toBeUndefined();
+  });
+
+  test('the primary cluster keeps its logical id and the properties whose change replaces it (the construct test compares every property)', () => {
+    const [[id, cluster]] = Object.entries(resourcesOf(without('DataTier'), 'AWS::RDS::DBCluster'));
+    const [[standbyId, standbyCluster]] = Object.entries(resourcesOf(pilot('DataTier'), 'AWS::RDS::DBCluster'));
+    expect(standbyId).toBe(id);
+    const replacing = ['Engine', 'EngineVersion', 'EngineMode', 'StorageEncrypted', 'KmsKeyId', 'DatabaseName', 'MasterUsername', 'DBClusterIdentifier', 'GlobalClusterIdentifier', 'SourceDBClusterIdentifier'];
+    const pick = (p: Record<string, unknown>) => Object.fromEntries(replacing.map((k) => [k, p[k]]));
+    expect(pick(standbyCluster.Properties)).toEqual(pick(cluster.Properties));
+    expect(standbyCluster.Properties.GlobalClusterIdentifier).toBeUndefined();
+  });
+});
+
+describe('warm standby', () => {
+  const config = stageConfig({ ...STAGE_VARIANTS['Production standby'], recoveryPattern: 'warm-standby' });
+  const stage = new ReferenceStage(testApp(), config);
+  const webTier = Template.fromStack(stage.standby!.webTier);
+  const dataTier = Template.fromStack(stage.standby!.dataTier);
+  const network = Template.fromStack(stage.standby!.network);
+
+  test('the web tier runs one instance; the secondary one Serverless v2 reader at 0.5 ACU; the network as the primary\'s', () => {
+    webTier.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '1', DesiredCapacity: '1', MaxSize: '12' });
+    dataTier.resourceCountIs('AWS::RDS::DBInstance', 1);
+    dataTier.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PromotionTier: 1 });
+    dataTier.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
+    network.resourceCountIs('AWS::EC2::NatGateway', 3);
+  });
+
+  test('deployment order across regions: the standby storage before the primary\'s data stacks, the secondary and the API after theirs', () => {
+    const dependsOn = (stack: { dependencies: { node: { id: string } }[] }) => stack.dependencies.map((d) => d.node.id);
+    for (const primary of [stage.dataTier, stage.serverlessApi, stage.staticSite]) expect(dependsOn(primary)).toContain('StandbyStorage');
+    expect(dependsOn(stage.standby!.dataTier)).toContain('DataTier');
+    expect(dependsOn(stage.standby!.serverlessApi)).toContain('ServerlessApi');
+  });
+
+  test('the failover side gets the standby load balancer and API', () => {
+    expect(stage.standby!.loadBalancer).toBe(stage.standby!.webTier.webTier.loadBalancer);
+    expect(stage.standby!.api).toBe(stage.standby!.serverlessApi.api);
+  });
+});
+
+describe('bad input', () => {
+  const production = { stage: 'Production', alarmEmail: 'ops@example.com', account: '123456789012' };
+
+  test('fails when the standby region is the stage\'s own', () => {
+    expect(problemsOf(stageConfig, { ...production, region: 'eu-west-1', standbyRegion: 'eu-west-1' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^standbyRegion: got "eu-west-1"; expected another region than the stage's/)]));
+  });
+
+  test('fails when the stage has no region to name its global database by', () => {
+    const config = { ...stageConfig({ ...production }), standbyRegion: 'us-west-2' };
+    expect(() => globalClusterIdentifier(config)).toThrow('standbyRegion: got "us-west-2"; the standby side names the primary\'s global database by the stage\'s region: give -c region=<region> (or CDK_DEPLOY_REGION)');
+  });
+});
