@@ -1,4 +1,4 @@
-import { IAspect, Lazy, Stack } from 'aws-cdk-lib';
+import { IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
@@ -7,7 +7,8 @@ import { IConstruct } from 'constructs';
  * Sends every alarm of a stage that notifies an SNS topic to one topic of the
  * user's as well (`alarmTopicArn`), on alarm and, where the alarm notifies on
  * recovery, on OK. Alarms that act on something else (scaling policies) are
- * left alone. Applied to the stage, it covers every architecture's alarms
+ * left alone, and so are alarms outside the topic's region (CloudWatch notifies topics of its own
+ * region only: they keep their own topics). Applied to the stage, it covers every architecture's alarms
  * without each of them taking the topic as a prop.
  */
 export class AlarmDestination implements IAspect {
@@ -16,6 +17,9 @@ export class AlarmDestination implements IAspect {
   visit(node: IConstruct): void {
     if (!(node instanceof cloudwatch.CfnAlarm)) return;
     const stack = Stack.of(node);
+    // An alarm notifies topics of its own region only: a stack elsewhere (the Domain's us-east-1, a standby region) keeps its own topics.
+    const topicRegion = this.topicArn.split(':')[3];
+    if (!Token.isUnresolved(stack.region) && !Token.isUnresolved(this.topicArn) && topicRegion && stack.region !== topicRegion) return;
     const alarmActions = node.alarmActions;
     const okActions = node.okActions;
     // An L2 alarm's actions are a lazy list: resolved, then extended, when the template is written.
