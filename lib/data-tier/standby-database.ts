@@ -1,10 +1,13 @@
 import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AlarmTopic, alarmAbove } from '../shared/alarms';
 import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import { EncryptedLogGroup } from '../shared/encrypted-log-group';
 import { DEFAULT_REMOVAL_POLICY, destroysData, keyRemoval } from '../shared/removal';
@@ -51,6 +54,15 @@ export interface StandbyDatabaseProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Retention of the exported PostgreSQL logs. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Alarm when the secondary's storage trails the primary's by more than this
+   * (Aurora's `AuroraGlobalDBProgressLag`, in this region), 1 second to 1 hour:
+   * the data a failover now would lose.
+   * @default Duration.minutes(1)
+   */
+  readonly maxReplicationLag?: Duration;
+  /** E-mail address for the alarm. @default none */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -69,6 +81,8 @@ export class StandbyDatabase extends Construct {
   readonly key: kms.Key;
   readonly securityGroup: ec2.SecurityGroup;
   readonly port: number;
+  /** Where the replication-lag alarm goes. */
+  readonly alarmTopic: sns.Topic;
   private readonly secretsKey?: kms.IKey;
   private secretReaders = 0;
 
@@ -132,6 +146,18 @@ export class StandbyDatabase extends Construct {
       });
       for (const group of logGroups) instance.node.addDependency(group);
       return instance;
+    });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { key: this.key, email: props.alarmEmail, removalPolicy }).topic;
+    const lag = props.maxReplicationLag ?? Duration.minutes(1);
+    alarmAbove(this, 'ReplicationLag', this.alarmTopic, {
+      // Missing data (no writes replicated in the period) is no breach; the failover side's readiness check reads the global cluster's state.
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/RDS', metricName: 'AuroraGlobalDBProgressLag', dimensionsMap: { DBClusterIdentifier: this.cluster.ref },
+        statistic: 'Maximum', period: Duration.minutes(1),
+      }),
+      above: lag.toMilliseconds(),
+      periods: 5,
+      description: `The standby's storage trails the primary's by more than ${lag.toHumanString()} for 5 minutes: a failover now would lose that much`,
     });
     this.acknowledge(props, monitoringRole);
   }
@@ -204,6 +230,7 @@ export function validateStandbyDatabaseProps(props: StandbyDatabaseProps): void 
       'expected a lower-case letter, then up to 62 lower-case letters, digits or single hyphens, not ending in a hyphen');
   }
   v.intRange('instances', props.instances, 0, 15);
+  v.intRange('maxReplicationLag', props.maxReplicationLag?.toSeconds({ integral: false }), 1, 3600, ' seconds');
   const min = props.minCapacity;
   if (min !== undefined && !Token.isUnresolved(min)) {
     const max = databaseOf({ vpc: props.vpc, database: props.database }).maxCapacity;

@@ -254,6 +254,7 @@ export class StandbyDataTierStack extends Stack {
       deletionProtection: config.deletionProtection,
       removalPolicy: config.removalPolicy,
       logRetention: config.logRetention,
+      alarmEmail: config.alarmEmail,
     });
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.database.endpoint, description: 'The secondary cluster\'s endpoint: read-only until the global database fails over here, the writer after' });
     new CfnOutput(this, 'GlobalClusterIdentifier', { value: identifier, description: 'aws rds failover-global-cluster --global-cluster-identifier <this> --target-db-cluster-identifier <secondary ARN> --allow-data-loss (region down) or switchover-global-cluster (planned)' });

@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -140,6 +140,18 @@ describe('the standby region\'s secondary', () => {
     ]);
   });
 
+  test('an alarm when the secondary trails the primary by more than a minute for 5 minutes, to an encrypted topic', () => {
+    const alarm = Object.values(resourcesOf(pilotLight.template, 'AWS::CloudWatch::Alarm'))[0].Properties;
+    const clusterId = Object.keys(resourcesOf(pilotLight.template, 'AWS::RDS::DBCluster'))[0];
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/RDS', MetricName: 'AuroraGlobalDBProgressLag', Dimensions: [{ Name: 'DBClusterIdentifier', Value: { Ref: clusterId } }],
+      Statistic: 'Maximum', Period: 60, EvaluationPeriods: 5, Threshold: 60000, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^StandbyAlarmsTopic/) }]);
+    const keyId = Object.keys(resourcesOf(pilotLight.template, 'AWS::KMS::Key')).find((id) => id.startsWith('StandbyKey'));
+    pilotLight.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+  });
+
   test('the five packs report nothing unacknowledged, both patterns', () => {
     expect(formatFindings(nagFindings(pilotLight.stack))).toBe('');
     expect(formatFindings(nagFindings(warm.stack))).toBe('');
@@ -175,9 +187,10 @@ describe('bad input', () => {
       .toThrow('globalDatabase.secretReplicas[0].region: got "eu-west-1"; expected a region other than the stack\'s own (eu-west-1): a secret is replicated to other regions');
   });
 
-  test('fails when the standby has a capacity Aurora does not offer, or too many instances', () => {
-    expect(problemsOf(validateStandbyDatabaseProps, { vpc, globalClusterIdentifier: 'data', minCapacity: 0, instances: 16 })).toEqual([
+  test('fails when the standby has a capacity Aurora does not offer, too many instances or a lag alarm out of range', () => {
+    expect(problemsOf(validateStandbyDatabaseProps, { vpc, globalClusterIdentifier: 'data', minCapacity: 0, instances: 16, maxReplicationLag: Duration.hours(2) })).toEqual([
       'instances: got 16; expected a whole number from 0 to 15',
+      'maxReplicationLag: got 7200; expected a whole number from 1 to 3600 seconds',
       'minCapacity: got 0; expected 0.5 to 256 ACUs in steps of 0.5',
     ]);
     expect(problemsOf(validateStandbyDatabaseProps, { vpc, globalClusterIdentifier: 'data', minCapacity: 8, database: { maxCapacity: 4 } })).toEqual([
