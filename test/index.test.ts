@@ -6,7 +6,8 @@ test('the package entry exports every construct, stack and helper a user compose
     'FanOut', 'FanOutStack', 'validateFanOutProps', 'HardenedFunction', 'ManagedPolicyRole', 'AlarmTopic',
     'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl',
     'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps', 'WebTier', 'WebTierStack', 'validateWebTierProps',
-    'Domain', 'DomainStack', 'validateDomainProps', 'validateRoutedRecords', 'publishEndpoint', 'endpointHealthCheck', 'requireHttps']) {
+    'Domain', 'DomainStack', 'validateDomainProps', 'validateRoutedRecords', 'publishEndpoint', 'endpointHealthCheck', 'requireHttps',
+    'FailoverSwitch', 'FailoverPrimaryHealthCheck', 'failoverPrimaryHealthCheck', 'StageFailover', 'FailoverSwitchStack', 'switchCommand']) {
     expect(api).toHaveProperty(name);
   }
   expect(typeof api.Network).toBe('function');
