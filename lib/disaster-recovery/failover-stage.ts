@@ -1,4 +1,4 @@
-import { CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -8,7 +8,7 @@ import type { DomainEndpointProps } from '../domain/endpoint';
 import type { RoutingPolicy } from '../domain/routing';
 import { ConfigError, show, Validator } from '../shared/validation';
 import { failoverPrimaryHealthCheck } from './failover-health-check';
-import { FailoverSwitch, FailoverSwitchRef } from './failover-switch';
+import { FailoverSwitch, FailoverSwitchRef, switchAlarmName, switchCommand } from './failover-switch';
 
 /** Props of {@link FailoverSwitchStack}. */
 export interface FailoverSwitchStackProps extends StackProps {
@@ -25,6 +25,10 @@ export class FailoverSwitchStack extends Stack {
   constructor(scope: Construct, id: string, props: FailoverSwitchStackProps) {
     super(scope, id, props);
     this.failoverSwitch = new FailoverSwitch(this, 'Switch', { switchName: props.switchName, primaryRegion: props.primaryRegion });
+    const ref = this.failoverSwitch.ref;
+    new CfnOutput(this, 'SwitchAlarmName', { value: switchAlarmName(ref), description: 'The failover switch: OK = traffic on the primary region, ALARM = on the standby' });
+    new CfnOutput(this, 'FailOverCommand', { value: switchCommand(ref, true), description: `Moves the stage's names to the standby region (no call to ${props.primaryRegion})` });
+    new CfnOutput(this, 'FailBackCommand', { value: switchCommand(ref, false), description: `Gives the names back to ${props.primaryRegion} (when its endpoints are healthy)` });
   }
 }
 

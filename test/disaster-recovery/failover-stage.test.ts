@@ -5,7 +5,8 @@ import type { CfnTemplate } from '../../lib/docs/template';
 import { DomainStack } from '../../lib/domain/domain-stack';
 import { ServerlessApiStack } from '../../lib/serverless-api/serverless-api-stack';
 import { WebTierStack } from '../../lib/web-tier/web-tier-stack';
-import { problemsOf, testApp } from '../harness';
+import { formatFindings } from '../../lib/shared/compliance';
+import { nagFindings, problemsOf, testApp } from '../harness';
 import { failoverPairProblems } from './failover-pairs';
 import { answer, Conditions } from './route53-answers';
 
@@ -32,10 +33,10 @@ function failoverApp() {
   const assembly = app.synth();
   const stacks = [domainStack, failover.switchStack, webTier, api, standbyWebTier, standbyApi];
   const templates: Record<string, CfnTemplate> = Object.fromEntries(stacks.map((s) => [s.node.id, assembly.getStackArtifact(s.artifactId).template]));
-  return { templates, failover, webTier, api };
+  return { templates, failover, webTier, api, domainStack };
 }
 
-const { templates, failover, webTier, api } = failoverApp();
+const { templates, failover, webTier, api, domainStack } = failoverApp();
 const resources = (stackId: string, type: string) => Object.entries(templates[stackId].Resources ?? {}).filter(([, r]) => r.Type === type);
 const records = (stackId: string) => resources(stackId, 'AWS::Route53::RecordSet').map(([, r]) => r.Properties!);
 
@@ -83,6 +84,14 @@ describe('failover records of a stage and its standby', () => {
       Statistic: 'Maximum', Period: 60, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'ignore',
     });
     expect(failover.switchStack.region).toBe('us-west-2');
+    expect(templates.FailoverSwitch.Outputs!.FailOverCommand.Value).toBe(
+      'aws cloudwatch put-metric-data --region us-west-2 --namespace AwsReferenceArchitectures/Failover --metric-name FailoverSwitch --dimensions Switch=Sandbox-eu-west-1 --value 1');
+    expect(templates.FailoverSwitch.Outputs!.FailBackCommand.Value).toMatch(/--dimensions Switch=Sandbox-eu-west-1 --value 0$/);
+  });
+
+  test('the five packs report nothing unacknowledged in the switch\'s stack and the Domain stack\'s failover alarms', () => {
+    expect(formatFindings(nagFindings(failover.switchStack))).toBe('');
+    expect(formatFindings(nagFindings(domainStack))).toBe('');
   });
 
   test('the endpoints deploy after the switch, and the Domain stack alarms when a PRIMARY stops answering', () => {
