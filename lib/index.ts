@@ -64,6 +64,7 @@ export * from './streaming/event-bus';
 export * from './streaming/event-bus-props';
 export * from './streaming/event-pattern';
 export * from './streaming/stream-query';
+export * from './disaster-recovery/recovery-objectives';
 export * from './disaster-recovery/failover-switch';
 export * from './disaster-recovery/failover-health-check';
 export * from './disaster-recovery/failover-stage';

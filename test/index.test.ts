@@ -7,6 +7,7 @@ test('the package entry exports every construct, stack and helper a user compose
     'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl',
     'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps', 'WebTier', 'WebTierStack', 'validateWebTierProps',
     'Domain', 'DomainStack', 'validateDomainProps', 'validateRoutedRecords', 'publishEndpoint', 'endpointHealthCheck', 'requireHttps',
+    'recoveryPattern', 'backupInterval', 'PATTERN_LIMITS',
     'FailoverSwitch', 'FailoverPrimaryHealthCheck', 'failoverPrimaryHealthCheck', 'StageFailover', 'FailoverSwitchStack', 'switchCommand']) {
     expect(api).toHaveProperty(name);
   }

@@ -13,6 +13,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { ConfigError, show, Validator } from '../shared/validation';
 import { DOMAIN_NAME, HOSTED_ZONE_ID } from '../domain/domain-props';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { checkRecovery, DURATION_FORMAT, parseObjective, type RecoveryObjectives, type RecoveryPattern } from '../disaster-recovery/recovery-objectives';
 
 /** Names of the built-in stage profiles. */
 export type StageName = 'Sandbox' | 'Production';
@@ -80,6 +82,25 @@ export interface StageConfig {
    * @default false
    */
   readonly httpsRequired?: boolean;
+  /**
+   * A second region the stage recovers to when its own is lost: its backups are
+   * copied there, and the standby side of a pilot light or warm standby runs there.
+   * Another region than `region`, in the same partition.
+   * @default none: backup and restore within the stage's region, which no region outage spares
+   */
+  readonly standbyRegion?: string;
+  /**
+   * What the stage promises after a disaster. The backup schedule and the
+   * recovery pattern (with a standby region) are derived from it; synth refuses
+   * objectives no pattern (or the chosen one) meets.
+   */
+  readonly recovery: RecoveryObjectives;
+  /**
+   * The recovery pattern, when not the cheapest that meets `recovery`
+   * (e.g. a warm standby for objectives a pilot light would meet).
+   * @default the cheapest pattern meeting `recovery` (see recovery-objectives.ts)
+   */
+  readonly recoveryPattern?: RecoveryPattern;
   /** Network architecture props. */
   readonly network: NetworkProps;
   /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
@@ -169,6 +190,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // Pauses when idle (storage only); the Data API on where offered, for the smoke check; one cache.t4g.micro node, one day of snapshots.
     dataTier: { database: { minCapacity: 0, maxCapacity: 4, dataApi: true }, cache: { nodeType: 'cache.t4g.micro', replicas: 0, snapshotRetentionDays: 1 } },
     securityBaseline: {},
+    // A day's work may be lost and a day spent recovering: a daily backup, restored by hand (backup and restore).
+    recovery: { rpo: Duration.hours(24), rto: Duration.hours(24) },
     // One provisioned shard (cheapest idle), a day on the stream, a minute's buffering, a month in S3, a week of archive.
     streaming: {
       stream: { capacity: { mode: 'provisioned', shards: 1 }, delivery: { bufferingInterval: Duration.minutes(1), dataExpiration: Duration.days(30) } },
@@ -206,6 +229,9 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // RDS Protection watches the data tier's Aurora logins.
     securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365), guardDutyProtection: { rdsLoginEvents: true } },
     alarmDestinationRequired: true,
+    // A quarter-hour of orders lost and an hour down at worst: replication to a standby region
+    // (pilot light, the cheapest pattern that meets both; backup and restore loses up to an hour and takes four).
+    recovery: { rpo: Duration.minutes(15), rto: Duration.hours(1) },
     // On-demand capacity (no shards to plan), a week on the stream to replay from, a year in S3 and in the archive.
     streaming: {
       stream: { capacity: { mode: 'onDemand' }, retention: Duration.days(7), consumer: { maxRecordAge: Duration.hours(6) } },
@@ -239,6 +265,26 @@ export interface StageSelection {
    * @default none (recovery points stay in the stage's region, with a warning)
    */
   readonly backupCopyVaultArn?: string;
+  /**
+   * Region the stage recovers to (context `standbyRegion`, env `STANDBY_REGION`):
+   * another region than `region`, in its partition. @default none (a region outage is not covered, with a notice)
+   */
+  readonly standbyRegion?: string;
+  /**
+   * The stage's recovery point objective (context `recoveryPointObjective`): `15m`, `1h`, `1d`
+   * or ISO-8601 (`PT15M`). @default the profile's (Sandbox 24 h, Production 15 min)
+   */
+  readonly recoveryPointObjective?: string;
+  /**
+   * The stage's recovery time objective (context `recoveryTimeObjective`), written as the RPO is.
+   * @default the profile's (Sandbox 24 h, Production 1 h)
+   */
+  readonly recoveryTimeObjective?: string;
+  /**
+   * The recovery pattern (context `recoveryPattern`): `backup-and-restore`, `pilot-light`
+   * or `warm-standby`. @default the cheapest that meets the objectives
+   */
+  readonly recoveryPattern?: string;
   /** Domain of the stage's endpoints (`example.com`), with `hostedZoneId`; needs `region`. @default none */
   readonly domainName?: string;
   /** Id of the domain's existing public hosted zone (`Z...`), with `domainName`. @default none */
@@ -285,6 +331,7 @@ export function stageConfig(
   if (selection.homeRegion !== undefined) v.check(REGION.test(selection.homeRegion), 'homeRegion', selection.homeRegion, 'expected an AWS region name such as "eu-west-1"');
   checkAlarmDestination(v, selection, profiles[name]);
   const domain = checkDomain(v, selection);
+  const recovery = checkRecoverySelection(v, selection, profiles[name]);
   v.throwIfInvalid();
   return {
     ...profiles[name],
@@ -296,6 +343,7 @@ export function stageConfig(
     certificateArn: selection.certificateArn ?? profiles[name].certificateArn,
     dataTier: withBackupCopy(profiles[name].dataTier, selection.backupCopyVaultArn),
     domain: domain ?? profiles[name].domain,
+    ...recovery,
   };
 }
 
@@ -313,6 +361,44 @@ function checkAlarmDestination(v: Validator, selection: StageSelection, profile:
   if (profile?.alarmDestinationRequired && !selection.alarmEmail && !topic) {
     v.fail('alarmEmail', undefined, `the ${profile.name} stage needs an alarm destination: -c alarmEmail=ops@example.com (or ALARM_EMAIL) to e-mail every alarm, `
       + 'or -c alarmTopicArn=arn:aws:sns:<region>:<account>:<topic> (or ALARM_TOPIC_ARN) for a topic of yours; alarms that notify no one are no alarms');
+  }
+}
+
+/**
+ * The selection's standby region and objectives over the profile's: the region
+ * known, another than the stage's, in its partition; the durations readable;
+ * the objectives met by the pattern (checkRecovery).
+ */
+function checkRecoverySelection(v: Validator, selection: StageSelection, profile: StageConfig | undefined): Pick<StageConfig, 'standbyRegion' | 'recovery' | 'recoveryPattern'> | undefined {
+  const standbyRegion = selection.standbyRegion ?? profile?.standbyRegion;
+  if (standbyRegion !== undefined) checkStandbyRegion(v, standbyRegion, selection.region);
+  const objective = (flag: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    const parsed = parseObjective(value);
+    v.check(parsed !== undefined, flag, value, DURATION_FORMAT);
+    return parsed;
+  };
+  const rpo = objective('recoveryPointObjective', selection.recoveryPointObjective);
+  const rto = objective('recoveryTimeObjective', selection.recoveryTimeObjective);
+  if (!profile) return undefined;
+  const recovery = { rpo: rpo ?? profile.recovery.rpo, rto: rto ?? profile.recovery.rto };
+  const recoveryPattern = (selection.recoveryPattern ?? profile.recoveryPattern) as RecoveryPattern | undefined;
+  const readable = (selection.recoveryPointObjective === undefined || rpo) && (selection.recoveryTimeObjective === undefined || rto);
+  if (readable) checkRecovery(v, { region: selection.region, standbyRegion, recovery, recoveryPattern });
+  return { standbyRegion, recovery, recoveryPattern };
+}
+
+/** A standby region AWS knows, in the stage's partition (copies and replication do not cross partitions); checkRecovery refuses the stage's own. */
+function checkStandbyRegion(v: Validator, standbyRegion: string, region: string | undefined): void {
+  const known = RegionInfo.regions.find((r) => r.name === standbyRegion);
+  if (!REGION.test(standbyRegion) || !known) {
+    v.fail('standbyRegion', standbyRegion, 'expected an AWS region name such as "us-west-2" (a region this version of aws-cdk-lib knows)');
+    return;
+  }
+  if (region === undefined || Token.isUnresolved(region)) return;
+  const partition = RegionInfo.regions.find((r) => r.name === region)?.partition;
+  if (partition !== undefined) {
+    v.check(known.partition === partition, 'standbyRegion', standbyRegion, `expected a region in the stage's partition (${partition}): backups are not copied, nor data replicated, across partitions`);
   }
 }
 

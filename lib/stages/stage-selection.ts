@@ -27,6 +27,10 @@ export function stageSelectionFrom(context: (key: string) => unknown, env: Recor
     backupCopyVaultArn: fromContext('backupCopyVaultArn') ?? env.BACKUP_COPY_VAULT_ARN,
     domainName: fromContext('domainName') ?? env.DOMAIN_NAME,
     hostedZoneId: fromContext('hostedZoneId') ?? env.HOSTED_ZONE_ID,
+    standbyRegion: fromContext('standbyRegion') ?? env.STANDBY_REGION,
+    recoveryPointObjective: fromContext('recoveryPointObjective'),
+    recoveryTimeObjective: fromContext('recoveryTimeObjective'),
+    recoveryPattern: fromContext('recoveryPattern'),
     allowPlainHttp: flag(fromContext('allowPlainHttp')),
   };
 }

@@ -182,3 +182,55 @@ describe('a user\'s own profile', () => {
     expect(() => stageConfig({ stage: 'Stagin' }, profiles)).toThrow('expected one of "Sandbox", "Production", "Staging"');
   });
 });
+
+describe('recovery: a standby region and the objectives', () => {
+  const production = { stage: 'Production', alarmEmail: 'ops@example.com' };
+
+  test('the profiles\' objectives: the sandbox a day lost and a day down, production a quarter-hour and an hour; no standby region by default', () => {
+    expect(stageConfig().recovery).toEqual({ rpo: Duration.hours(24), rto: Duration.hours(24) });
+    expect(stageConfig(production).recovery).toEqual({ rpo: Duration.minutes(15), rto: Duration.hours(1) });
+    expect(stageConfig(production).standbyRegion).toBeUndefined();
+  });
+
+  test('takes the standby region and objectives of the selection over the profile\'s', () => {
+    const config = stageConfig({ ...production, region: 'eu-west-1', standbyRegion: 'eu-central-1', recoveryPointObjective: '5m', recoveryTimeObjective: 'PT45M', recoveryPattern: 'warm-standby' });
+    expect(config).toMatchObject({ standbyRegion: 'eu-central-1', recoveryPattern: 'warm-standby' });
+    expect([config.recovery.rpo.toSeconds(), config.recovery.rto.toSeconds()]).toEqual([5 * 60, 45 * 60]);
+    expect(stageConfig({ recoveryPointObjective: '12h' }).recovery).toEqual({ rpo: Duration.hours(12), rto: Duration.hours(24) });
+  });
+
+  test('a standby region for an environment-agnostic stage (the check that it differs waits for the region)', () => {
+    expect(stageConfig({ standbyRegion: 'us-west-2' }).standbyRegion).toBe('us-west-2');
+  });
+
+  test('fails when the standby region is the stage\'s own', () => {
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', standbyRegion: 'eu-west-1' })).toEqual([
+      'standbyRegion: got "eu-west-1"; expected another region than the stage\'s (eu-west-1): a standby in the same region fails with it']);
+  });
+
+  test('fails when the standby region is malformed or unknown, or in another partition', () => {
+    expect(problemsOf(stageConfig, { standbyRegion: 'Oregon' })).toEqual([
+      'standbyRegion: got "Oregon"; expected an AWS region name such as "us-west-2" (a region this version of aws-cdk-lib knows)']);
+    expect(problemsOf(stageConfig, { standbyRegion: 'eu-west-9' })).toEqual([
+      'standbyRegion: got "eu-west-9"; expected an AWS region name such as "us-west-2" (a region this version of aws-cdk-lib knows)']);
+    expect(problemsOf(stageConfig, { region: 'us-east-1', standbyRegion: 'us-gov-west-1' })).toEqual([
+      'standbyRegion: got "us-gov-west-1"; expected a region in the stage\'s partition (aws): backups are not copied, nor data replicated, across partitions']);
+  });
+
+  test('fails when an objective is not a duration, naming the flag', () => {
+    expect(problemsOf(stageConfig, { recoveryPointObjective: 'hourly', recoveryTimeObjective: '0h' })).toEqual([
+      'recoveryPointObjective: got "hourly"; expected a duration such as "15m", "4h", "1d" or ISO-8601 "PT15M"',
+      'recoveryTimeObjective: got "0h"; expected a duration such as "15m", "4h", "1d" or ISO-8601 "PT15M"']);
+  });
+
+  test('fails when the objectives are shorter than the chosen pattern allows (an RPO shorter than the hourly backups)', () => {
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', standbyRegion: 'us-west-2', recoveryPointObjective: '30m', recoveryPattern: 'backup-and-restore' })).toEqual([
+      expect.stringMatching(/^recovery\.rpo: got "30 min"; the backup-and-restore pattern allows at least 1 h: AWS Backup's scheduled backups, .* run at most hourly/)]);
+  });
+
+  test('fails when the objectives are shorter than any pattern meets, or a standby pattern has no standby region', () => {
+    expect(problemsOf(stageConfig, { recoveryTimeObjective: '5m' })).toEqual([expect.stringMatching(/^recovery\.rto: got "5 min"; expected at least 10 min: no pattern recovers faster/)]);
+    expect(problemsOf(stageConfig, { recoveryPattern: 'pilot-light' })).toEqual([
+      'recoveryPattern: got "pilot-light"; the pilot-light pattern needs a standby region: give standbyRegion (-c standbyRegion=<region>, or STANDBY_REGION)']);
+  });
+});

@@ -34,6 +34,13 @@ describe('what a cdk synth asks for', () => {
     expect(stageSelectionFrom(contextOf({}), { BACKUP_COPY_VAULT_ARN: vault }).backupCopyVaultArn).toBe(vault);
   });
 
+  test('the standby region from -c standbyRegion or STANDBY_REGION; the objectives and pattern from context', () => {
+    expect(stageSelectionFrom(contextOf({ standbyRegion: 'us-west-2', recoveryPointObjective: '15m', recoveryTimeObjective: '1h', recoveryPattern: 'warm-standby' }), {}))
+      .toMatchObject({ standbyRegion: 'us-west-2', recoveryPointObjective: '15m', recoveryTimeObjective: '1h', recoveryPattern: 'warm-standby' });
+    expect(stageSelectionFrom(contextOf({}), { STANDBY_REGION: 'us-east-2' }).standbyRegion).toBe('us-east-2');
+    expect(stageSelectionFrom(contextOf({ standbyRegion: 'us-west-2' }), { STANDBY_REGION: 'us-east-2' }).standbyRegion).toBe('us-west-2');
+  });
+
   test('the domain from -c domainName / -c hostedZoneId, or DOMAIN_NAME / HOSTED_ZONE_ID; -c allowPlainHttp=true', () => {
     expect(stageSelectionFrom(contextOf({ domainName: 'example.com', hostedZoneId: 'Z1', allowPlainHttp: 'true' }), {}))
       .toMatchObject({ domainName: 'example.com', hostedZoneId: 'Z1', allowPlainHttp: true });
