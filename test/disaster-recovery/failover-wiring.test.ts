@@ -1,0 +1,87 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { CfnTemplate } from '../../lib/docs/template';
+import { ServerlessApiStack } from '../../lib/serverless-api/serverless-api-stack';
+import { ReferenceStage } from '../../lib/stages/reference-stage';
+import { stageConfig, StageSelection } from '../../lib/stages/stage-config';
+import { WebTierStack } from '../../lib/web-tier/web-tier-stack';
+import { testApp } from '../harness';
+import { failoverPairProblems } from './failover-pairs';
+
+const account = '123456789012';
+const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
+const production: StageSelection = { stage: 'Production', account, region: 'eu-west-1', alarmEmail: 'ops@example.com', domainName: 'example.com', hostedZoneId: ZONE_ID };
+
+/** The failover records of `stacks`, as CloudFormation gets them: built, not synthesized (the stage is large). */
+function recordTemplates(stacks: Stack[]): Record<string, CfnTemplate> {
+  return Object.fromEntries(stacks.map((stack) => [stack.node.id, {
+    Resources: Object.fromEntries(stack.node.findAll().filter((c): c is route53.CfnRecordSet => c instanceof route53.CfnRecordSet).map((r) => [stack.getLogicalId(r), {
+      Type: 'AWS::Route53::RecordSet',
+      Properties: stack.resolve({ HostedZoneId: r.hostedZoneId, Name: r.name, Type: r.type, Failover: r.failover, SetIdentifier: r.setIdentifier, HealthCheckId: r.healthCheckId, AliasTarget: r.aliasTarget }),
+    }])),
+  }]));
+}
+
+describe('Production with a standby region (pilot light) on its domain, and the standby\'s endpoints published by the lead\'s call', () => {
+  const stage = new ReferenceStage(testApp(), stageConfig({ ...production, standbyRegion: 'us-west-2' }));
+  const env = { account, region: 'us-west-2' };
+  const vpc = new ec2.Vpc(new Stack(stage, 'StandbyNetwork', { env }), 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const standbyWebTier = new WebTierStack(stage, 'StandbyWebTier', { env, webTier: { vpc, deletionProtection: false }, domain: stage.standbyEndpoint('app') });
+  const standbyApi = new ServerlessApiStack(stage, 'StandbyServerlessApi', { env, domain: stage.standbyEndpoint('api') });
+
+  test('the switch\'s stack is in the standby region, protected like the stage\'s stacks', () => {
+    const switchStack = stage.failover!.switchStack;
+    expect([switchStack.stackName, switchStack.region, switchStack.terminationProtection]).toEqual(['Production-FailoverSwitch', 'us-west-2', true]);
+    expect(stage.failover!.failoverSwitch).toEqual({ switchName: 'Production-eu-west-1', region: 'us-west-2' });
+  });
+
+  test('app. and api. are complete failover pairs: the stage\'s PRIMARY, the standby\'s SECONDARY', () => {
+    const templates = recordTemplates([stage.webTier, stage.serverlessApi, standbyWebTier, standbyApi]);
+    expect(failoverPairProblems(templates)).toEqual([]);
+    const roles = Object.values(templates).flatMap((t) => Object.values(t.Resources!).map((r) => `${r.Properties!.Name} ${r.Properties!.Type} ${r.Properties!.Failover} ${r.Properties!.SetIdentifier}`)).sort();
+    expect(roles).toEqual([
+      'api.example.com. A PRIMARY eu-west-1', 'api.example.com. A SECONDARY us-west-2', 'api.example.com. AAAA PRIMARY eu-west-1', 'api.example.com. AAAA SECONDARY us-west-2',
+      'app.example.com. A PRIMARY eu-west-1', 'app.example.com. A SECONDARY us-west-2',
+    ]);
+  });
+
+  test('a PRIMARY answers by the calculated check over its endpoint and the switch; the endpoint\'s own check keeps its Domain alarm', () => {
+    for (const endpoint of [stage.webTier.onDomain!, stage.serverlessApi.onDomain!]) {
+      expect(endpoint.recordHealthCheck).not.toBe(endpoint.healthCheck);
+      const calculated = (endpoint.recordHealthCheck as route53.HealthCheck).node.defaultChild as route53.CfnHealthCheck;
+      const config = Stack.of(calculated).resolve(calculated.healthCheckConfig);
+      expect(config).toMatchObject({ type: 'CALCULATED', healthThreshold: 2 });
+      expect(config.childHealthChecks).toContainEqual(Stack.of(calculated).resolve(endpoint.healthCheck!.healthCheckId));
+    }
+    const domain = stage.domain!.domain;
+    expect(Object.keys(domain.healthAlarms).sort()).toEqual(['Api', 'App', 'Site']);
+    expect(domain.node.tryFindChild('AppFailoverAlarm')).toBeDefined();
+    expect(domain.node.tryFindChild('ApiFailoverAlarm')).toBeDefined();
+  });
+
+  test('the endpoints\' stacks deploy after the switch\'s', () => {
+    expect(stage.webTier.dependencies).toContain(stage.failover!.switchStack);
+    expect(stage.serverlessApi.dependencies).toContain(stage.failover!.switchStack);
+  });
+});
+
+describe('stages without failover', () => {
+  test('Sandbox with a standby region stays backup and restore (its 24 h objectives): no switch, simple records', () => {
+    const stage = new ReferenceStage(testApp(), stageConfig({ ...production, stage: 'Sandbox', alarmEmail: undefined, standbyRegion: 'us-west-2' }));
+    expect(stage.failover).toBeUndefined();
+    expect(stage.node.tryFindChild('FailoverSwitch')).toBeUndefined();
+    expect(Object.values(recordTemplates([stage.webTier]).WebTier.Resources!).map((r) => r.Properties!.Failover)).toEqual([undefined]);
+    expect(() => stage.standbyEndpoint('app')).toThrow('Sandbox has no failover: it needs a standby pattern (-c standbyRegion) and a domain (-c domainName, -c hostedZoneId)');
+  });
+
+  test('fails when a standby pattern has no domain, naming the flags', () => {
+    const config = stageConfig({ ...production, domainName: undefined, hostedZoneId: undefined, standbyRegion: 'us-west-2' });
+    expect(() => new ReferenceStage(testApp(), config)).toThrow(/standbyRegion: got "us-west-2"; the pilot-light pattern fails over by moving the stage's names in Route 53, which needs the stage's domain: add -c domainName=example.com -c hostedZoneId=/);
+  });
+
+  test('fails when a standby pattern serves its names from several regions', () => {
+    const config = stageConfig({ ...production, servingRegions: ['eu-west-1', 'us-east-2'], standbyRegion: 'us-west-2' });
+    expect(() => new ReferenceStage(testApp(), config)).toThrow(/servingRegions: got 2 regions/);
+  });
+});
