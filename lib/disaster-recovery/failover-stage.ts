@@ -8,6 +8,7 @@ import type { DomainEndpointProps } from '../domain/endpoint';
 import type { RoutingPolicy } from '../domain/routing';
 import { ConfigError, show, Validator } from '../shared/validation';
 import { failoverPrimaryHealthCheck } from './failover-health-check';
+import { failoverPairProblems, failoverRecordsIn } from './failover-pairs';
 import { FailoverSwitch, FailoverSwitchRef, switchAlarmName, switchCommand } from './failover-switch';
 
 /** Props of {@link FailoverSwitchStack}. */
@@ -77,6 +78,10 @@ export class StageFailover {
       primaryRegion: props.primaryRegion,
     });
     this.failoverSwitch = this.switchStack.failoverSwitch.ref;
+    // At synth, every PRIMARY of the stage has its SECONDARY (the standby's stacks publish them with secondary()).
+    scope.node.addValidation({
+      validate: () => failoverPairProblems(failoverRecordsIn(scope)).map((p) => `${p}: every failover name needs the standby's half (StageFailover.secondary, ReferenceStage.standbyEndpoint)`),
+    });
   }
 
   /**

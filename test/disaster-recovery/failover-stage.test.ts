@@ -7,7 +7,7 @@ import { ServerlessApiStack } from '../../lib/serverless-api/serverless-api-stac
 import { WebTierStack } from '../../lib/web-tier/web-tier-stack';
 import { formatFindings } from '../../lib/shared/compliance';
 import { nagFindings, problemsOf, testApp } from '../harness';
-import { failoverPairProblems } from './failover-pairs';
+import { failoverPairProblems as pairProblems, failoverRecordsOfTemplates } from '../../lib/disaster-recovery/failover-pairs';
 import { answer, Conditions } from './route53-answers';
 
 const account = '123456789012';
@@ -37,6 +37,7 @@ function failoverApp() {
 }
 
 const { templates, failover, webTier, api, domainStack } = failoverApp();
+const failoverPairProblems = (t: Record<string, CfnTemplate>) => pairProblems(failoverRecordsOfTemplates(t));
 const resources = (stackId: string, type: string) => Object.entries(templates[stackId].Resources ?? {}).filter(([, r]) => r.Type === type);
 const records = (stackId: string) => resources(stackId, 'AWS::Route53::RecordSet').map(([, r]) => r.Properties!);
 

@@ -1,34 +1,24 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import type { CfnTemplate } from '../../lib/docs/template';
 import { ServerlessApiStack } from '../../lib/serverless-api/serverless-api-stack';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { stageConfig, StageSelection } from '../../lib/stages/stage-config';
 import { WebTierStack } from '../../lib/web-tier/web-tier-stack';
 import { testApp } from '../harness';
-import { failoverPairProblems } from './failover-pairs';
+import { failoverPairProblems, failoverRecordsIn } from '../../lib/disaster-recovery/failover-pairs';
 
 const account = '123456789012';
 const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const production: StageSelection = { stage: 'Production', account, region: 'eu-west-1', alarmEmail: 'ops@example.com', domainName: 'example.com', hostedZoneId: ZONE_ID };
 
-/** The failover records of `stacks`, as CloudFormation gets them: built, not synthesized (the stage is large). */
-function recordTemplates(stacks: Stack[]): Record<string, CfnTemplate> {
-  return Object.fromEntries(stacks.map((stack) => [stack.node.id, {
-    Resources: Object.fromEntries(stack.node.findAll().filter((c): c is route53.CfnRecordSet => c instanceof route53.CfnRecordSet).map((r) => [stack.getLogicalId(r), {
-      Type: 'AWS::Route53::RecordSet',
-      Properties: stack.resolve({ HostedZoneId: r.hostedZoneId, Name: r.name, Type: r.type, Failover: r.failover, SetIdentifier: r.setIdentifier, HealthCheckId: r.healthCheckId, AliasTarget: r.aliasTarget }),
-    }])),
-  }]));
-}
-
 describe('Production with a standby region (pilot light) on its domain, and the standby\'s endpoints published by the lead\'s call', () => {
   const stage = new ReferenceStage(testApp(), stageConfig({ ...production, standbyRegion: 'us-west-2' }));
   const env = { account, region: 'us-west-2' };
   const vpc = new ec2.Vpc(new Stack(stage, 'StandbyNetwork', { env }), 'Vpc', { maxAzs: 2, natGateways: 1 });
-  const standbyWebTier = new WebTierStack(stage, 'StandbyWebTier', { env, webTier: { vpc, deletionProtection: false }, domain: stage.standbyEndpoint('app') });
-  const standbyApi = new ServerlessApiStack(stage, 'StandbyServerlessApi', { env, domain: stage.standbyEndpoint('api') });
+  // The lead's call, with the standby's stacks made from the existing ones (the standby engineer's come later).
+  new WebTierStack(stage, 'StandbyWebTier', { env, webTier: { vpc, deletionProtection: false }, domain: stage.standbyEndpoint('app') });
+  new ServerlessApiStack(stage, 'StandbyServerlessApi', { env, domain: stage.standbyEndpoint('api') });
 
   test('the switch\'s stack is in the standby region, protected like the stage\'s stacks', () => {
     const switchStack = stage.failover!.switchStack;
@@ -37,12 +27,22 @@ describe('Production with a standby region (pilot light) on its domain, and the 
   });
 
   test('app. and api. are complete failover pairs: the stage\'s PRIMARY, the standby\'s SECONDARY', () => {
-    const templates = recordTemplates([stage.webTier, stage.serverlessApi, standbyWebTier, standbyApi]);
-    expect(failoverPairProblems(templates)).toEqual([]);
-    const roles = Object.values(templates).flatMap((t) => Object.values(t.Resources!).map((r) => `${r.Properties!.Name} ${r.Properties!.Type} ${r.Properties!.Failover} ${r.Properties!.SetIdentifier}`)).sort();
-    expect(roles).toEqual([
-      'api.example.com. A PRIMARY eu-west-1', 'api.example.com. A SECONDARY us-west-2', 'api.example.com. AAAA PRIMARY eu-west-1', 'api.example.com. AAAA SECONDARY us-west-2',
-      'app.example.com. A PRIMARY eu-west-1', 'app.example.com. A SECONDARY us-west-2',
+    const records = failoverRecordsIn(stage);
+    expect(failoverPairProblems(records)).toEqual([]);
+    expect(records.map((r) => `${r.where.split('/')[0]} ${r.name} ${r.type} ${r.role} ${r.setIdentifier}`).sort()).toEqual([
+      'ServerlessApi api.example.com. A PRIMARY eu-west-1', 'ServerlessApi api.example.com. AAAA PRIMARY eu-west-1',
+      'StandbyServerlessApi api.example.com. A SECONDARY us-west-2', 'StandbyServerlessApi api.example.com. AAAA SECONDARY us-west-2',
+      'StandbyWebTier app.example.com. A SECONDARY us-west-2', 'WebTier app.example.com. A PRIMARY eu-west-1',
+    ]);
+    expect(stage.node.validate()).toEqual([]);
+  });
+
+  test('fails at synth when a standby endpoint is not published: its names have a PRIMARY only', () => {
+    const bare = new ReferenceStage(testApp(), stageConfig({ ...production, standbyRegion: 'us-west-2' }));
+    expect(bare.node.validate()).toEqual([
+      expect.stringMatching(/^"Z0123456789ABCDEFGHIJ" app\.example\.com\. A: PRIMARY \(WebTier\/\w+\); expected one PRIMARY and one SECONDARY: every failover name needs the standby's half/),
+      expect.stringMatching(/^"Z0123456789ABCDEFGHIJ" api\.example\.com\. A: PRIMARY/),
+      expect.stringMatching(/^"Z0123456789ABCDEFGHIJ" api\.example\.com\. AAAA: PRIMARY/),
     ]);
   });
 
@@ -71,7 +71,8 @@ describe('stages without failover', () => {
     const stage = new ReferenceStage(testApp(), stageConfig({ ...production, stage: 'Sandbox', alarmEmail: undefined, standbyRegion: 'us-west-2' }));
     expect(stage.failover).toBeUndefined();
     expect(stage.node.tryFindChild('FailoverSwitch')).toBeUndefined();
-    expect(Object.values(recordTemplates([stage.webTier]).WebTier.Resources!).map((r) => r.Properties!.Failover)).toEqual([undefined]);
+    expect(failoverRecordsIn(stage)).toEqual([]);
+    expect(stage.node.validate()).toEqual([]);
     expect(() => stage.standbyEndpoint('app')).toThrow('Sandbox has no failover: it needs a standby pattern (-c standbyRegion) and a domain (-c domainName, -c hostedZoneId)');
   });
 
