@@ -49,12 +49,14 @@ Why the switch is built this way (Route 53 Developer Guide and API reference):
   threshold above the number of children is always unhealthy, 0 always healthy).
 - Route 53 reads alarms in the regions its API lists for an alarm (every commercial region but me-west-1 when
   this was written); the switch refuses any other region, and its own primary region, at synth.
-- Route 53 Application Recovery Controller's routing controls do the same with a five-region cluster and
-  safety rules, but a cluster is billed by the hour (about $2.50 an hour, some $1,800 a month, whether used or
-  not); the switch costs one alarm and, per endpoint, two more health checks.
+- Route 53 Application Recovery Controller's routing controls do the same with a cluster of five regional
+  endpoints and safety rules, but AWS bills each cluster by the hour, used or not (about $2.50 an hour, some
+  $1,800 a month: check the ARC pricing page, which was not at hand offline); the switch costs one alarm and,
+  per endpoint, two more health checks (one on the alarm, one calculated).
 
 Timing: Route 53 checks each endpoint every 30 s and calls it unhealthy after 3 failures (about 1.5 min); the
-switch's alarm turns at its next one-minute evaluation and the health check follows within about a minute;
+switch's alarm turns at its next one-minute evaluation and the health check follows its data (about a minute: an
+estimate, AWS gives no figure);
 resolvers see the new answer after the record's TTL (60 s for a load balancer's or an API's alias).
 
 ### Fail over (the stage's region is down)
