@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { StageFailover, requireFailoverDomain } from '../../lib/disaster-recovery/failover-stage';
 import type { CfnTemplate } from '../../lib/docs/template';
 import { DomainStack } from '../../lib/domain/domain-stack';
@@ -195,6 +196,17 @@ describe('a standby pattern needs the stage\'s domain', () => {
     expect(refusal('backup-and-restore', 'us-west-2', false)).toEqual([]);
     expect(refusal('pilot-light', undefined, false)).toEqual([]);
     expect(refusal('pilot-light', 'us-west-2', true)).toEqual([]);
+  });
+
+  test('a stage in us-east-1 (where Route 53\'s control plane and the Domain stack are) keeps its switch in the standby region', () => {
+    const app = testApp();
+    const domain = new DomainStack(app, 'Domain', { env: { account, region: 'us-east-1' }, domain: { domainName: 'example.com', hostedZoneId: ZONE_ID, alarms: true } }).domain;
+    const east = new StageFailover(app, { stageName: 'Production', account, primaryRegion: 'us-east-1', standbyRegion: 'us-west-2', domain });
+    expect([east.switchStack.region, east.failoverSwitch]).toEqual(['us-west-2', { switchName: 'Production-us-east-1', region: 'us-west-2' }]);
+    const primary = new Stack(app, 'Primary', { env: { account, region: 'us-east-1' } });
+    const endpoint = new route53.HealthCheck(primary, 'Endpoint', { type: route53.HealthCheckType.TCP, fqdn: 'api.example.com', port: 443 });
+    const check = east.primary().recordHealthCheck!(primary, endpoint) as route53.HealthCheck;
+    expect(primary.resolve((check.node.defaultChild as route53.CfnHealthCheck).healthCheckConfig)).toMatchObject({ type: 'CALCULATED', healthThreshold: 2 });
   });
 
   test('fails when the standby region is the stage\'s own', () => {
