@@ -69,3 +69,6 @@ export * from './streaming/stream-query';
 export * from './disaster-recovery/recovery-objectives';
 export * from './disaster-recovery/standby-names';
 export * from './disaster-recovery/standby-side';
+export * from './disaster-recovery/failover-switch';
+export * from './disaster-recovery/failover-health-check';
+export * from './disaster-recovery/failover-stage';

@@ -5,6 +5,7 @@ import { parseArgs } from 'util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { awsClients } from './clients';
+import type { Clients } from './types';
 import { SYSTEM_CLOCK } from './clock';
 import { httpClient } from './http';
 import { enabledRegions, stackLocator } from './locate';
@@ -132,6 +133,7 @@ export async function awsContext(options: SmokeOptions): Promise<SmokeContext> {
   });
   const config = { region, credentials, maxAttempts: 3, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 5_000 } };
   const clients = awsClients(config);
+  const regional = new Map<string, Clients>();
   const cloudFormation = new Map<string, CloudFormationClient>();
   const cloudFormationIn = (r: string) => cloudFormation.get(r) ?? cloudFormation.set(r, new CloudFormationClient({ ...config, region: r })).get(r)!;
   return {
@@ -145,6 +147,7 @@ export async function awsContext(options: SmokeOptions): Promise<SmokeContext> {
     signer: (service) => sigV4Signer(credentials, region, service),
     clients,
     locateStack: stackLocator(region, () => enabledRegions(clients.ec2), cloudFormationIn),
+    clientsIn: (r) => (r === region ? clients : regional.get(r) ?? regional.set(r, awsClients({ ...config, region: r })).get(r)!),
   };
 }
 

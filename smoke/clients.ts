@@ -1,5 +1,10 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { S3Client } from '@aws-sdk/client-s3';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -24,5 +29,10 @@ export function awsClients(clientConfig: ClientConfig): Clients {
     sns: new SNSClient(config),
     sqs: new SQSClient(config),
     lambda: new LambdaClient(config),
+    cloudWatch: new CloudWatchClient(config),
+    route53: new Route53Client(config),
+    rds: new RDSClient(config),
+    dynamoDb: new DynamoDBClient(config),
+    s3: new S3Client(config),
   };
 }

@@ -1,5 +1,10 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { S3Client } from '@aws-sdk/client-s3';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -26,6 +31,12 @@ export interface Clients {
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
   readonly lambda: LambdaClient;
+  readonly cloudWatch: CloudWatchClient;
+  /** Route 53 is global: its client answers the same in every region. */
+  readonly route53: Route53Client;
+  readonly rds: RDSClient;
+  readonly dynamoDb: DynamoDBClient;
+  readonly s3: S3Client;
 }
 
 /** Everything a check needs; tests build it with mocked clients and a local HTTP server. */
@@ -50,6 +61,12 @@ export interface SmokeContext {
    * @default none: a missing stack is only skipped
    */
   readonly locateStack?: StackLocator;
+  /**
+   * The same clients in another region, for checks of the stage's stacks there
+   * (the standby region's, us-east-1's health-check metrics).
+   * @default none: such checks are skipped
+   */
+  readonly clientsIn?: (region: string) => Clients;
   /**
    * Run only the checks that change nothing (`readOnly`); the others are
    * skipped. The pipeline checks Production this way, through a role that can only read.

@@ -8,7 +8,8 @@ test('the package entry exports every construct, stack and helper a user compose
     'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps', 'WebTier', 'WebTierStack', 'validateWebTierProps',
     'Domain', 'DomainStack', 'validateDomainProps', 'validateRoutedRecords', 'publishEndpoint', 'endpointHealthCheck', 'requireHttps',
     'recoveryPattern', 'backupInterval', 'PATTERN_LIMITS',
-    'StandbyDatabase', 'SiteReplicaBucket', 'StandbySide', 'addStandby', 'standbyPatternOf', 'globalClusterIdentifier']) {
+    'StandbyDatabase', 'SiteReplicaBucket', 'StandbySide', 'addStandby', 'standbyPatternOf', 'globalClusterIdentifier',
+    'FailoverSwitch', 'FailoverPrimaryHealthCheck', 'failoverPrimaryHealthCheck', 'StageFailover', 'FailoverSwitchStack', 'switchCommand']) {
     expect(api).toHaveProperty(name);
   }
   expect(typeof api.Network).toBe('function');

@@ -77,6 +77,21 @@ describe('collidingNames', () => {
     expect(collidingNames(resource({ LogGroupName: byStackId }, { DeletionPolicy: 'Retain' }))).toEqual([]);
   });
 
+  test('accepts a failover switch named by its stage and primary region, unless retained; any other literal alarm name is reported', () => {
+    const alarm = (name: string, extra: object = {}) => ({ Resources: { A: { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmName: name }, ...extra } } });
+    expect(collidingNames(alarm('Production-eu-west-1-failover-switch'))).toEqual([]);
+    expect(collidingNames(alarm('Production-eu-west-1-failover-switch', { DeletionPolicy: 'Retain' }))).toHaveLength(1);
+    expect(collidingNames(alarm('Production-failover-switch'))).toHaveLength(1);
+    expect(collidingNames(alarm('high-cpu'))).toHaveLength(1);
+  });
+
+  test('accepts a global database identifier named by its stage and primary region, unless retained; reports any other', () => {
+    const cluster = (id: string, extra: object = {}) => ({ Resources: { G: { Type: 'AWS::RDS::GlobalCluster', Properties: { GlobalClusterIdentifier: id }, ...extra } } });
+    expect(collidingNames(cluster('production-eu-west-1-data'))).toEqual([]);
+    expect(collidingNames(cluster('production-eu-west-1-data', { DeletionPolicy: 'Retain' }))).toHaveLength(1);
+    expect(collidingNames(cluster('orders'))).toHaveLength(1);
+  });
+
   test('looks into CloudFront policy configs and skips names scoped to their parent', () => {
     const policy = { Resources: { P: { Type: 'AWS::CloudFront::ResponseHeadersPolicy', Properties: { ResponseHeadersPolicyConfig: { Name: 'fixed' } } } } };
     expect(collidingNames(policy)).toHaveLength(1);

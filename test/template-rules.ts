@@ -124,6 +124,21 @@ export const NOT_PHYSICAL_NAMES: Record<string, string> = {
   'AWS::ApiGateway::DomainName DomainName': 'the API\'s DNS name of the stage, distinct per stage and regional',
 };
 
+/**
+ * Literal names that are unique by construction: each with the pattern the
+ * name must match and why no second deployment or leftover can share it.
+ */
+export const NAMES_UNIQUE_BY_CONSTRUCTION: readonly { readonly type: string; readonly key: string; readonly pattern: RegExp; readonly why: string }[] = [
+  {
+    type: 'AWS::CloudWatch::Alarm', key: 'AlarmName', pattern: /^"[A-Za-z0-9]+-[a-z]{2}-[a-z]+-\d+-failover-switch"$/,
+    why: 'the failover switch: named by its stage and the region it fails away from (an operator\'s handle, and what the PRIMARY\'s health check reads across regions), one per stage and primary region, never retained',
+  },
+  ...['AWS::RDS::GlobalCluster', 'AWS::RDS::DBCluster'].map((type) => ({
+    type, key: 'GlobalClusterIdentifier', pattern: /^"[a-z0-9]+-[a-z]{2}-[a-z]+-\d+-data"$/,
+    why: 'the Aurora global database: named by its stage and primary region, so the standby region joins it and the runbook names it without reading the primary region; never retained',
+  })),
+];
+
 const INTRINSIC_UNIQUE = /"Ref":"AWS::Stack(Name|Id)"|"Ref":"(?!AWS::)[^"]+"|"Fn::GetAtt"/;
 const INTRINSIC_PER_CREATION = /"Ref":"AWS::StackId"|"Ref":"(?!AWS::)[^"]+"|"Fn::GetAtt"/;
 
@@ -141,8 +156,9 @@ export function collidingNames(template: CfnTemplate): string[] {
       // CloudFront keeps its policy names one level down (ResponseHeadersPolicyConfig.Name, ...).
       (/Config$/.test(key) && value && typeof value === 'object' && 'Name' in value ? [[`${key}.Name`, (value as { Name: Json }).Name]] : [[key, value]]));
     for (const [key, value] of props) {
-      if (!/Name$|^DB\w*Identifier$|^ReplicationGroupId$|^UserId$/.test(key) || `${r.Type} ${key}` in NOT_PHYSICAL_NAMES) continue;
+      if (!/Name$|^DB\w*Identifier$|^GlobalClusterIdentifier$|^ReplicationGroupId$|^UserId$/.test(key) || `${r.Type} ${key}` in NOT_PHYSICAL_NAMES) continue;
       const text = JSON.stringify(value);
+      if (NAMES_UNIQUE_BY_CONSTRUCTION.some((n) => n.type === r.Type && n.key === key && n.pattern.test(text) && r.DeletionPolicy !== 'Retain')) continue;
       const pattern = r.DeletionPolicy === 'Retain' ? INTRINSIC_PER_CREATION : INTRINSIC_UNIQUE;
       if (!pattern.test(text)) found.push(`${id} (${r.Type}) ${key} = ${text.slice(0, 120)}${r.DeletionPolicy === 'Retain' ? ' (retained)' : ''}`);
     }

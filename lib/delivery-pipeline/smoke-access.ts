@@ -115,6 +115,29 @@ export function readOnlySmokeStatements(stack: Stack, stageName: string): iam.Po
     ], ['*']),
     statement('ReadTrailStatus', ['cloudtrail:GetTrailStatus'], [arn('cloudtrail', 'trail', prefixed)]),
     statement('ReadDetector', ['guardduty:GetDetector'], [arn('guardduty', 'detector', '*')]),
+    ...failoverReadinessStatements(stack, stageName),
+  ];
+}
+
+/**
+ * The reads of the failover readiness checks (smoke/checks/failover.ts): the
+ * stage's stacks in its standby region too (any region), the switch's alarm,
+ * the health checks and their metrics, the Aurora secondary, the table's
+ * replicas, the site bucket's replication.
+ */
+function failoverReadinessStatements(stack: Stack, stageName: string): iam.PolicyStatement[] {
+  const { statement } = stageArns(stack, stageName);
+  const anyRegion = (service: string, resource: string) => `arn:${stack.partition}:${service}:*:${stack.account}:${resource}`;
+  return [
+    statement('ReadStageStacksInEveryRegion', ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'], [anyRegion('cloudformation', `stack/${stageName}-*/*`)]),
+    statement('ReadFailoverSwitches', ['cloudwatch:DescribeAlarms'], [anyRegion('cloudwatch', `alarm:${stageName}-*-failover-switch`)]),
+    statement('ReadStageDatabases', ['rds:DescribeDBClusters'], [anyRegion('rds', `cluster:${stageName.toLowerCase()}-*`)]),
+    statement('ReadGlobalDatabases', ['rds:DescribeGlobalClusters'], [`arn:${stack.partition}:rds::${stack.account}:global-cluster:*`]),
+    statement('ReadStageTables', ['dynamodb:DescribeTable'], [anyRegion('dynamodb', `table/${stageName}-*`)]),
+    statement('ReadStageBucketReplication', ['s3:GetReplicationConfiguration'], [`arn:${stack.partition}:s3:::${stageName.toLowerCase()}-*`]),
+    statement('ReadHealthCheckStatus', ['route53:GetHealthCheckStatus'], [`arn:${stack.partition}:route53:::healthcheck/*`]),
+    // No resource-level permissions for these reads.
+    statement('ReadHealthChecksAndMetrics', ['route53:ListHealthChecks', 'cloudwatch:GetMetricStatistics'], ['*']),
   ];
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { failoverRunbook } from '../disaster-recovery/failover-runbook';
 import { ReferenceStage } from '../stages/reference-stage';
 import { STAGE_PROFILES, stageConfig, StageName } from '../stages/stage-config';
 import { architectureDoc, diagramBlock, referenceBlock } from './architecture-doc';
@@ -60,7 +61,8 @@ export function synthesizeStages(names: StageName[] = ['Sandbox', 'Production'])
 export function generateDocs(prices: PriceData = loadPrices(), stages: Map<StageName, StageTemplates> = synthesizeStages()): Map<string, string> {
   const sandbox = stages.get('Sandbox')!;
   const production = stages.get('Production')!;
-  const shared = new Map([['nat-cost', natTable(prices)], ['stage-cost', stageCostTable(stages, prices)]]);
+  // failover-runbook: the DisasterRecovery page's runbook, written from the failover constructs.
+  const shared = new Map([['nat-cost', natTable(prices)], ['stage-cost', stageCostTable(stages, prices)], ['failover-runbook', failoverRunbook()]]);
   const files = new Map<string, string>();
   for (const [name, stack] of sandbox) {
     const file = `docs/architectures/${name}.md`;

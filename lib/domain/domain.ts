@@ -14,7 +14,7 @@ import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
 import { knownRegion } from '../shared/region-condition';
 import { Validator } from '../shared/validation';
 import { DomainProps, EndpointHealthCheckProps, usEast1Features, validateDomainProps } from './domain-props';
-import { publishRoutedRecord, RoutedRecord, validateRoutedRecords } from './routing';
+import { publishRoutedRecord, RoutedRecord, RoutedRecordsValidation, validateRoutedRecords } from './routing';
 
 /** The certificate authorities ACM issues from (AWS's CAA guidance for ACM). */
 export const AMAZON_CAS = ['amazon.com', 'amazontrust.com', 'awstrust.com', 'amazonaws.com'];
@@ -113,8 +113,8 @@ export class Domain extends Construct {
    * Alias records (A, and AAAA when `ipv6`) for each record, in `scope`'s stack,
    * after validating the routing policies of every name together.
    */
-  publish(scope: Construct, id: string, records: RoutedRecord[], ipv6: boolean): route53.RecordSet[] {
-    validateRoutedRecords(records);
+  publish(scope: Construct, id: string, records: RoutedRecord[], ipv6: boolean, validation: RoutedRecordsValidation = {}): route53.RecordSet[] {
+    validateRoutedRecords(records, validation);
     const zone = this.zoneIn(scope);
     return records.flatMap((record, i) => publishRoutedRecord(scope, records.length === 1 ? id : `${id}${i}`, zone, record, ipv6));
   }

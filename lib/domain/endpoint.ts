@@ -29,7 +29,17 @@ export interface DomainEndpointProps {
    * @default a new DNS-validated certificate in the endpoint's stack (not for CloudFront)
    */
   readonly certificate?: acm.ICertificate;
+  /**
+   * The health check the routed record answers by, made from the endpoint's own
+   * (undefined without `healthCheck`) in the endpoint's stack: e.g. a failover
+   * PRIMARY's check that also reads an operator's switch (lib/disaster-recovery's FailoverPrimaryHealthCheck).
+   * @default the endpoint's health check
+   */
+  readonly recordHealthCheck?: RecordHealthCheck;
 }
+
+/** Makes the health check a routed record answers by, in `scope`, from the endpoint's own. */
+export type RecordHealthCheck = (scope: Construct, endpointHealthCheck: route53.HealthCheck | undefined) => route53.IHealthCheck;
 
 /** What {@link publishEndpoint} made. */
 export interface PublishedEndpoint {
@@ -38,6 +48,8 @@ export interface PublishedEndpoint {
   readonly records: route53.RecordSet[];
   /** The health check, when asked for. */
   readonly healthCheck?: route53.HealthCheck;
+  /** The health check the record answers by (routed records only): `healthCheck`, or the one `recordHealthCheck` made. */
+  readonly recordHealthCheck?: route53.IHealthCheck;
 }
 
 /** How one kind of endpoint is published. */
@@ -58,17 +70,22 @@ export function endpointCertificate(scope: Construct, props: DomainEndpointProps
   return props.certificate ?? props.domain.certificate(scope, 'DomainCertificate', [props.domain.fqdn(props.recordName)]);
 }
 
-/** The endpoint's alias records (and health check) in `scope`'s stack, its routing validated. */
+/**
+ * The endpoint's alias records (and health check) in `scope`'s stack, its routing
+ * validated. A failover record is one half of its pair: the other half is another
+ * stack's (the standby region's), and the stage checks the pairs across its templates.
+ */
 export function publishEndpoint(scope: Construct, props: DomainEndpointProps, endpoint: EndpointTarget): PublishedEndpoint {
   const routing = props.routing ?? { kind: 'simple' };
   const healthCheck = props.healthCheck ? endpointHealthCheck(scope, 'DomainHealthCheck', endpoint.healthCheck) : undefined;
+  const recordHealthCheck = routing.kind === 'simple' ? undefined : props.recordHealthCheck ? props.recordHealthCheck(scope, healthCheck) : healthCheck;
   const records = props.domain.publish(scope, 'DomainRecord', [{
     recordName: props.domain.fqdn(props.recordName),
     target: endpoint.target,
     cloudFront: endpoint.cloudFront,
     evaluateTargetHealth: endpoint.evaluateTargetHealth,
     routing,
-    healthCheck: routing.kind === 'simple' ? undefined : healthCheck,
-  }], endpoint.ipv6);
-  return { fqdn: props.domain.fqdn(props.recordName), records, healthCheck };
+    healthCheck: recordHealthCheck,
+  }], endpoint.ipv6, { failoverHalves: true });
+  return { fqdn: props.domain.fqdn(props.recordName), records, healthCheck, recordHealthCheck };
 }

@@ -59,14 +59,25 @@ const CONTINENTS = ['AF', 'AN', 'AS', 'EU', 'OC', 'NA', 'SA'];
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 const SET_IDENTIFIER = /^.{1,128}$/;
 
+/** Options of {@link validateRoutedRecords}. */
+export interface RoutedRecordsValidation {
+  /**
+   * Accepts a failover name with one record only: its partner is published by
+   * another stack (the standby region's), and the stage checks the pairs across
+   * its templates.
+   * @default false: a failover name needs its PRIMARY and its SECONDARY here
+   */
+  readonly failoverHalves?: boolean;
+}
+
 /**
  * Checks the records of every name together, throwing one ConfigError
  * listing all problems: one policy kind per name, a simple record alone,
  * unique set identifiers, weights 0-255, a failover pair of exactly one
- * PRIMARY and one SECONDARY, a PRIMARY with a health check or evaluated
- * target health, no evaluated health on CloudFront targets.
+ * PRIMARY and one SECONDARY (or one of them, with `failoverHalves`), a PRIMARY
+ * with a health check or evaluated target health, no evaluated health on CloudFront targets.
  */
-export function validateRoutedRecords(records: readonly RoutedRecord[]): void {
+export function validateRoutedRecords(records: readonly RoutedRecord[], options: RoutedRecordsValidation = {}): void {
   const v = new Validator('routed records');
   const byName = new Map<string, { record: RoutedRecord; index: number }[]>();
   records.forEach((record, index) => {
@@ -75,7 +86,7 @@ export function validateRoutedRecords(records: readonly RoutedRecord[]): void {
     byName.set(record.recordName, list);
     checkRecord(v, record, `records[${index}]`);
   });
-  for (const [name, list] of byName) checkName(v, name, list);
+  for (const [name, list] of byName) checkName(v, name, list, options);
   v.throwIfInvalid();
 }
 
@@ -126,7 +137,7 @@ function checkGeolocation(v: Validator, routing: Extract<RoutingPolicy, { kind: 
   if (routing.subdivision !== undefined) v.check(routing.country === 'US' || routing.country === 'UA', `${at}.routing.subdivision`, routing.subdivision, 'a subdivision is given with country "US" (a state) or "UA" only');
 }
 
-function checkName(v: Validator, name: string, list: { record: RoutedRecord; index: number }[]): void {
+function checkName(v: Validator, name: string, list: { record: RoutedRecord; index: number }[], options: RoutedRecordsValidation): void {
   const kinds = new Set(list.map(({ record }) => (record.routing ?? { kind: 'simple' }).kind));
   const where = `records[${list.map((x) => x.index).join(', ')}]`;
   v.check(kinds.size === 1, where, [...kinds], `the records of "${name}" must share one routing policy`);
@@ -141,7 +152,8 @@ function checkName(v: Validator, name: string, list: { record: RoutedRecord; ind
   v.check(duplicates.length === 0, where, duplicates, `set identifiers must be unique among the records of "${name}"`);
   if (kind === 'failover') {
     const roles = list.map(({ record }) => (record.routing as { role: string }).role).sort();
-    v.check(roles.join() === 'PRIMARY,SECONDARY', where, roles, `a failover name needs exactly one PRIMARY and one SECONDARY record ("${name}")`);
+    const half = options.failoverHalves === true && roles.length === 1;
+    v.check(half || roles.join() === 'PRIMARY,SECONDARY', where, roles, `a failover name needs exactly one PRIMARY and one SECONDARY record ("${name}")`);
   }
 }
 

@@ -37,6 +37,8 @@ export class ServerlessApiStack extends Stack {
       // API Gateway answers on the custom name only for that Host: the check opens TLS on 443 (an IAM-authorized API answers nothing unsigned).
       this.onDomain = publishEndpoint(this, domain, {
         target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(apiDomain)),
+        // A failover alias answers by its target's health too (Route 53 evaluates an API Gateway regional domain's).
+        evaluateTargetHealth: domain.routing?.kind === 'failover' ? true : undefined,
         ipv6: true,
         healthCheck: { fqdn: apiDomain.domainNameAliasDomainName, protocol: 'TCP' },
       });

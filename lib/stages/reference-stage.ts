@@ -1,5 +1,8 @@
 import { Annotations, Aspects, CrossStackReferences, ReferenceStrength, Stage, Tags } from 'aws-cdk-lib';
+import { StageFailover, requireFailoverDomain } from '../disaster-recovery/failover-stage';
+import { recoveryPattern } from '../disaster-recovery/recovery-objectives';
 import { DomainStack } from '../domain/domain-stack';
+import type { DomainEndpointProps } from '../domain/endpoint';
 import { HEALTH_PATH } from '../web-tier/user-data';
 import { Construct } from 'constructs';
 import { DataTierStack } from '../data-tier/data-tier-stack';
@@ -38,6 +41,12 @@ export class ReferenceStage extends Stage {
   readonly streaming: StreamingStack;
   /** The standby region's stacks, with a standby region and a pilot-light or warm-standby pattern. */
   readonly standby?: StandbySide;
+  /**
+   * Failover to the standby region, with a standby pattern (pilot light, warm
+   * standby) and the stage's domain: the switch's stack, the endpoints' PRIMARY records.
+   */
+  readonly failover?: StageFailover;
+  private readonly names?: StageDomainNames;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -50,9 +59,12 @@ export class ReferenceStage extends Stage {
     const replication = this.standby?.replication;
     const names = config.domain && domainNames(config.domain, config.region!, config.domainSubdomain);
     if (config.domain && names) this.domain = this.newDomainStack(config, config.domain, names, common);
+    this.names = names;
+    this.failover = this.newFailover(config, common);
     const onDomain = (label: string, latency: boolean) => this.domain && {
       domain: this.domain.domain, recordName: names!.under(label), healthCheck: true,
       routing: latency && names!.shared ? { kind: 'latency' as const, setIdentifier: config.region!, region: config.region! } : undefined,
+      ...this.failover?.primary(),
     };
     this.network = new NetworkStack(this, 'Network', {
       ...common,
@@ -117,7 +129,10 @@ export class ReferenceStage extends Stage {
     this.dataTier.dataTier.allowFrom(web.instanceSecurityGroup, 'the web tier instances');
     this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
     if (this.domain) this.alarmOnEndpoints(this.domain);
-    this.standby?.attach();
+    // The standby's load balancer and API are the failover SECONDARY of the stage's names.
+    this.standby?.attach(this.failover && { webTierDomain: this.standbyEndpoint('app'), apiDomain: this.standbyEndpoint('api') });
+    this.failover?.watch('App', this.webTier, this.webTier.onDomain?.recordHealthCheck);
+    this.failover?.watch('Api', this.serverlessApi, this.serverlessApi.onDomain?.recordHealthCheck);
     this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', { ...common, ...securityBaselineStackProps(config) });
     this.streaming = new StreamingStack(this, 'Streaming', {
       ...common,
@@ -151,6 +166,27 @@ export class ReferenceStage extends Stage {
         logRetention: config.logRetention,
       },
       cloudFrontNames: [names.site],
+    });
+  }
+
+  /**
+   * The `domain` prop of the standby region's endpoint for `label` (`app` for the
+   * web tier, `api` for the API): the failover SECONDARY of the stage's own record,
+   * with a health check and a certificate of its own. Only with `failover`.
+   */
+  standbyEndpoint(label: 'app' | 'api'): DomainEndpointProps {
+    if (!this.failover || !this.names) throw new Error(`${this.stageName} has no failover: it needs a standby pattern (-c standbyRegion) and a domain (-c domainName, -c hostedZoneId)`);
+    return this.failover.secondary(this.names.under(label));
+  }
+
+  /** The failover between the stage's region and its standby region, when its pattern has a standby; refused without a domain. */
+  private newFailover(config: StageConfig, common: { terminationProtection: boolean }): StageFailover | undefined {
+    const pattern = recoveryPattern(config);
+    requireFailoverDomain(pattern, config.standbyRegion, this.domain !== undefined, config.domain?.servingRegions?.length);
+    if (!this.domain || config.standbyRegion === undefined || pattern === 'backup-and-restore') return undefined;
+    return new StageFailover(this, {
+      stageName: config.name, account: config.account, primaryRegion: config.region!, standbyRegion: config.standbyRegion,
+      domain: this.domain.domain, terminationProtection: common.terminationProtection,
     });
   }
 

@@ -118,8 +118,11 @@ describe('each Production region, one after the other', () => {
       const t = Template.fromStack(access);
       const [policy] = Object.values(resourcesOf(t, 'AWS::IAM::ManagedPolicy'));
       const actions = (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()).sort();
-      expect(actions).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudformation:DescribeStacks', 'cloudformation:UpdateTerminationProtection',
-        'cloudtrail:GetTrailStatus', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector']);
+      // DescribeStacks twice: the stage's region's outputs, and the standby's stacks in any region (the failover readiness checks).
+      expect(actions).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStacks', 'cloudformation:ListStackResources',
+        'cloudformation:UpdateTerminationProtection', 'cloudtrail:GetTrailStatus', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricStatistics',
+        'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'dynamodb:DescribeTable', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector',
+        'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'route53:GetHealthCheckStatus', 'route53:ListHealthChecks', 's3:GetReplicationConfiguration']);
       const protect = (policy.Properties.PolicyDocument.Statement as { Sid: string; Resource: unknown }[]).find((s) => s.Sid === 'ProtectStageStacks')!;
       expect(protect.Resource).toBe('arn:aws:cloudformation:*:333333333333:stack/Production-*/*');
       const [role] = Object.values(resourcesOf(t, 'AWS::IAM::Role'));

@@ -12,7 +12,10 @@ const SMOKE_DIR = path.join(__dirname, '..', '..', 'smoke');
 const IAM_PREFIX: Record<string, string> = {
   'client-cloudformation': 'cloudformation', 'client-ec2': 'ec2', 'client-auto-scaling': 'autoscaling',
   'client-sns': 'sns', 'client-sqs': 'sqs', 'client-lambda': 'lambda', 'client-dynamodb': 'dynamodb',
+  'client-cloudwatch': 'cloudwatch', 'client-route-53': 'route53', 'client-rds': 'rds', 'client-s3': 's3',
 };
+/** SDK commands whose IAM action has another name. */
+const IAM_ACTION: Record<string, string> = { 's3:GetBucketReplication': 's3:GetReplicationConfiguration' };
 /** JSON-protocol targets (`x-amz-target`) the checks send, by prefix, and the IAM prefix of each. */
 const TARGET_PREFIX: Record<string, string> = {
   'Logs_20140328': 'logs', 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': 'cloudtrail',
@@ -51,7 +54,7 @@ function actionsTheChecksCall(): Set<string> {
       if (!client) throw new Error(`${where}: ${m[1]}Command is not imported from an @aws-sdk client package`);
       const prefix = IAM_PREFIX[client];
       if (!prefix) throw new Error(`${where}: no IAM prefix known for @aws-sdk/${client}; add it to IAM_PREFIX and a grant to smokeStatements`);
-      actions.add(`${prefix}:${m[1]}`);
+      actions.add(IAM_ACTION[`${prefix}:${m[1]}`] ?? `${prefix}:${m[1]}`);
     }
     for (const m of source.matchAll(SIGNED_CALL)) {
       const needs = SIGNED_SERVICE[m[1]];
@@ -126,8 +129,8 @@ describe('the smoke role', () => {
 
   test('is granted "*" only for the calls IAM authorizes without a resource', () => {
     const unscoped = statements.filter((s) => JSON.stringify(s.Resource) === '"*"').flatMap(actionsOf).sort();
-    expect(unscoped).toEqual(['autoscaling:DescribeAutoScalingGroups', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions',
-      'events:ListRules', 'lambda:ListEventSourceMappings', 'sns:GetSubscriptionAttributes', 'sns:Unsubscribe', 'ssm:GetCommandInvocation']);
+    expect(unscoped).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudwatch:GetMetricStatistics', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions',
+      'events:ListRules', 'lambda:ListEventSourceMappings', 'route53:ListHealthChecks', 'sns:GetSubscriptionAttributes', 'sns:Unsubscribe', 'ssm:GetCommandInvocation']);
   });
 
   test('reaches only the stage\'s own stacks, topics and queues, in its account and region', () => {

@@ -38,6 +38,15 @@ describe('routing policies, validated at synth: the notes\' seven, each name wit
     expect(problems([primary])).toEqual(['records[0]: got ["PRIMARY"]; a failover name needs exactly one PRIMARY and one SECONDARY record ("app")']);
   });
 
+  test('one half of a failover pair passes with failoverHalves (its partner is another stack\'s), two PRIMARY records still fail', () => {
+    const primary = record('app', { kind: 'failover', setIdentifier: 'a', role: 'PRIMARY' }, { healthCheck });
+    const halves = (records: RoutedRecord[]) => problemsOf((r: RoutedRecord[]) => validateRoutedRecords(r, { failoverHalves: true }), records);
+    expect(halves([primary])).toEqual([]);
+    expect(halves([record('app', { kind: 'failover', setIdentifier: 'b', role: 'SECONDARY' })])).toEqual([]);
+    expect(halves([primary, { ...primary, routing: { kind: 'failover', setIdentifier: 'b', role: 'PRIMARY' } }]))
+      .toEqual(['records[0, 1]: got ["PRIMARY","PRIMARY"]; a failover name needs exactly one PRIMARY and one SECONDARY record ("app")']);
+  });
+
   test('fails when a failover PRIMARY has neither a health check nor evaluated target health', () => {
     const routing = { kind: 'failover', setIdentifier: 'a', role: 'PRIMARY' } as const;
     expect(problems([record('app', routing), record('app', { kind: 'failover', setIdentifier: 'b', role: 'SECONDARY' })])).toEqual([

@@ -67,7 +67,7 @@ describe('smoke CLI --read-only', () => {
     expect(c.ran).toEqual(['Network', 'FanOut']);
   });
 
-  test('the checks marked read-only are exactly those that send no write: network, static site, web tier, the names on the domain, and the baseline\'s trail, recorder and detector', () => {
+  test('the checks marked read-only are exactly those that send no write: network, static site, web tier, the names on the domain, the baseline\'s trail, recorder and detector, and the standby\'s readiness', () => {
     const readOnly = loadChecks().filter((c) => c.readOnly).map((c) => `${c.architecture}: ${c.name}`);
     expect(readOnly.sort()).toEqual([
       'Network: the VPC flow log is delivering',
@@ -78,6 +78,13 @@ describe('smoke CLI --read-only', () => {
       'SecurityBaseline: the trail is logging and delivering to S3 and CloudWatch Logs',
       'SecurityBaseline: the AWS Config recorder is recording',
       'SecurityBaseline: the GuardDuty detector is enabled with S3 protection',
+      'WebTier: the failover switch (standby region) is off: Route 53 answers with the stage\'s region',
+      'WebTier: Route 53 reports every failover PRIMARY health check healthy',
+      'WebTier: the standby load balancer exists, and the standby\'s instances, when it runs some (warm standby), are healthy',
+      'ServerlessApi: the standby API\'s Route 53 health check passes (its SECONDARY records answer by it)',
+      'DataTier: the Aurora global database\'s secondary (standby region) is available and replicates within a minute',
+      'ServerlessApi: every replica of the API\'s table is ACTIVE',
+      'StaticSite: the site bucket replicates to its replica bucket',
       'ServerlessApi: its name on the domain resolves and answers HTTPS with a certificate covering it; plain HTTP is not answered',
       'StaticSite: its name on the domain resolves and answers HTTPS with a certificate covering it; plain HTTP redirects to HTTPS',
       'WebTier: its name on the domain resolves and answers HTTPS with a certificate covering it; plain HTTP redirects to HTTPS',

@@ -14,12 +14,14 @@ const cases = stacks.map((s) => [`${s.variant} ${s.id}`, s] as const);
 
 test('every variant synthesizes every architecture', () => {
   const ids = (variant: VariantName) => synthesizedStage(variant).stacks.map((s) => s.id);
-  for (const variant of VARIANT_NAMES) expect(ids(variant).filter((id) => id !== 'Domain' && !id.startsWith('Standby'))).toEqual(ids('Sandbox'));
+  for (const variant of VARIANT_NAMES) expect(ids(variant).filter((id) => id !== 'Domain' && id !== 'FailoverSwitch' && !id.startsWith('Standby'))).toEqual(ids('Sandbox'));
   expect(ids('Sandbox')).toEqual(['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming']);
   // The standby side exists where the stage has a standby region and a pilot-light or warm-standby pattern.
   expect(VARIANT_NAMES.filter((variant) => ids(variant).some((id) => id.startsWith('Standby')))).toEqual(['Production standby']);
   expect(ids('Production standby').filter((id) => id.startsWith('Standby')).sort())
     .toEqual(['StandbyDataTier', 'StandbyNetwork', 'StandbyServerlessApi', 'StandbyStorage', 'StandbyWebTier']);
+  // The failover switch, in the standby region, exists where the standby side does.
+  expect(VARIANT_NAMES.filter((variant) => ids(variant).includes('FailoverSwitch'))).toEqual(['Production standby']);
   // The Domain stack exists where the stage is given a domain, and comes first: the site reads its certificate.
   expect(VARIANT_NAMES.filter((variant) => ids(variant).includes('Domain'))).toEqual(['Production pinned', 'Production standby']);
   expect(ids('Production pinned')[0]).toBe('Domain');

@@ -1,0 +1,130 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { acknowledge } from '../shared/compliance';
+import { Validator } from '../shared/validation';
+
+/** The CloudWatch namespace of the failover switches' metric. */
+export const FAILOVER_SWITCH_NAMESPACE = 'AwsReferenceArchitectures/Failover';
+/** The metric an operator puts 1 (fail over) or 0 (fail back) into, dimension `Switch`. */
+export const FAILOVER_SWITCH_METRIC = 'FailoverSwitch';
+
+/**
+ * The regions whose CloudWatch alarms a Route 53 health check can read (the
+ * `Region` values of the Route 53 API's AlarmIdentifier, commercial partition).
+ */
+export const ALARM_HEALTH_CHECK_REGIONS: readonly string[] = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1', 'mx-central-1', 'sa-east-1',
+  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-north-1', 'eu-south-1', 'eu-south-2',
+  'af-south-1', 'il-central-1', 'me-south-1', 'me-central-1',
+  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
+  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
+];
+
+/** Where a failover switch is: all a health check in another stack (any region) needs to read it. */
+export interface FailoverSwitchRef {
+  /** The switch's name: its alarm is `<switchName>-failover-switch`, its metric's `Switch` dimension `<switchName>`. */
+  readonly switchName: string;
+  /** The region of the switch's alarm: never the region it fails away from. */
+  readonly region: string;
+}
+
+/** Props of {@link FailoverSwitch}. */
+export interface FailoverSwitchProps {
+  /**
+   * The switch's name, unique in its account and region (the stages use
+   * `<stage>-<primary region>`): letters, digits, `.`, `_` and `-`, at most 200.
+   */
+  readonly switchName: string;
+  /**
+   * The region the switch takes traffic away from. The switch's stack must be in
+   * another region (the standby region, or us-east-1 unless that is the primary),
+   * so that it works while the primary region is down.
+   */
+  readonly primaryRegion: string;
+  /**
+   * Topic told when the switch turns on and off (a topic of the switch's region).
+   * @default none: the Domain's alarm on the PRIMARY's health check tells when traffic moves
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+const SWITCH_NAME = /^[A-Za-z0-9._-]{1,200}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+
+/** The switch's alarm name. */
+export function switchAlarmName(ref: FailoverSwitchRef): string {
+  return `${ref.switchName}-failover-switch`;
+}
+
+/**
+ * The operator's command that turns the switch on (fail over: 1) or off (fail
+ * back: 0). It calls CloudWatch's data plane in the switch's region only.
+ */
+export function switchCommand(ref: FailoverSwitchRef, on: boolean): string {
+  return `aws cloudwatch put-metric-data --region ${ref.region} --namespace ${FAILOVER_SWITCH_NAMESPACE} `
+    + `--metric-name ${FAILOVER_SWITCH_METRIC} --dimensions Switch=${ref.switchName} --value ${on ? 1 : 0}`;
+}
+
+/**
+ * An operator's failover switch: a CloudWatch alarm, in a region other than the
+ * primary's, on a metric nobody publishes but the operator. `put-metric-data`
+ * with 1 puts it in ALARM, with 0 back to OK; missing data keeps its state, so
+ * one call holds until the next. A {@link FailoverPrimaryHealthCheck} turns
+ * the alarm into the PRIMARY records' health: no call in the failed region, no
+ * Route 53 control-plane call (us-east-1), only CloudWatch's data plane in the
+ * switch's region. Costs one standard alarm (about $0.10 a month).
+ */
+export class FailoverSwitch extends Construct {
+  readonly alarm: cloudwatch.Alarm;
+  /** What health checks elsewhere need to read the switch. */
+  readonly ref: FailoverSwitchRef;
+
+  constructor(scope: Construct, id: string, props: FailoverSwitchProps) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+    validateFailoverSwitchProps(props, Token.isUnresolved(region) ? undefined : region);
+    this.ref = { switchName: props.switchName, region };
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmName: switchAlarmName(this.ref),
+      alarmDescription: `Failover switch of ${props.primaryRegion}: in ALARM, Route 53 answers with the SECONDARY records. `
+        + `On: ${switchCommand(this.ref, true)}; off: the same with --value 0.`,
+      metric: new cloudwatch.Metric({
+        namespace: FAILOVER_SWITCH_NAMESPACE,
+        metricName: FAILOVER_SWITCH_METRIC,
+        dimensionsMap: { Switch: props.switchName },
+        // Standard resolution and a plain statistic: what Route 53 can read.
+        statistic: 'Maximum',
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // The operator publishes once: between publications the switch keeps its position.
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+    if (props.alarmTopic) {
+      this.alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+      this.alarm.addOkAction(new actions.SnsAction(props.alarmTopic));
+    } else {
+      const reason = 'The switch is an operator\'s control, not a failure signal: the alarm on each PRIMARY\'s health check (the Domain stack, us-east-1) notifies when traffic moves.';
+      for (const rule of ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction']) acknowledge(this.alarm, rule, reason);
+    }
+  }
+}
+
+/** Checks every rule, throwing one ConfigError listing all problems; `region` is the switch's stack's, when known. */
+export function validateFailoverSwitchProps(props: FailoverSwitchProps, region: string | undefined): void {
+  const v = new Validator('FailoverSwitch props');
+  v.check(SWITCH_NAME.test(props.switchName), 'switchName', props.switchName, 'expected 1 to 200 letters, digits, ".", "_" or "-"');
+  v.check(REGION.test(props.primaryRegion), 'primaryRegion', props.primaryRegion, 'expected an AWS region name such as "eu-west-1"');
+  if (region === undefined) {
+    v.fail('region', 'an environment-agnostic stack', 'the switch\'s health checks name its region: put the switch in a stack with env.region (the standby region)');
+  } else {
+    v.check(region !== props.primaryRegion, 'region', region, `the switch must work while ${props.primaryRegion} is down: put it in another region (the standby region)`);
+    v.check(ALARM_HEALTH_CHECK_REGIONS.includes(region), 'region', region, `Route 53 health checks read alarms in ${ALARM_HEALTH_CHECK_REGIONS.join(', ')} only`);
+  }
+  v.throwIfInvalid();
+}

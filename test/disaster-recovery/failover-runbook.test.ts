@@ -1,0 +1,27 @@
+import { failoverRunbook } from '../../lib/disaster-recovery/failover-runbook';
+import { replaceBlock } from '../../lib/docs/generate';
+
+const runbook = failoverRunbook();
+
+test('the runbook gives the switch\'s commands as the switch stack outputs them', () => {
+  expect(runbook).toContain('`aws cloudwatch put-metric-data --region <standby region> --namespace AwsReferenceArchitectures/Failover --metric-name FailoverSwitch --dimensions Switch=<Stage>-<region> --value 1`');
+  expect(runbook).toContain('--dimensions Switch=<Stage>-<region> --value 0`');
+  expect(runbook).toContain('`<Stage>-<region>-failover-switch`');
+});
+
+test('fail over and fail back: every step of their tables has a command (or none needed) and its cost in RTO', () => {
+  const sections = runbook.split(/^### /m);
+  for (const title of ['Fail over', 'Fail back']) {
+    const rows = sections.find((s) => s.startsWith(title))!.split('\n').filter((l) => /^\| \d\./.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const row of rows) expect(row.split(' | ')).toHaveLength(3);
+  }
+  expect(runbook).toMatch(/failover-global-cluster .*--allow-data-loss/);
+  expect(runbook).toMatch(/switchover-global-cluster/);
+  expect(runbook).toMatch(/www\.\\?` does not fail over by DNS/);
+});
+
+test('fills the failover-runbook block of a page', () => {
+  const page = '# DisasterRecovery\n\n<!-- failover-runbook:start -->\nold\n<!-- failover-runbook:end -->\n';
+  expect(replaceBlock(page, 'failover-runbook', runbook, 'DisasterRecovery.md')).toContain('### Fail back (the stage\'s region has recovered)');
+});
