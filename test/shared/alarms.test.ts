@@ -51,7 +51,7 @@ describe.each(VARIANT_NAMES)('%s: every alarm topic admits CloudWatch alarms', (
   test('the stacks with an alarm topic are the ones that alarm', () => {
     // The security baseline has two: alarms and findings, and the alarm on findings that could not reach it.
     const onDomain = 'domainName' in STAGE_VARIANTS[variant] ? ['Domain'] : [];
-    expect(alarmTopics.map(([stackId]) => stackId).sort()).toEqual(['DataTier', ...onDomain, 'FanOut', 'SecurityBaseline', 'SecurityBaseline', 'ServerlessApi', 'Streaming', 'WebTier']);
+    expect(alarmTopics.map(([stackId]) => stackId).sort()).toEqual(['DataTier', 'DisasterRecovery', ...onDomain, 'FanOut', 'SecurityBaseline', 'SecurityBaseline', 'ServerlessApi', 'Streaming', 'WebTier']);
   });
 
   test.each(alarmTopics)('%s: %s', (stackId, topicId) => {
