@@ -65,10 +65,10 @@ export class BackupAndRestore extends Construct {
       startWindow: Duration.hours(1),
       completionWindow: Duration.hours(Math.max(2, this.interval.toHours())),
       deleteAfter: retention,
-      copyActions: (props.copyToVaultArns ?? []).map((arn, i) => ({
+      copyActions: props.copyToVaultArns?.length ? props.copyToVaultArns.map((arn, i) => ({
         destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, `CopyVault${i}`, arn),
         deleteAfter: retention,
-      })),
+      })) : undefined,
     }));
     this.plan.addSelection('Tagged', { resources: [backup.BackupResource.fromTag(tag.key, tag.value)], role: this.role, disableDefaultBackupPolicy: true });
     this.alarmTopic = props.alarmTopic ?? this.newAlarmTopic(props.alarmEmail, removalPolicy);

@@ -1,5 +1,6 @@
 import { Annotations, Aws, CfnOutput, CfnRule, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { Validator } from '../shared/validation';
 import { BackupAndRestore } from './backup-and-restore';
 import type { BackupAndRestoreProps } from './disaster-recovery-props';
 import { RecoveryVault, RecoveryVaultProps } from './recovery-vault';
@@ -46,7 +47,9 @@ export class DisasterRecoveryStack extends Stack {
   /** A copy in this stack's own region is no disaster recovery: refused at synth, or at deploy when the region is known only then. */
   private requireAnotherRegion(copyRegion: string): void {
     if (!Token.isUnresolved(this.region)) {
-      if (copyRegion === this.region) throw new Error(`DisasterRecoveryStack: a copy vault in ${copyRegion}, this stack's own region; copies must go to another region`);
+      new Validator('DisasterRecoveryStack props')
+        .check(copyRegion !== this.region, 'copyRegions', copyRegion, `expected another region than this stack's (${this.region}): a copy in the same region fails with it`)
+        .throwIfInvalid();
       return;
     }
     new CfnRule(this, `CopyOutside${copyRegion.replace(/-/g, '')}`, {
