@@ -55,10 +55,19 @@ export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail' | 'web
       homeRegion: production ? config.productionRegions?.[0] : undefined,
       // Production's names on the domain, by latency across its regions (the domain's zone is the production account's).
       ...(production && config.domain ? { ...config.domain, servingRegions: config.productionRegions } : {}),
+      // Several Production regions: each copies its backups to the next one's RecoveryVault (a ring), so every region's recovery points survive it.
+      standbyRegion: production ? nextRegion(config.productionRegions, props.env?.region) : undefined,
     }), config);
     requireHttps(stage, config.allowPlainHttp);
     return new ReferenceStage(scope, stage);
   };
+}
+
+/** The region after `region` in `regions`, the last one's being the first; none with fewer than two. */
+export function nextRegion(regions: readonly string[] | undefined, region: string | undefined): string | undefined {
+  if (!regions || regions.length < 2 || region === undefined) return undefined;
+  const i = regions.indexOf(region);
+  return i < 0 ? undefined : regions[(i + 1) % regions.length];
 }
 
 function withPipelineChoices(stage: StageConfig, config: Pick<PipelineConfig, 'webTierImages' | 'apiReservedConcurrency'>): StageConfig {

@@ -22,7 +22,7 @@ const policyOfProject = (action: Action) => {
 const FIRST = 'Production-eu-west-1';
 const SECOND = 'Production-us-east-1';
 const deploysOf = (name: string) => stageNamed(name).Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
-const STACK_IDS = ['Domain', 'Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'DisasterRecovery', 'PipelineAccess'];
+const STACK_IDS = ['Domain', 'Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'DisasterRecovery', 'RecoveryVault', 'PipelineAccess'];
 const productionStackPaths = ['eu-west-1', 'us-east-1'].flatMap((region) => STACK_IDS.map((s) => `DeliveryPipeline/Delivery/${region}/Production/${s}`));
 
 describe('before Production: a review of the changes, then an approval that links to it', () => {
