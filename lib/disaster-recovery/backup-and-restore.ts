@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnCondition, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmTopic } from '../shared/alarms';
 import { acknowledge } from '../shared/compliance';
+import { knownRegion, regionIsOneOf } from '../shared/region-condition';
 import { keyRemoval } from '../shared/removal';
 import { BackupAndRestoreProps, DEFAULT_BACKUP_TAG, RestoreTestedType, validateBackupAndRestoreProps } from './disaster-recovery-props';
 import { JobFailureNotifications } from './backup-notifications';
@@ -17,6 +18,16 @@ import { RecoveryVault } from './recovery-vault';
 const SERVICE_ROLE_POLICIES = [
   'AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores',
   'AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore',
+];
+
+/**
+ * Regions whose CloudFormation has no AWS::Backup::RestoreTestingPlan or
+ * RestoreTestingSelection (the CloudFormation registry's per-region resource
+ * schemas, as cfn-lint ships them, June 2026): restore testing is left out there.
+ */
+export const REGIONS_WITHOUT_RESTORE_TESTING: readonly string[] = [
+  'ap-east-2', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ca-west-1', 'mx-central-1',
+  'cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1',
 ];
 
 /**
@@ -44,6 +55,8 @@ export class BackupAndRestore extends Construct {
   readonly alarmTopic: sns.ITopic;
   readonly restoreTestingPlan?: backup.CfnRestoreTestingPlan;
   readonly restoreTestingSelections: backup.CfnRestoreTestingSelection[] = [];
+  /** Where restore testing exists only in some of the regions an environment-agnostic stack may go to: the condition it is created under. */
+  readonly restoreTestingCondition?: CfnCondition;
 
   constructor(scope: Construct, id: string, props: BackupAndRestoreProps) {
     super(scope, id);
@@ -73,7 +86,19 @@ export class BackupAndRestore extends Construct {
     this.plan.addSelection('Tagged', { resources: [backup.BackupResource.fromTag(tag.key, tag.value)], role: this.role, disableDefaultBackupPolicy: true });
     this.alarmTopic = props.alarmTopic ?? this.newAlarmTopic(props.alarmEmail, removalPolicy);
     new JobFailureNotifications(this, 'JobFailures', { topic: this.alarmTopic, removalPolicy });
-    if (props.restoreTesting !== false) this.restoreTestingPlan = this.addRestoreTesting(tag, props.restoreTesting ?? {});
+    const region = knownRegion(this);
+    const offered = region === undefined || !REGIONS_WITHOUT_RESTORE_TESTING.includes(region);
+    if (props.restoreTesting !== false && offered) {
+      this.restoreTestingPlan = this.addRestoreTesting(tag, props.restoreTesting ?? {});
+      if (region === undefined) this.restoreTestingCondition = this.onlyWhereRestoreTestingIs();
+    }
+  }
+
+  /** The restore testing plan and its selections exist only where CloudFormation offers them (an environment-agnostic stack). */
+  private onlyWhereRestoreTestingIs(): CfnCondition {
+    const condition = new CfnCondition(this, 'RestoreTestingOffered', { expression: Fn.conditionNot(regionIsOneOf(REGIONS_WITHOUT_RESTORE_TESTING)) });
+    for (const resource of [this.restoreTestingPlan!, ...this.restoreTestingSelections]) resource.cfnOptions.condition = condition;
+    return condition;
   }
 
   /** The one role AWS Backup assumes, with AWS's service-role policies (they follow the services' new APIs). */

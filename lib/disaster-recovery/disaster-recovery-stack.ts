@@ -41,7 +41,10 @@ export class DisasterRecoveryStack extends Stack {
     out('BackupPlanId', this.backup.plan.backupPlanId, 'The stage\'s backup plan');
     out('BackupIntervalHours', String(this.backup.interval.toHours()), 'A recovery point is made this often (from the RPO)');
     out('BackupAlarmTopicArn', this.backup.alarmTopic.topicArn, 'Failed backup, copy and restore jobs are reported here');
-    if (this.backup.restoreTestingPlan) out('RestoreTestingPlanName', this.backup.restoreTestingPlan.restoreTestingPlanName, 'Weekly restore tests');
+    if (this.backup.restoreTestingPlan) {
+      const output = out('RestoreTestingPlanName', this.backup.restoreTestingPlan.restoreTestingPlanName, 'Weekly restore tests');
+      output.condition = this.backup.restoreTestingCondition;
+    }
   }
 
   /** A copy in this stack's own region is no disaster recovery: refused at synth, or at deploy when the region is known only then. */

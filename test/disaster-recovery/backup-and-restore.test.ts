@@ -160,6 +160,25 @@ describe('restore testing', () => {
     }
   });
 
+  test('exists only where CloudFormation offers it: a condition on the region when the stack is environment-agnostic, left out in a region without it', () => {
+    const conditionId = Object.keys(lockedTemplate.toJSON().Conditions).find((id) => id.startsWith('BackupRestoreTestingOffered'))!;
+    const regions = ['ap-east-2', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ca-west-1', 'mx-central-1', 'cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1'];
+    expect(lockedTemplate.toJSON().Conditions[conditionId]).toEqual({ 'Fn::Not': [{ 'Fn::Or': regions.map((r) => ({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, r] })) }] });
+    for (const type of ['AWS::Backup::RestoreTestingPlan', 'AWS::Backup::RestoreTestingSelection']) {
+      for (const r of Object.values(resourcesOf(lockedTemplate, type))) expect(r.Condition).toBe(conditionId);
+    }
+    const pinned = (region: string) => {
+      const stack = new Stack(testApp(), 'Pinned', { env: { account: '123456789012', region } });
+      new BackupAndRestore(stack, 'Backup', { recovery: { rpo: Duration.hours(24), rto: Duration.hours(24) } });
+      return Template.fromStack(stack).toJSON();
+    };
+    const inThailand = pinned('ap-southeast-7');
+    expect(Object.values(inThailand.Resources).filter((r) => (r as { Type: string }).Type.startsWith('AWS::Backup::RestoreTesting'))).toEqual([]);
+    const inIreland = pinned('eu-west-1');
+    expect(Object.values(inIreland.Resources).filter((r) => (r as { Type: string }).Type === 'AWS::Backup::RestoreTestingSelection')).toHaveLength(2);
+    expect(inIreland.Conditions).toBeUndefined();
+  });
+
   test('skips Aurora without a subnet group (restore tests would look for a default VPC); none when switched off', () => {
     const types = Object.entries(resourcesOf(disposableTemplate, 'AWS::Backup::RestoreTestingSelection')).map(([, r]) => r.Properties.ProtectedResourceType);
     expect(types).toEqual(['DynamoDB', 'S3']);

@@ -53,6 +53,10 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     const [, plan] = resourcesOf(template).find(([, r]) => r.Type === 'AWS::Backup::BackupPlan')!;
     const rule = (plan.Properties as { BackupPlan: { BackupPlanRule: { ScheduleExpression: string; Lifecycle: unknown }[] } }).BackupPlan.BackupPlanRule[0];
     expect([rule.ScheduleExpression, rule.Lifecycle]).toEqual(variant.startsWith('Sandbox') ? ['cron(0 5 * * ? *)', { DeleteAfterDays: 7 }] : ['cron(0 * * * ? *)', { DeleteAfterDays: 35 }]);
+    // Restore tests where CloudFormation offers them: not in ap-southeast-7 (Production pinned), under a region condition when agnostic.
+    const restoreTests = resourcesOf(template).filter(([, r]) => r.Type === 'AWS::Backup::RestoreTestingSelection').map(([, r]) => [(r.Properties as { ProtectedResourceType: string }).ProtectedResourceType, (r as { Condition?: string }).Condition !== undefined]);
+    const expected = { 'Sandbox': true, 'Production': true, 'Sandbox pinned': false, 'Production pinned': undefined }[variant];
+    expect(restoreTests).toEqual(expected === undefined ? [] : ['Aurora', 'DynamoDB', 'S3'].map((t) => [t, expected]));
     const notices = synthesizedStack(variant, 'DisasterRecovery').messages.filter((m) => isNotice(m.text)).map((m) => m.text);
     expect(notices).toEqual([expect.stringMatching(/^A region outage is not covered: the stage's recovery points stay in its region\./)]);
   });
