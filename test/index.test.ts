@@ -7,7 +7,8 @@ test('the package entry exports every construct, stack and helper a user compose
     'ServerlessApi', 'ServerlessApiStack', 'validateServerlessApiProps', 'RegionalWebAcl',
     'StaticSite', 'StaticSiteStack', 'validateStaticSiteProps', 'WebTier', 'WebTierStack', 'validateWebTierProps',
     'Domain', 'DomainStack', 'validateDomainProps', 'validateRoutedRecords', 'publishEndpoint', 'endpointHealthCheck', 'requireHttps',
-    'recoveryPattern', 'backupInterval', 'PATTERN_LIMITS']) {
+    'recoveryPattern', 'backupInterval', 'PATTERN_LIMITS', 'BackupAndRestore', 'RecoveryVault', 'DisasterRecoveryStack', 'RecoveryVaultStack',
+    'validateBackupAndRestoreProps', 'tagForBackup', 'JobFailureNotifications']) {
     expect(api).toHaveProperty(name);
   }
   expect(typeof api.Network).toBe('function');
