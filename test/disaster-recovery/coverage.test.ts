@@ -48,7 +48,7 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     expect(devices.map((d) => d.Ebs.DeleteOnTermination)).toEqual([true]);
   });
 
-  test('the stage has its DisasterRecovery stack, backing up daily in the sandbox and hourly in production, and says a region outage is not covered without a standby region', () => {
+  test('the stage has its DisasterRecovery stack, backing up daily in the sandbox and hourly in production, and says a region outage is not covered without a standby region (all but Production pinned)', () => {
     const { template } = new Map(stacks).get('DisasterRecovery')!;
     const [, plan] = resourcesOf(template).find(([, r]) => r.Type === 'AWS::Backup::BackupPlan')!;
     const rule = (plan.Properties as { BackupPlan: { BackupPlanRule: { ScheduleExpression: string; Lifecycle: unknown }[] } }).BackupPlan.BackupPlanRule[0];
@@ -58,8 +58,20 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
     const expected = { 'Sandbox': true, 'Production': true, 'Sandbox pinned': false, 'Production pinned': undefined }[variant];
     expect(restoreTests).toEqual(expected === undefined ? [] : ['Aurora', 'DynamoDB', 'S3'].map((t) => [t, expected]));
     const notices = synthesizedStack(variant, 'DisasterRecovery').messages.filter((m) => isNotice(m.text)).map((m) => m.text);
-    expect(notices).toEqual([expect.stringMatching(/^A region outage is not covered: the stage's recovery points stay in its region\./)]);
+    expect(notices).toEqual(variant === 'Production pinned' ? [] : [expect.stringMatching(/^A region outage is not covered: the stage's recovery points stay in its region\./)]);
   });
+});
+
+test('Production pinned copies every recovery point to its RecoveryVault in the standby region, locked like the primary, kept as long', () => {
+  const templates = stageTemplates('Production pinned');
+  const [, plan] = resourcesOf(templates.get('DisasterRecovery')!.template).find(([, r]) => r.Type === 'AWS::Backup::BackupPlan')!;
+  const rule = (plan.Properties as { BackupPlan: { BackupPlanRule: { CopyActions: unknown[] }[] } }).BackupPlan.BackupPlanRule[0];
+  expect(rule.CopyActions).toEqual([{
+    DestinationBackupVaultArn: { 'Fn::GetStackOutput': { StackName: 'Production-RecoveryVault', Region: 'ap-southeast-1', OutputName: expect.any(String) } },
+    Lifecycle: { DeleteAfterDays: 35 },
+  }]);
+  const vaults = resourcesOf(templates.get('RecoveryVault')!.template).filter(([, r]) => r.Type === 'AWS::Backup::BackupVault');
+  expect(vaults.map(([, r]) => [(r.Properties as { LockConfiguration: unknown }).LockConfiguration, r.DeletionPolicy])).toEqual([[{ MinRetentionDays: 35, ChangeableForDays: 3 }, 'Retain']]);
 });
 
 test('the data tier backs nothing up by itself in any stage (the stage\'s plan does, once)', () => {
