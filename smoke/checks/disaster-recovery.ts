@@ -9,6 +9,7 @@ import { fail, pass, skip, SmokeCheck } from '../types';
 export const backupFailuresReachSomeone: SmokeCheck = {
   architecture: 'DisasterRecovery',
   name: 'failed backup, copy and restore jobs reach a subscriber',
+  readOnly: true,
   async run(ctx, outputs) {
     const { Subscriptions = [] } = await ctx.clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: outputs.BackupAlarmTopicArn }));
     if (Subscriptions.length === 0) return skip(`${outputs.BackupAlarmTopicArn} has no subscription: the stage was deployed without alarmEmail`);

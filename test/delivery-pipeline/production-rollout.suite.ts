@@ -119,7 +119,7 @@ describe('each Production region, one after the other', () => {
       const [policy] = Object.values(resourcesOf(t, 'AWS::IAM::ManagedPolicy'));
       const actions = (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat()).sort();
       expect(actions).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudformation:DescribeStacks', 'cloudformation:UpdateTerminationProtection',
-        'cloudtrail:GetTrailStatus', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector']);
+        'cloudtrail:GetTrailStatus', 'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector', 'sns:ListSubscriptionsByTopic']);
       const protect = (policy.Properties.PolicyDocument.Statement as { Sid: string; Resource: unknown }[]).find((s) => s.Sid === 'ProtectStageStacks')!;
       expect(protect.Resource).toBe('arn:aws:cloudformation:*:333333333333:stack/Production-*/*');
       const [role] = Object.values(resourcesOf(t, 'AWS::IAM::Role'));

@@ -66,7 +66,7 @@ test('every call of the read-only smoke checks is granted to the Production veri
   expect(granted.has('cloudformation:DescribeStacks')).toBe(true);
   const all = [...called.values()].flat();
   expect(new Set(all)).toEqual(new Set(['ec2:DescribeFlowLogs', 'autoscaling:DescribeAutoScalingGroups', 'cloudtrail:GetTrailStatus',
-    'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'guardduty:GetDetector']));
+    'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'guardduty:GetDetector', 'sns:ListSubscriptionsByTopic']));
 });
 
 test('a check that wrote would be caught: a publish is recorded as sns:Publish, which the role does not grant', async () => {
