@@ -1,4 +1,5 @@
 import { Annotations, Aws, CfnOutput, CfnRule, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Validator } from '../shared/validation';
 import { BackupAndRestore } from './backup-and-restore';
@@ -18,6 +19,12 @@ export interface DisasterRecoveryStackProps extends StackProps {
    * @default none
    */
   readonly copyRegions?: readonly string[];
+  /**
+   * An SNS topic of yours (in this stack's region) that receives the job failures instead of a
+   * new topic; its policy (and key policy) must let EventBridge and CloudWatch publish.
+   * @default a new encrypted topic (backup.alarmEmail subscribed)
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /**
@@ -30,7 +37,8 @@ export class DisasterRecoveryStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DisasterRecoveryStackProps) {
     super(scope, id, props);
-    this.backup = new BackupAndRestore(this, 'Backup', props.backup);
+    const alarmTopic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : props.backup.alarmTopic;
+    this.backup = new BackupAndRestore(this, 'Backup', { ...props.backup, alarmTopic });
     for (const region of props.copyRegions ?? []) this.requireAnotherRegion(region);
     if ((props.backup.copyToVaultArns ?? []).length === 0) {
       Annotations.of(this.backup).addWarningV2(NO_STANDBY_REGION_WARNING, 'A region outage is not covered: the stage\'s recovery points stay in its region. '

@@ -167,6 +167,7 @@ export class ReferenceStage extends Stage {
         restoreTesting: restoreTesting === false ? false : { auroraSubnetGroupName: subnetGroup?.subnetGroupName, ...restoreTesting },
       },
       copyRegions: copyRegion ? [copyRegion] : [],
+      alarmTopicArn: config.alarmTopicArn,
     });
   }
 

@@ -226,6 +226,17 @@ describe('the stacks', () => {
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(`^A region outage is not covered: .*-c standbyRegion=.*\\[ack: ${NO_STANDBY_REGION_WARNING}\\]$`));
   });
 
+  test('failed jobs go to the user\'s own topic when given one: no topic or key of its own', () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:ops-alarms';
+    const stack = new DisasterRecoveryStack(testApp(), 'DisasterRecovery', { alarmTopicArn: topicArn, backup: { recovery, alarmEmail: 'ops@example.com', restoreTesting: false } });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    expect(Object.keys(resourcesOf(template, 'AWS::KMS::Key')).map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['BackupVaultKey']);
+    for (const rule of Object.values(resourcesOf(template, 'AWS::Events::Rule'))) expect(rule.Properties.Targets[0].Arn).toBe(topicArn);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicArn] });
+  });
+
   test('fails when the copy vault is in the stack\'s own region; checks it at deploy when the stack is environment-agnostic', () => {
     expect(() => new DisasterRecoveryStack(testApp(), 'DisasterRecovery', {
       env: { region: 'us-west-2' }, backup: { recovery, copyToVaultArns: [COPY_VAULT], restoreTesting: false }, copyRegions: ['us-west-2'],
