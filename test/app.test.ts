@@ -14,7 +14,7 @@ describe('the app', () => {
     expect(sandbox.appOutput).not.toMatch(/finding|Error/);
     expect(sandbox.exitCode).toBe(0);
     expect(sandbox.missingContext).toEqual([]);
-    expect(sandbox.manifestStacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi', 'Sandbox-DataTier', 'Sandbox-SecurityBaseline', 'Sandbox-Streaming']);
+    expect(sandbox.manifestStacks).toEqual(['Sandbox-Network', 'Sandbox-WebTier', 'Sandbox-StaticSite', 'Sandbox-FanOut', 'Sandbox-ServerlessApi', 'Sandbox-DataTier', 'Sandbox-SecurityBaseline', 'Sandbox-Streaming', 'Sandbox-DisasterRecovery']);
   });
 
   // bin/app.ts as `cdk synth` runs it (context passed by environment): what the process prints and its exit code.

@@ -9,7 +9,9 @@ test('the package entry exports every construct, stack and helper a user compose
     'Domain', 'DomainStack', 'validateDomainProps', 'validateRoutedRecords', 'publishEndpoint', 'endpointHealthCheck', 'requireHttps',
     'recoveryPattern', 'backupInterval', 'PATTERN_LIMITS',
     'StandbyDatabase', 'SiteReplicaBucket', 'StandbySide', 'addStandby', 'standbyPatternOf', 'globalClusterIdentifier',
-    'FailoverSwitch', 'FailoverPrimaryHealthCheck', 'failoverPrimaryHealthCheck', 'StageFailover', 'FailoverSwitchStack', 'switchCommand']) {
+    'FailoverSwitch', 'FailoverPrimaryHealthCheck', 'failoverPrimaryHealthCheck', 'StageFailover', 'FailoverSwitchStack', 'switchCommand',
+    'BackupAndRestore', 'RecoveryVault', 'DisasterRecoveryStack', 'RecoveryVaultStack',
+    'validateBackupAndRestoreProps', 'tagForBackup', 'JobFailureNotifications']) {
     expect(api).toHaveProperty(name);
   }
   expect(typeof api.Network).toBe('function');

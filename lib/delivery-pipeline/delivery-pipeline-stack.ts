@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { recordAcknowledgements } from '../shared/compliance';
 import { ConfigError } from '../shared/validation';
 import { ReferenceStage } from '../stages/reference-stage';
-import { requireHttps, StageConfig, stageConfig } from '../stages/stage-config';
+import { requireHttps, StageConfig, stageConfig, StageSelection } from '../stages/stage-config';
 import { DeliveryPipeline, DeliveryPipelineProps, StageFactory } from './delivery-pipeline';
 import { PipelineConfig, pipelineConfig, pipelineSelection } from './pipeline-config';
 
@@ -55,10 +55,31 @@ export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail' | 'web
       homeRegion: production ? config.productionRegions?.[0] : undefined,
       // Production's names on the domain, by latency across its regions (the domain's zone is the production account's).
       ...(production && config.domain ? { ...config.domain, servingRegions: config.productionRegions } : {}),
+      ...(production ? productionRecovery(config.productionRegions, props.env?.region) : {}),
     }), config);
     requireHttps(stage, config.allowPlainHttp);
     return new ReferenceStage(scope, stage);
   };
+}
+
+/**
+ * Several Production regions serve the names side by side (latency), each with
+ * data of its own: each copies its backups to the next one's RecoveryVault (a
+ * ring), so every region's recovery points survive it. That is backup and
+ * restore across regions (1 h RPO, 4 h RTO for the lost region's data) while
+ * the other regions keep serving; a standby side would duplicate what the
+ * other regions already run.
+ */
+function productionRecovery(regions: readonly string[] | undefined, region: string | undefined): Partial<StageSelection> {
+  const standbyRegion = nextRegion(regions, region);
+  return standbyRegion ? { standbyRegion, recoveryPattern: 'backup-and-restore', recoveryPointObjective: '1h', recoveryTimeObjective: '4h' } : {};
+}
+
+/** The region after `region` in `regions`, the last one's being the first; none with fewer than two. */
+export function nextRegion(regions: readonly string[] | undefined, region: string | undefined): string | undefined {
+  if (!regions || regions.length < 2 || region === undefined) return undefined;
+  const i = regions.indexOf(region);
+  return i < 0 ? undefined : regions[(i + 1) % regions.length];
 }
 
 function withPipelineChoices(stage: StageConfig, config: Pick<PipelineConfig, 'webTierImages' | 'apiReservedConcurrency'>): StageConfig {

@@ -115,6 +115,8 @@ export function readOnlySmokeStatements(stack: Stack, stageName: string): iam.Po
     ], ['*']),
     statement('ReadTrailStatus', ['cloudtrail:GetTrailStatus'], [arn('cloudtrail', 'trail', prefixed)]),
     statement('ReadDetector', ['guardduty:GetDetector'], [arn('guardduty', 'detector', '*')]),
+    // Whether the backup alarm topic has a confirmed subscriber (the DisasterRecovery check).
+    statement('ReadStageTopicSubscriptions', ['sns:ListSubscriptionsByTopic'], [arn('sns', prefixed, undefined, ArnFormat.NO_RESOURCE_NAME)]),
     ...failoverReadinessStatements(stack, stageName),
   ];
 }

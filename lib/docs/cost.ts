@@ -177,7 +177,9 @@ const IDLE_FREE: Record<string, UsageOf> = {
   'AWS::ElastiCache::SubnetGroup': [], 'AWS::ElastiCache::ParameterGroup': [],
   'AWS::SecretsManager::RotationSchedule': ['secretsManagerApiCalls'], 'AWS::SecretsManager::ResourcePolicy': [],
   'AWS::SecretsManager::SecretTargetAttachment': [],
-  'AWS::Backup::BackupVault': ['backupAuroraGbMonth'], 'AWS::Backup::BackupPlan': ['backupAuroraGbMonth'], 'AWS::Backup::BackupSelection': [],
+  'AWS::Backup::BackupVault': ['backupAuroraGbMonth'], 'AWS::Backup::BackupPlan': ['backupAuroraGbMonth', 'backupCrossRegionTransferGb'], 'AWS::Backup::BackupSelection': ['backupDynamoDbGbMonth', 'backupS3GbMonth'],
+  // Copies cost the destination's storage and the transfer between regions; a restore test, what it restores while it exists.
+  'AWS::Backup::RestoreTestingPlan': [], 'AWS::Backup::RestoreTestingSelection': [],
   // The security baseline: every service of it charges per event, item, check or GB, none by the hour.
   'AWS::CloudTrail::Trail': (r) => ['cloudTrailManagementEvents', ...(hasDataEvents(r) ? ['cloudTrailDataEvents'] : [])],
   'AWS::Logs::MetricFilter': ['customMetricMonth'],

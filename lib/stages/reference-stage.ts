@@ -16,6 +16,10 @@ import { WebTierStack } from '../web-tier/web-tier-stack';
 import { SecurityBaselineStack, SecurityBaselineStackProps } from '../security-baseline/security-baseline-stack';
 import { recordAcknowledgements } from '../shared/compliance';
 import { StreamingStack } from '../streaming/streaming-stack';
+import { DisasterRecoveryStack, RecoveryVaultStack } from '../disaster-recovery/disaster-recovery-stack';
+import { tagForBackup } from '../disaster-recovery/backup-coverage';
+import { regionOfVaultArn } from '../data-tier/data-tier-props';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { AlarmDestination } from './alarm-destination';
 import { addStandby, StandbySide } from '../disaster-recovery/standby-side';
 import { standbyPatternOf } from '../disaster-recovery/standby-names';
@@ -47,6 +51,10 @@ export class ReferenceStage extends Stage {
    */
   readonly failover?: StageFailover;
   private readonly names?: StageDomainNames;
+  /** The stage's backups, in its region: every stage has it. */
+  readonly disasterRecovery: DisasterRecoveryStack;
+  /** The vault the backups are copied to, in `config.standbyRegion`. */
+  readonly recoveryVault?: RecoveryVaultStack;
 
   constructor(scope: Construct, readonly config: StageConfig) {
     super(scope, config.name, { env: { account: config.account, region: config.region } });
@@ -139,7 +147,53 @@ export class ReferenceStage extends Stage {
       description: 'Streaming and events: Kinesis Data Stream with a Lambda consumer and Firehose to S3 (Glue, Athena), EventBridge bus with routes, dead-letter queues and archive',
       streaming: { ...config.streaming, removalPolicy: config.removalPolicy, logRetention: config.logRetention, alarmEmail: config.alarmEmail },
     });
+    if (config.standbyRegion) this.recoveryVault = this.newRecoveryVault(config, config.standbyRegion, common);
+    this.disasterRecovery = this.newDisasterRecovery(config, common);
     if (config.alarmTopicArn) Aspects.of(this).add(new AlarmDestination(config.alarmTopicArn));
+  }
+
+  /** The vault, in the standby region, the stage's backups are copied to. */
+  private newRecoveryVault(config: StageConfig, standbyRegion: string, common: { terminationProtection: boolean }): RecoveryVaultStack {
+    return new RecoveryVaultStack(this, 'RecoveryVault', {
+      ...common,
+      env: { account: config.account, region: standbyRegion },
+      description: `Disaster recovery: the vault in ${standbyRegion} the stage's backups are copied to, with a key of its own`,
+      vault: { removalPolicy: config.removalPolicy, lock: config.backup.vaultLock, minRetention: config.backup.retention },
+    });
+  }
+
+  /**
+   * The stage's backup plan (DisasterRecovery, in its region) over every resource it
+   * tags here, copied to the RecoveryVault stack in the standby region (read weakly,
+   * across regions) and to the copy vault given.
+   */
+  private newDisasterRecovery(config: StageConfig, common: { terminationProtection: boolean }): DisasterRecoveryStack {
+    const stateful = [
+      this.dataTier.dataTier.cluster, this.serverlessApi.api.table, this.streaming.streaming.stream.bucket,
+      this.securityBaseline.baseline.auditTrail?.bucket, this.securityBaseline.baseline.configRecorder?.bucket,
+    ];
+    for (const resource of stateful) if (resource) tagForBackup(resource);
+    const { retention, vaultLock, restoreTesting } = config.backup;
+    const standbyVault = this.recoveryVault?.vault.vault;
+    if (standbyVault) CrossStackReferences.of(standbyVault).produce(ReferenceStrength.WEAK);
+    // Restore tests put the restored cluster in the data tier's subnet group (else AWS Backup would look for a default VPC).
+    const subnetGroup = this.dataTier.dataTier.cluster.node.tryFindChild('Subnets') as rds.SubnetGroup | undefined;
+    const copyRegion = config.backupCopyVaultArn ? regionOfVaultArn(config.backupCopyVaultArn) : undefined;
+    return new DisasterRecoveryStack(this, 'DisasterRecovery', {
+      ...common,
+      description: 'Disaster recovery: AWS Backup plan (schedule from the RPO), locked vault with its own key, copies to another region, job alarms and restore tests',
+      backup: {
+        recovery: config.recovery,
+        retention,
+        vaultLock,
+        removalPolicy: config.removalPolicy,
+        alarmEmail: config.alarmEmail,
+        copyToVaultArns: [standbyVault?.backupVaultArn, config.backupCopyVaultArn].filter((arn): arn is string => arn !== undefined),
+        restoreTesting: restoreTesting === false ? false : { auroraSubnetGroupName: subnetGroup?.subnetGroupName, ...restoreTesting },
+      },
+      copyRegions: copyRegion ? [copyRegion] : [],
+      alarmTopicArn: config.alarmTopicArn,
+    });
   }
 
   /**

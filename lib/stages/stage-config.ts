@@ -15,6 +15,8 @@ import { ConfigError, show, Validator } from '../shared/validation';
 import { DOMAIN_NAME, HOSTED_ZONE_ID } from '../domain/domain-props';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { checkRecovery, DURATION_FORMAT, parseObjective, type RecoveryObjectives, type RecoveryPattern } from '../disaster-recovery/recovery-objectives';
+import type { BackupAndRestoreProps } from '../disaster-recovery/disaster-recovery-props';
+import { regionOfVaultArn } from '../data-tier/data-tier-props';
 
 /** Names of the built-in stage profiles. */
 export type StageName = 'Sandbox' | 'Production';
@@ -101,6 +103,18 @@ export interface StageConfig {
    * @default the cheapest pattern meeting `recovery` (see recovery-objectives.ts)
    */
   readonly recoveryPattern?: RecoveryPattern;
+  /**
+   * The stage's AWS Backup plan (the DisasterRecovery stack): how long recovery points
+   * and their copies are kept, the vault lock, restore testing. Its schedule follows `recovery.rpo`;
+   * it covers every resource the stage tags (the Aurora cluster, the API's table, the audit and data-lake buckets).
+   */
+  readonly backup: Pick<BackupAndRestoreProps, 'retention' | 'vaultLock' | 'restoreTesting'>;
+  /**
+   * A backup vault in another region, or another account, every recovery point is also copied
+   * to (create it there first; another account's vault must allow this account to copy into it).
+   * @default none
+   */
+  readonly backupCopyVaultArn?: string;
   /** Network architecture props. */
   readonly network: NetworkProps;
   /** Fan-out architecture props (removal policy, log retention and alarm e-mail come from the stage). */
@@ -192,6 +206,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     securityBaseline: {},
     // A day's work may be lost and a day spent recovering: a daily backup, restored by hand (backup and restore).
     recovery: { rpo: Duration.hours(24), rto: Duration.hours(24) },
+    // A week of daily recovery points, unlocked: the sandbox is disposable.
+    backup: { retention: Duration.days(7) },
     // One provisioned shard (cheapest idle), a day on the stream, a minute's buffering, a month in S3, a week of archive.
     streaming: {
       stream: { capacity: { mode: 'provisioned', shards: 1 }, delivery: { bufferingInterval: Duration.minutes(1), dataExpiration: Duration.days(30) } },
@@ -223,8 +239,7 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     dataTier: {
       database: { minCapacity: 0.5, maxCapacity: 16, readers: 2, backupRetention: Duration.days(14), databaseInsights: rds.DatabaseInsightsMode.ADVANCED },
       cache: { nodeType: 'cache.t4g.small', replicas: 2, snapshotRetentionDays: 15 },
-      // Locked (compliance mode: immutable after 3 days); copied to another region when the stage is given backupCopyVaultArn.
-      backupPlan: { retention: Duration.days(35), vaultLock: 'compliance' },
+      // No backupPlan of its own: the stage's DisasterRecovery plan backs the cluster up (by its tag), once.
     },
     // RDS Protection watches the data tier's Aurora logins.
     securityBaseline: { objectLockRetention: Duration.days(365), logArchiveExpiration: Duration.days(7 * 365), guardDutyProtection: { rdsLoginEvents: true } },
@@ -232,6 +247,8 @@ export const STAGE_PROFILES: Readonly<Record<StageName, StageConfig>> = {
     // A quarter-hour of orders lost and an hour down at worst: replication to a standby region
     // (pilot light, the cheapest pattern that meets both; backup and restore loses up to an hour and takes four).
     recovery: { rpo: Duration.minutes(15), rto: Duration.hours(1) },
+    // Five weeks of hourly recovery points, locked (compliance mode: immutable after 3 days), copied to the standby region.
+    backup: { retention: Duration.days(35), vaultLock: 'compliance' },
     // On-demand capacity (no shards to plan), a week on the stream to replay from, a year in S3 and in the archive.
     streaming: {
       stream: { capacity: { mode: 'onDemand' }, retention: Duration.days(7), consumer: { maxRecordAge: Duration.hours(6) } },
@@ -260,9 +277,10 @@ export interface StageSelection {
   /** ACM certificate ARN for the web tier's HTTPS listener. @default none (plain HTTP, with a warning) */
   readonly certificateArn?: string;
   /**
-   * A backup vault in another region (create it there first) the data tier's
-   * daily recovery points are copied to, in a stage whose profile has a backup plan.
-   * @default none (recovery points stay in the stage's region, with a warning)
+   * A backup vault in another region than the stage's (create it there first), in this
+   * account or another, every recovery point of the stage's backup plan is also copied to
+   * (context `backupCopyVaultArn`, env `BACKUP_COPY_VAULT_ARN`).
+   * @default none (with no standby region either, recovery points stay in the stage's region, with a notice)
    */
   readonly backupCopyVaultArn?: string;
   /**
@@ -332,6 +350,7 @@ export function stageConfig(
   checkAlarmDestination(v, selection, profiles[name]);
   const domain = checkDomain(v, selection);
   const recovery = checkRecoverySelection(v, selection, profiles[name]);
+  checkBackupCopyVault(v, selection.backupCopyVaultArn, selection.region);
   v.throwIfInvalid();
   return {
     ...profiles[name],
@@ -341,7 +360,7 @@ export function stageConfig(
     alarmTopicArn: selection.alarmTopicArn,
     homeRegion: selection.homeRegion ?? profiles[name]?.homeRegion,
     certificateArn: selection.certificateArn ?? profiles[name].certificateArn,
-    dataTier: withBackupCopy(profiles[name].dataTier, selection.backupCopyVaultArn),
+    backupCopyVaultArn: selection.backupCopyVaultArn ?? profiles[name].backupCopyVaultArn,
     domain: domain ?? profiles[name].domain,
     ...recovery,
   };
@@ -372,6 +391,9 @@ function checkAlarmDestination(v: Validator, selection: StageSelection, profile:
 function checkRecoverySelection(v: Validator, selection: StageSelection, profile: StageConfig | undefined): Pick<StageConfig, 'standbyRegion' | 'recovery' | 'recoveryPattern'> | undefined {
   const standbyRegion = selection.standbyRegion ?? profile?.standbyRegion;
   if (standbyRegion !== undefined) checkStandbyRegion(v, standbyRegion, selection.region);
+  if (standbyRegion !== undefined && selection.region === undefined) {
+    v.fail('standbyRegion', standbyRegion, 'the standby region\'s vault (and standby) are read by the stage\'s stacks across regions, which needs the stage\'s region: add -c region=<region> (or CDK_DEPLOY_REGION)');
+  }
   const objective = (flag: string, value: string | undefined) => {
     if (value === undefined) return undefined;
     const parsed = parseObjective(value);
@@ -402,10 +424,12 @@ function checkStandbyRegion(v: Validator, standbyRegion: string, region: string 
   }
 }
 
-/** The data tier's props with the copy vault given to the stage, when its profile has a backup plan. */
-function withBackupCopy(dataTier: StageConfig['dataTier'], copyToVaultArn: string | undefined): StageConfig['dataTier'] {
-  if (copyToVaultArn === undefined || !dataTier.backupPlan) return dataTier;
-  return { ...dataTier, backupPlan: { ...dataTier.backupPlan, copyToVaultArn } };
+/** A copy vault's ARN, in another region than the stage's (checked at deploy when the stage is environment-agnostic). */
+function checkBackupCopyVault(v: Validator, arn: string | undefined, region: string | undefined): void {
+  if (!known(arn)) return;
+  const copyRegion = regionOfVaultArn(arn);
+  v.check(copyRegion !== undefined, 'backupCopyVaultArn', arn, 'expected a backup vault ARN such as "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr-copies"');
+  if (copyRegion !== undefined && known(region)) v.check(copyRegion !== region, 'backupCopyVaultArn', arn, `expected a vault in another region than the stage's (${region}): a copy in the same region fails with it`);
 }
 
 /** The selection's domain, validated: both names, the stage's region known and among the serving regions. */

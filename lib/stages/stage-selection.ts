@@ -4,6 +4,7 @@ import { NO_LEGACY_LOGGING_WARNING } from '../static-site/standard-logging';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import { NO_BACKUP_COPY_WARNING } from '../data-tier/backup';
 import { GLOBAL_TABLE_WARNING } from '../serverless-api/serverless-api';
+import { NO_STANDBY_REGION_WARNING } from '../disaster-recovery/disaster-recovery-stack';
 import { ConfigError, show } from '../shared/validation';
 import type { StageSelection } from './stage-config';
 
@@ -47,10 +48,11 @@ function flag(value: string | undefined): boolean | undefined {
  * Warnings that state a deliberate choice of the stage (Production without a
  * certificate serves plain HTTP; a site in an opt-in region has no CloudFront
  * standard logs; the sandbox's site reads through OAC where an OAI is refused;
- * Production's backups without a copy in another region):
+ * the data tier's own backups without a copy in another region; a stage whose
+ * recovery points stay in its region, which a region outage is not covered by):
  * said at synth, never a failure.
  */
-export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING, OAC_FALLBACK_WARNING, NO_BACKUP_COPY_WARNING, GLOBAL_TABLE_WARNING];
+export const STAGE_NOTICES: readonly string[] = [PLAIN_HTTP_WARNING, NO_LEGACY_LOGGING_WARNING, OAC_FALLBACK_WARNING, NO_BACKUP_COPY_WARNING, GLOBAL_TABLE_WARNING, NO_STANDBY_REGION_WARNING];
 
 /** Whether a warning's text (as CDK writes it, ending `[ack: <id>]`) is one of `notices`. */
 export function isNotice(text: string, notices: readonly string[] = STAGE_NOTICES): boolean {

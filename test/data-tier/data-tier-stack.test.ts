@@ -118,22 +118,16 @@ describe('stage differences', () => {
     });
   });
 
-  test('Production has an AWS Backup plan and a replica lag alarm; Sandbox neither', () => {
-    productionTemplate.resourceCountIs('AWS::Backup::BackupPlan', 1);
-    sandboxTemplate.resourceCountIs('AWS::Backup::BackupPlan', 0);
+  test('Production has a replica lag alarm, Sandbox not; neither stage backs the cluster up here: the stage\'s DisasterRecovery plan selects it by its tag', () => {
     productionTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraReplicaLagMaximum' });
     expect(JSON.stringify(sandboxTemplate.toJSON())).not.toContain('AuroraReplicaLag');
-  });
-
-  test('Production\'s vault: its own key, locked in compliance mode (35 days, immutable after 3), deletion denied; without a copy vault the stage says so', () => {
-    const vault = Object.values(resourcesOf(productionTemplate, 'AWS::Backup::BackupVault'))[0];
-    expect(vault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 35, ChangeableForDays: 3 });
-    expect(vault.Properties.AccessPolicy.Statement).toEqual([expect.objectContaining({ Effect: 'Deny', Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'] })]);
-    expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataTierBackupKey/), 'Arn'] });
-    expect(vault.DeletionPolicy).toBe('Retain');
-    const keys = Object.entries(resourcesOf(productionTemplate, 'AWS::KMS::Key'));
-    expect(keys.map(([id, k]) => [id.replace(/[0-9A-F]{8}$/, ''), k.Properties.EnableKeyRotation, k.DeletionPolicy])).toEqual([['DataTierKey', true, 'Retain'], ['DataTierBackupKey', true, 'Retain']]);
-    expect(production.messages.filter((m) => m.level === 'warning').map((m) => m.text)).toEqual([expect.stringContaining('recovery points stay in this region')]);
+    for (const template of [sandboxTemplate, productionTemplate]) {
+      template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+      template.hasResourceProperties('AWS::RDS::DBCluster', { Tags: Match.arrayWith([{ Key: 'backup-plan', Value: 'disaster-recovery' }]) });
+    }
+    // Only the cluster: AWS Backup backs an Aurora cluster up whole and refuses its instances alone.
+    expect(JSON.stringify(resourcesOf(productionTemplate, 'AWS::RDS::DBInstance'))).not.toContain('backup-plan');
+    expect(production.messages.filter((m) => m.level === 'warning')).toEqual([]);
   });
 
   test('stacks are named after the stage; Production is termination-protected', () => {
@@ -183,7 +177,7 @@ describe('snapshots (drift only; the assertions above are the specification)', (
 });
 
 describe('generated diagram', () => {
-  test('draws the database and cache in the isolated tier, reached from the app tier, with rotation and backup', () => {
+  test('draws the database and cache in the isolated tier, reached from the app tier, with rotation (the backup is the DisasterRecovery stack\'s)', () => {
     const diagram = mermaidDiagram({ template: productionTemplate.toJSON(), prefix: 'DataTier' });
     const isolated = diagram.slice(diagram.indexOf('subgraph imported_Isolated'), diagram.indexOf('end', diagram.indexOf('subgraph imported_Isolated')));
     expect(isolated).toContain('Aurora aurora-postgresql');
@@ -191,6 +185,6 @@ describe('generated diagram', () => {
     expect(diagram).toMatch(/app_tier -->\|"TCP :5433"\| DataTierDatabase/);
     expect(diagram).toMatch(/app_tier -->\|"TCP :6380"\| DataTierCache/);
     expect(diagram).toContain('rotates password');
-    expect(diagram).toContain('backs up');
+    expect(diagram).not.toContain('backs up');
   });
 });

@@ -66,10 +66,26 @@ describe('the pipeline', () => {
       const stage = deliveryPipeline.production[i];
       expect(deploys.map((a) => a.Name.split('.')[0]).sort()).toEqual(stacksOf(stage).flatMap((st) => [st.stackName, st.stackName]).sort());
       expect(stacksOf(stage).map((st) => st.stackName)).toEqual(expect.arrayContaining(['Production-Network', 'Production-PipelineAccess']));
-      // The pipeline's own region is implicit; the others are named on the action. The Domain stack deploys to us-east-1.
-      expect(new Set(deploys.map((a) => a.Region))).toEqual(new Set([region === config.toolsRegion ? undefined : region, 'us-east-1']));
+      // The pipeline's own region is implicit; the others are named on the action. The Domain stack deploys to us-east-1,
+      // the RecoveryVault to the next Production region.
+      const next = config.productionRegions[(i + 1) % config.productionRegions.length];
+      const named = (r: string) => (r === config.toolsRegion ? undefined : r);
+      expect(new Set(deploys.map((a) => a.Region))).toEqual(new Set([named(region), 'us-east-1', named(next)]));
     }
     expect(stages.findIndex((s) => s.Name === 'Production-us-east-1')).toBe(stages.findIndex((s) => s.Name === 'Production-eu-west-1') + 1);
+  });
+
+  test('each Production region copies its backups to the next region\'s RecoveryVault, the last to the first (a ring), read when it deploys', () => {
+    const regions = config.productionRegions;
+    expect(regions).toEqual(['eu-west-1', 'us-east-1']);
+    for (const [i, stage] of deliveryPipeline.production.entries()) {
+      const next = regions[(i + 1) % regions.length];
+      const vault = stacksOf(stage).find((st) => st.node.id === 'RecoveryVault')!;
+      expect([vault.region, vault.stackName]).toEqual([next, 'Production-RecoveryVault']);
+      const plan = Object.values(resourcesOf(Template.fromStack(stacksOf(stage).find((st) => st.node.id === 'DisasterRecovery')!), 'AWS::Backup::BackupPlan'))[0];
+      expect(plan.Properties.BackupPlan.BackupPlanRule[0].CopyActions[0].DestinationBackupVaultArn)
+        .toEqual({ 'Fn::GetStackOutput': { StackName: 'Production-RecoveryVault', Region: next, OutputName: expect.any(String) } });
+    }
   });
 
   test('deploys each stage to its account through that account\'s bootstrap deploy role', () => {

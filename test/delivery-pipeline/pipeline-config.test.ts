@@ -1,3 +1,4 @@
+import { nextRegion } from '../../lib/delivery-pipeline/delivery-pipeline-stack';
 import { PipelineSelection, pipelineConfig, pipelineContextArgs, pipelineSelection } from '../../lib/delivery-pipeline/pipeline-config';
 import { problemsOf } from '../harness';
 
@@ -106,5 +107,13 @@ describe('the synth command flags', () => {
     const args = pipelineContextArgs(config);
     expect(args).toContain('-c apiReservedConcurrency=0');
     expect(args.join(' ')).not.toContain('webTierImages');
+  });
+});
+
+describe('the backup ring of the Production regions', () => {
+  test('each region\'s standby is the next region, the last one\'s the first; none with one region', () => {
+    expect(['eu-west-1', 'us-east-1', 'ap-southeast-2'].map((r) => nextRegion(['eu-west-1', 'us-east-1', 'ap-southeast-2'], r))).toEqual(['us-east-1', 'ap-southeast-2', 'eu-west-1']);
+    expect(nextRegion(['eu-west-1'], 'eu-west-1')).toBeUndefined();
+    expect(nextRegion(['eu-west-1', 'us-east-1'], undefined)).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ const policyOfProject = (action: Action) => {
 const FIRST = 'Production-eu-west-1';
 const SECOND = 'Production-us-east-1';
 const deploysOf = (name: string) => stageNamed(name).Actions.filter((a) => a.ActionTypeId.Category === 'Deploy');
-const STACK_IDS = ['Domain', 'Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'PipelineAccess'];
+const STACK_IDS = ['Domain', 'Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'DisasterRecovery', 'RecoveryVault', 'PipelineAccess'];
 const productionStackPaths = ['eu-west-1', 'us-east-1'].flatMap((region) => STACK_IDS.map((s) => `DeliveryPipeline/Delivery/${region}/Production/${s}`));
 
 describe('before Production: a review of the changes, then an approval that links to it', () => {
@@ -122,7 +122,7 @@ describe('each Production region, one after the other', () => {
       expect(actions).toEqual(['autoscaling:DescribeAutoScalingGroups', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStacks', 'cloudformation:ListStackResources',
         'cloudformation:UpdateTerminationProtection', 'cloudtrail:GetTrailStatus', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricStatistics',
         'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'dynamodb:DescribeTable', 'ec2:DescribeFlowLogs', 'ec2:DescribeRegions', 'guardduty:GetDetector',
-        'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'route53:GetHealthCheckStatus', 'route53:ListHealthChecks', 's3:GetReplicationConfiguration']);
+        'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'route53:GetHealthCheckStatus', 'route53:ListHealthChecks', 's3:GetReplicationConfiguration', 'sns:ListSubscriptionsByTopic']);
       const protect = (policy.Properties.PolicyDocument.Statement as { Sid: string; Resource: unknown }[]).find((s) => s.Sid === 'ProtectStageStacks')!;
       expect(protect.Resource).toBe('arn:aws:cloudformation:*:333333333333:stack/Production-*/*');
       const [role] = Object.values(resourcesOf(t, 'AWS::IAM::Role'));

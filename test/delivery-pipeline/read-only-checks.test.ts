@@ -97,7 +97,7 @@ test('every call of the read-only smoke checks is granted to the Production veri
     'config:DescribeConfigurationRecorderStatus', 'config:DescribeConfigurationRecorders', 'guardduty:GetDetector',
     'cloudformation:DescribeStacks', 'cloudformation:ListStackResources', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricStatistics',
     'route53:ListHealthChecks', 'route53:GetHealthCheckStatus', 'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters',
-    'dynamodb:DescribeTable', 's3:GetReplicationConfiguration']));
+    'dynamodb:DescribeTable', 's3:GetReplicationConfiguration', 'sns:ListSubscriptionsByTopic']));
 });
 
 test('a check that wrote would be caught: a publish is recorded as sns:Publish, which the role does not grant', async () => {

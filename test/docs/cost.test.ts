@@ -201,7 +201,7 @@ describe('the data tier', () => {
     expect(estimate.lines.map((l) => [l.logicalId, l.what, l.monthly])).toEqual([['A', 'Secrets Manager secret', 0.4], ['B', 'Secrets Manager secret', 0.4]]);
     expect(estimate.total).toBe(0.8);
     expect(estimate.idleFree.map((f) => f.logicalId)).toEqual(['Rotation', 'Attachment', 'Vault', 'Plan']);
-    expect(estimate.usage.map((u) => [u.item, u.price])).toEqual([['AWS Backup storage of Aurora snapshots', 0.021], ['Secrets Manager API calls', 0.05]]);
+    expect(estimate.usage.map((u) => [u.item, u.price])).toEqual([['AWS Backup storage of Aurora snapshots', 0.021], ['Data transfer of a copy to another region', 0.02], ['Secrets Manager API calls', 0.05]]);
   });
 
   test('Production\'s cluster: 0.5 ACU x a writer and two readers, advanced Database Insights, three cache.t4g.small nodes, three secrets (master, app user, cache token)', () => {

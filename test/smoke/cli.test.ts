@@ -67,9 +67,10 @@ describe('smoke CLI --read-only', () => {
     expect(c.ran).toEqual(['Network', 'FanOut']);
   });
 
-  test('the checks marked read-only are exactly those that send no write: network, static site, web tier, the names on the domain, the baseline\'s trail, recorder and detector, and the standby\'s readiness', () => {
+  test('the checks marked read-only are exactly those that send no write: network, static site, web tier, the names on the domain, the baseline\'s trail, recorder and detector, the backup alarm\'s subscribers and the standby\'s readiness', () => {
     const readOnly = loadChecks().filter((c) => c.readOnly).map((c) => `${c.architecture}: ${c.name}`);
     expect(readOnly.sort()).toEqual([
+      'DisasterRecovery: failed backup, copy and restore jobs reach a subscriber',
       'Network: the VPC flow log is delivering',
       'StaticSite: CloudFront answers 200 with the security headers',
       'StaticSite: the bucket refuses direct access',

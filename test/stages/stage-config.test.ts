@@ -43,11 +43,24 @@ describe('stage config', () => {
     expect(stageConfig({ region }).region).toBe(region);
   });
 
-  test('passes a backup copy vault to a profile with a backup plan (Production), keeping the plan\'s other settings; none by default', () => {
+  test('passes a backup copy vault to the stage\'s backup plan; none by default; the data tier backs nothing up itself', () => {
     const vault = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:dr';
-    expect(stageConfig({ stage: 'Production', backupCopyVaultArn: vault, alarmEmail: 'ops@example.com' }).dataTier.backupPlan).toEqual({ retention: Duration.days(35), vaultLock: 'compliance', copyToVaultArn: vault });
-    expect(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com' }).dataTier.backupPlan?.copyToVaultArn).toBeUndefined();
-    expect(stageConfig({ stage: 'Sandbox', backupCopyVaultArn: vault }).dataTier.backupPlan).toBeUndefined();
+    expect(stageConfig({ stage: 'Production', backupCopyVaultArn: vault, alarmEmail: 'ops@example.com' }).backupCopyVaultArn).toBe(vault);
+    expect(stageConfig({ stage: 'Production', alarmEmail: 'ops@example.com' }).backupCopyVaultArn).toBeUndefined();
+    expect(stageConfig({ stage: 'Sandbox', backupCopyVaultArn: vault }).backupCopyVaultArn).toBe(vault);
+    expect([STAGE_PROFILES.Sandbox.dataTier.backupPlan, STAGE_PROFILES.Production.dataTier.backupPlan]).toEqual([undefined, undefined]);
+  });
+
+  test('the backups: a week unlocked in the sandbox, five weeks locked in compliance mode in production', () => {
+    expect(STAGE_PROFILES.Sandbox.backup).toEqual({ retention: Duration.days(7) });
+    expect(STAGE_PROFILES.Production.backup).toEqual({ retention: Duration.days(35), vaultLock: 'compliance' });
+  });
+
+  test('fails when the copy vault is not a vault ARN, or is in the stage\'s own region', () => {
+    expect(problemsOf(stageConfig, { backupCopyVaultArn: 'arn:aws:s3:::bucket' })).toEqual([
+      'backupCopyVaultArn: got "arn:aws:s3:::bucket"; expected a backup vault ARN such as "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr-copies"']);
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', backupCopyVaultArn: 'arn:aws:backup:eu-west-1:123456789012:backup-vault:dr' })).toEqual([
+      'backupCopyVaultArn: got "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr"; expected a vault in another region than the stage\'s (eu-west-1): a copy in the same region fails with it']);
   });
 
   test('passes a certificate to the web tier; none by default', () => {
@@ -199,8 +212,9 @@ describe('recovery: a standby region and the objectives', () => {
     expect(stageConfig({ recoveryPointObjective: '12h' }).recovery).toEqual({ rpo: Duration.hours(12), rto: Duration.hours(24) });
   });
 
-  test('a standby region for an environment-agnostic stage (the check that it differs waits for the region)', () => {
-    expect(stageConfig({ standbyRegion: 'us-west-2' }).standbyRegion).toBe('us-west-2');
+  test('fails when a standby region is given to an environment-agnostic stage: its vault is read across regions', () => {
+    expect(problemsOf(stageConfig, { standbyRegion: 'us-west-2' })).toEqual([
+      'standbyRegion: got "us-west-2"; the standby region\'s vault (and standby) are read by the stage\'s stacks across regions, which needs the stage\'s region: add -c region=<region> (or CDK_DEPLOY_REGION)']);
   });
 
   test('fails when the standby region is the stage\'s own', () => {
@@ -209,9 +223,9 @@ describe('recovery: a standby region and the objectives', () => {
   });
 
   test('fails when the standby region is malformed or unknown, or in another partition', () => {
-    expect(problemsOf(stageConfig, { standbyRegion: 'Oregon' })).toEqual([
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', standbyRegion: 'Oregon' })).toEqual([
       'standbyRegion: got "Oregon"; expected an AWS region name such as "us-west-2" (a region this version of aws-cdk-lib knows)']);
-    expect(problemsOf(stageConfig, { standbyRegion: 'eu-west-9' })).toEqual([
+    expect(problemsOf(stageConfig, { region: 'eu-west-1', standbyRegion: 'eu-west-9' })).toEqual([
       'standbyRegion: got "eu-west-9"; expected an AWS region name such as "us-west-2" (a region this version of aws-cdk-lib knows)']);
     expect(problemsOf(stageConfig, { region: 'us-east-1', standbyRegion: 'us-gov-west-1' })).toEqual([
       'standbyRegion: got "us-gov-west-1"; expected a region in the stage\'s partition (aws): backups are not copied, nor data replicated, across partitions']);

@@ -14,8 +14,8 @@ const cases = stacks.map((s) => [`${s.variant} ${s.id}`, s] as const);
 
 test('every variant synthesizes every architecture', () => {
   const ids = (variant: VariantName) => synthesizedStage(variant).stacks.map((s) => s.id);
-  for (const variant of VARIANT_NAMES) expect(ids(variant).filter((id) => id !== 'Domain' && id !== 'FailoverSwitch' && !id.startsWith('Standby'))).toEqual(ids('Sandbox'));
-  expect(ids('Sandbox')).toEqual(['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming']);
+  for (const variant of VARIANT_NAMES) expect(ids(variant).filter((id) => !['Domain', 'FailoverSwitch', 'RecoveryVault'].includes(id) && !id.startsWith('Standby'))).toEqual(ids('Sandbox'));
+  expect(ids('Sandbox')).toEqual(['Network', 'WebTier', 'StaticSite', 'FanOut', 'ServerlessApi', 'DataTier', 'SecurityBaseline', 'Streaming', 'DisasterRecovery']);
   // The standby side exists where the stage has a standby region and a pilot-light or warm-standby pattern.
   expect(VARIANT_NAMES.filter((variant) => ids(variant).some((id) => id.startsWith('Standby')))).toEqual(['Production standby']);
   expect(ids('Production standby').filter((id) => id.startsWith('Standby')).sort())
@@ -25,6 +25,9 @@ test('every variant synthesizes every architecture', () => {
   // The Domain stack exists where the stage is given a domain, and comes first: the site reads its certificate.
   expect(VARIANT_NAMES.filter((variant) => ids(variant).includes('Domain'))).toEqual(['Production pinned', 'Production standby']);
   expect(ids('Production pinned')[0]).toBe('Domain');
+  // The RecoveryVault stack exists where the stage is given a standby region, in that region.
+  expect(VARIANT_NAMES.filter((variant) => ids(variant).includes('RecoveryVault'))).toEqual(['Production pinned', 'Production standby']);
+  expect(synthesizedStage('Production pinned').stacks.find((s) => s.id === 'RecoveryVault')?.environment).toBe('aws://123456789012/ap-southeast-1');
 });
 
 test.each(VARIANT_NAMES)('%s synthesizes without AWS credentials: no context lookup', (variant) => {

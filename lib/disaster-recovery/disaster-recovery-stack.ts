@@ -1,0 +1,94 @@
+import { Annotations, Aws, CfnOutput, CfnRule, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { Validator } from '../shared/validation';
+import { BackupAndRestore } from './backup-and-restore';
+import type { BackupAndRestoreProps } from './disaster-recovery-props';
+import { RecoveryVault, RecoveryVaultProps } from './recovery-vault';
+
+/** Id of the notice that no recovery point leaves the stage's region (no standby region, no copy vault). */
+export const NO_STANDBY_REGION_WARNING = '@aws-reference-architectures/disaster-recovery:noStandbyRegion';
+
+/** Props of {@link DisasterRecoveryStack}. */
+export interface DisasterRecoveryStackProps extends StackProps {
+  /** The backups. */
+  readonly backup: BackupAndRestoreProps;
+  /**
+   * Regions of the copy vaults in `backup.copyToVaultArns` that are known at synth,
+   * each checked against this stack's region (at deploy when the stack is environment-agnostic).
+   * @default none
+   */
+  readonly copyRegions?: readonly string[];
+  /**
+   * An SNS topic of yours (in this stack's region) that receives the job failures instead of a
+   * new topic; its policy (and key policy) must let EventBridge and CloudWatch publish.
+   * @default a new encrypted topic (backup.alarmEmail subscribed)
+   */
+  readonly alarmTopicArn?: string;
+}
+
+/**
+ * The stage's backups in its own region: the plan, its vault and key, job
+ * failure notifications and restore testing ({@link BackupAndRestore}). Says at
+ * synth when no recovery point leaves the region.
+ */
+export class DisasterRecoveryStack extends Stack {
+  readonly backup: BackupAndRestore;
+
+  constructor(scope: Construct, id: string, props: DisasterRecoveryStackProps) {
+    super(scope, id, props);
+    const alarmTopic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : props.backup.alarmTopic;
+    this.backup = new BackupAndRestore(this, 'Backup', { ...props.backup, alarmTopic });
+    for (const region of props.copyRegions ?? []) this.requireAnotherRegion(region);
+    if ((props.backup.copyToVaultArns ?? []).length === 0) {
+      Annotations.of(this.backup).addWarningV2(NO_STANDBY_REGION_WARNING, 'A region outage is not covered: the stage\'s recovery points stay in its region. '
+        + 'Give a standby region (-c standbyRegion=<another region>, or STANDBY_REGION) to copy them there, or -c backupCopyVaultArn=<a vault in another region>.');
+    }
+    const out = (outputId: string, value: string, description: string) => new CfnOutput(this, outputId, { value, description });
+    out('BackupVaultName', this.backup.vault.vault.backupVaultName, 'Recovery points of the stage\'s tagged resources');
+    out('BackupPlanId', this.backup.plan.backupPlanId, 'The stage\'s backup plan');
+    out('BackupIntervalHours', String(this.backup.interval.toHours()), 'A recovery point is made this often (from the RPO)');
+    out('BackupAlarmTopicArn', this.backup.alarmTopic.topicArn, 'Failed backup, copy and restore jobs are reported here');
+    if (this.backup.restoreTestingPlan) {
+      const output = out('RestoreTestingPlanName', this.backup.restoreTestingPlan.restoreTestingPlanName, 'Weekly restore tests');
+      output.condition = this.backup.restoreTestingCondition;
+    }
+  }
+
+  /** A copy in this stack's own region is no disaster recovery: refused at synth, or at deploy when the region is known only then. */
+  private requireAnotherRegion(copyRegion: string): void {
+    if (!Token.isUnresolved(this.region)) {
+      new Validator('DisasterRecoveryStack props')
+        .check(copyRegion !== this.region, 'copyRegions', copyRegion, `expected another region than this stack's (${this.region}): a copy in the same region fails with it`)
+        .throwIfInvalid();
+      return;
+    }
+    new CfnRule(this, `CopyOutside${copyRegion.replace(/-/g, '')}`, {
+      assertions: [{
+        assert: Fn.conditionNot(Fn.conditionEquals(Aws.REGION, copyRegion)),
+        assertDescription: `The backups are copied to a vault in ${copyRegion}, the region this stack is deployed to: the copy must go to another region`,
+      }],
+    });
+  }
+}
+
+/** Props of {@link RecoveryVaultStack}. */
+export interface RecoveryVaultStackProps extends StackProps {
+  /** The vault. */
+  readonly vault?: RecoveryVaultProps;
+}
+
+/**
+ * The vault, in the standby region, that the stage's backups are copied to
+ * (with a key of its own, which re-encrypts every copy). The stage's
+ * DisasterRecovery stack reads its ARN when it deploys (a weak reference).
+ */
+export class RecoveryVaultStack extends Stack {
+  readonly vault: RecoveryVault;
+
+  constructor(scope: Construct, id: string, props: RecoveryVaultStackProps = {}) {
+    super(scope, id, props);
+    this.vault = new RecoveryVault(this, 'RecoveryVault', { namePrefix: 'recovery', ...props.vault });
+    new CfnOutput(this, 'RecoveryVaultName', { value: this.vault.vault.backupVaultName, description: 'Copies of the stage\'s recovery points, restorable in this region' });
+  }
+}
