@@ -45,21 +45,26 @@ export class DeliveryPipelineStack extends Stack {
  * Production API's reserved concurrency the pipeline chose, and the security
  * baseline's account-wide pieces in the first Production region only.
  */
-export function referenceStages(config: Pick<PipelineConfig, 'alarmEmail' | 'webTierImages' | 'apiReservedConcurrency'>
-  & Partial<Pick<PipelineConfig, 'productionRegions' | 'domain' | 'allowPlainHttp'>>): StageFactory {
-  return (scope, id, props) => {
-    const production = id === 'Production';
-    const stage = withPipelineChoices(stageConfig({
-      stage: id, account: props.env?.account, region: props.env?.region, alarmEmail: config.alarmEmail,
-      // One account, several Production regions: the account-wide pieces (trail, CIS alarms, IAM settings) live in the first.
-      homeRegion: production ? config.productionRegions?.[0] : undefined,
-      // Production's names on the domain, by latency across its regions (the domain's zone is the production account's).
-      ...(production && config.domain ? { ...config.domain, servingRegions: config.productionRegions } : {}),
-      ...(production ? productionRecovery(config.productionRegions, props.env?.region) : {}),
-    }), config);
-    requireHttps(stage, config.allowPlainHttp);
-    return new ReferenceStage(scope, stage);
-  };
+export function referenceStages(config: ReferenceStagesConfig): StageFactory {
+  return (scope, id, props) => new ReferenceStage(scope, referenceStageConfig(config, id, props.env ?? {}));
+}
+
+type ReferenceStagesConfig = Pick<PipelineConfig, 'alarmEmail' | 'webTierImages' | 'apiReservedConcurrency'>
+  & Partial<Pick<PipelineConfig, 'productionRegions' | 'domain' | 'allowPlainHttp'>>;
+
+/** The config referenceStages gives the stage `id` in `env`; fails as the stage would on a config it refuses. */
+function referenceStageConfig(config: ReferenceStagesConfig, id: string, env: { account?: string; region?: string }): StageConfig {
+  const production = id === 'Production';
+  const stage = withPipelineChoices(stageConfig({
+    stage: id, account: env.account, region: env.region, alarmEmail: config.alarmEmail,
+    // One account, several Production regions: the account-wide pieces (trail, CIS alarms, IAM settings) live in the first.
+    homeRegion: production ? config.productionRegions?.[0] : undefined,
+    // Production's names on the domain, by latency across its regions (the domain's zone is the production account's).
+    ...(production && config.domain ? { ...config.domain, servingRegions: config.productionRegions } : {}),
+    ...(production ? productionRecovery(config.productionRegions, env.region) : {}),
+  }), config);
+  requireHttps(stage, config.allowPlainHttp);
+  return stage;
 }
 
 /**
@@ -116,6 +121,9 @@ export function buildPipelineApp(app: App): DeliveryPipelineStack {
     throw new ConfigError('delivery pipeline config', [`stage: got ${JSON.stringify(context('stage'))}; the pipeline deploys both Sandbox and Production: drop -c stage`]);
   }
   const config = pipelineConfig(pipelineSelection(context));
+  // Every stage's config is checked before any stage is built (building the Sandbox alone takes a second), in the pipeline's order.
+  referenceStageConfig(config, 'Sandbox', { account: config.sandboxAccount, region: config.sandboxRegion });
+  for (const region of config.productionRegions) referenceStageConfig(config, 'Production', { account: config.productionAccount, region });
   recordAcknowledgements(app);
   return new DeliveryPipelineStack(app, 'DeliveryPipeline', { config });
 }

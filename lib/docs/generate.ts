@@ -23,11 +23,17 @@ export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(p
  * context), but without Lambda bundling, the built-in schema validation
  * (about 3 s a process) or asset staging (copying every asset, the 21 MB
  * AWS CLI layer of a BucketDeployment included, into the outdir), which
- * templates do not depend on. `context` is added over cdk.json's.
+ * templates do not depend on, nor the JavaScript stack trace CDK records
+ * for every construct it creates (`cdk synth --debug` records them) or the
+ * construct tree (tree.json), which only the cloud assembly's metadata holds.
+ * `context` is added over cdk.json's.
  */
 export function templateApp(outdir: string, context: Record<string, unknown> = {}): App {
-  const withoutArtifacts = { 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true };
-  return new App({ outdir, context: { ...CDK_CONTEXT, ...withoutArtifacts, ...context }, builtinCloudFormationValidation: false });
+  const withoutArtifacts = {
+    'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true,
+    'aws:cdk:disable-creation-stack-traces': true, 'aws:cdk:disable-stack-trace': true,
+  };
+  return new App({ outdir, context: { ...CDK_CONTEXT, ...withoutArtifacts, ...context }, builtinCloudFormationValidation: false, treeMetadata: false });
 }
 
 /** Synthesizes the stages as `cdk synth` would, bundling and schema validation left out (see templateApp). */

@@ -36,7 +36,9 @@ describe('the app with -c pipeline=...', () => {
 
   test('fails when Production would serve plain HTTP: no domain, and allowPlainHttp not said', () => {
     const { allowPlainHttp: _omitted, ...https } = PIPELINE_CONTEXT;
-    expect(() => buildPipelineApp(testApp(https))).toThrow(/^Invalid stage config:\n  - stage: got "Production"; it serves HTTPS or does not synthesize: put its endpoints on your domain/);
+    const app = testApp(https);
+    expect(() => buildPipelineApp(app)).toThrow(/^Invalid stage config:\n  - stage: got "Production"; it serves HTTPS or does not synthesize: put its endpoints on your domain/);
+    expect(app.node.children).toEqual([]); // before building anything, the Sandbox stage included
   });
 
   test('fails with every bad value named, all at once', () => {

@@ -28,6 +28,11 @@ function sourceKey() {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** The stage cache of the sources as they are now. */
+function stageCacheDir() {
+  return path.join(CACHE, `stages-${sourceKey()}`);
+}
+
 const RUN_TMP_PREFIX = 'aws-reference-architectures-test-';
 const HOUR = 3600_000;
 
@@ -52,7 +57,7 @@ module.exports = async function globalSetup() {
   process.env.TMPDIR = runTmpdir();
   delete process.env.CDK_CONTEXT_JSON;
   delete process.env.CDK_CONTEXT_OVERFLOW_LOCATION;
-  const dir = path.join(CACHE, `stages-${sourceKey()}`);
+  const dir = stageCacheDir();
   process.env.STAGE_CACHE_DIR = dir;
   fs.mkdirSync(dir, { recursive: true });
   fs.utimesSync(dir, new Date(), new Date());
@@ -68,3 +73,4 @@ module.exports = async function globalSetup() {
 };
 
 module.exports.RUN_TMP_PREFIX = RUN_TMP_PREFIX;
+module.exports.stageCacheDir = stageCacheDir;

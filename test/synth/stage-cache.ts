@@ -18,6 +18,27 @@ const HUNG_LOCK_MS = 600_000;
 const POLL_MS = 20;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * CPU seconds this thread has used (Linux: /proc/thread-self), else seconds
+ * since an arbitrary start: a worker's share of the run, which the process
+ * total (process.cpuUsage) would mix with the other workers'.
+ */
+export function threadSeconds(): number {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return performance.now() / 1000;
+  }
+}
+
+/** What `npm run bench` reads of a variant's synthesis: its cost and the test file it was built for. */
+export interface SynthesisTiming {
+  readonly seconds: number;
+  readonly testPath?: string;
+}
+
 function cacheRoot(): string {
   const dir = process.env.STAGE_CACHE_DIR;
   if (!dir) throw new Error('STAGE_CACHE_DIR is not set: run the tests through jest (test/setup/global-setup.js picks the stage cache)');
@@ -79,7 +100,11 @@ function build(variant: VariantName, synthesize: Synthesize): void {
     if (finishedDir(variant)) return; // finished by another worker between the look and the lock
     const scratch = fs.mkdtempSync(`${cachedDir(variant)}.building-`);
     try {
+      const start = threadSeconds();
       synthesize(variant, scratch);
+      const testPath = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath;
+      const timing: SynthesisTiming = { seconds: threadSeconds() - start, testPath };
+      fs.writeFileSync(path.join(scratch, 'timing.json'), JSON.stringify(timing));
       const { exitCode } = JSON.parse(fs.readFileSync(path.join(scratch, 'stage.json'), 'utf8')) as SynthesizedStage;
       const target = exitCode === 0 ? cachedDir(variant) : failedDir(variant);
       fs.mkdirSync(path.dirname(target), { recursive: true });
