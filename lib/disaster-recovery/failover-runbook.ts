@@ -36,6 +36,23 @@ health: Route 53 requires both. The SECONDARY answers by the standby endpoint's 
 | switch unreadable (CloudWatch of the standby region down) | the switch's last known position (a new switch: off) |
 | PRIMARY and SECONDARY both unhealthy (switch on, standby not scaled up yet) | PRIMARY (Route 53's rule) |
 
+**Pilot light cannot fail over by itself.** Its standby web tier has no instance, so the SECONDARY \`app.\` fails
+its health check, and while both records are unhealthy Route 53 answers with the PRIMARY: a failed primary
+region keeps \`app.\` on the dead load balancer. The Domain stack's \`AppFailoverAlarm\` (the PRIMARY does not
+answer) tells the operator, who turns the switch on. **Turning the switch on scales the standby web tier up**
+(pilot light and warm standby): an alarm of the standby web tier's stack on the switch's metric runs the
+group's step scaling policy, ExactCapacity to the primary's minimum instance count. Once the new instances pass
+the load balancer's and Route 53's health checks (a few minutes), the SECONDARY answers. That alarm treats
+missing data as not breaching, so it is in ALARM only the minute the operator publishes 1: CloudWatch repeats an
+Auto Scaling action every minute its alarm stays in ALARM, and the switch's own alarm, held on for the whole
+failover, would reset the group every minute and undo the scale-out target tracking makes under load. After
+that one setting the group's own policies follow the load. Publishing 1 again sets the group to that count
+again (a scale-in if the load took it higher): publish it once. Turning the switch off scales nothing in: the
+traffic leaves over the records' TTL, and target tracking takes the group back to its minimum (zero for pilot
+light) as the load falls. Warm standby fails over by DNS without anyone acting (its one instance answers the
+health check) and the switch then scales it to the primary's size; the standby group's template sets no desired
+count, so that a deploy does not reset the capacity serving traffic.
+
 Why the switch is built this way (Route 53 Developer Guide and API reference):
 - Turning it on is one \`PutMetricData\` call to CloudWatch in the standby region: no call to the failed
   region, and none to Route 53's control plane (us-east-1). The health checks and records exist already.
@@ -67,14 +84,15 @@ Run every command against the standby region (\`--region <standby region>\`). RT
 |---|---|---|
 | 1. Promote the Aurora secondary to the writer of the global database, accepting the loss of what had not replicated (the RPO, under a minute) | \`aws rds failover-global-cluster --global-cluster-identifier <global> --target-db-cluster-identifier <standby cluster ARN> --allow-data-loss\` | a few min |
 | 2. Pilot light: give the promoted cluster a writer instance (warm standby has one) | \`aws rds create-db-instance --db-cluster-identifier <standby cluster> --db-instance-identifier <name> --db-instance-class db.serverless --engine aurora-postgresql\` | 10-15 min |
-| 3. Scale the standby web tier to the stage's capacity (pilot light: from zero) | \`aws autoscaling update-auto-scaling-group --auto-scaling-group-name <standby group> --min-size <n> --desired-capacity <n>\` | about 5 min |
-| 4. Turn the switch on: \`app.\` and \`api.\` move to the standby and stay there, even if the primary comes back to a stale database | \`${on}\` (the \`FailOverCommand\` output of \`<Stage>-FailoverSwitch\`) | 1-3 min, then 60 s TTL |
+| 3. Turn the switch on: the standby web tier scales to the primary's minimum, and \`app.\` and \`api.\` move to the standby once it passes its health checks, and stay there, even if the primary comes back to a stale database | \`${on}\` (the \`FailOverCommand\` output of \`<Stage>-FailoverSwitch\`), once | 1-3 min, then 60 s TTL; pilot light: about 5 min more for the instances |
+| 4. Optional: keep a floor under the standby web tier for the outage (target tracking may scale it in at low load) | \`aws autoscaling update-auto-scaling-group --auto-scaling-group-name <standby group> --min-size <n>\` | 0 |
 | 5. Nothing for the table: a DynamoDB global table's replicas all take writes; the standby API writes its region's replica | - | 0 |
 | 6. Nothing for the site: CloudFront's origin group already reads the replica bucket | - | 0 |
 
-Order matters: the switch moves traffic to the standby only while the standby's health check passes (step 3
-first for the load balancer), and a PRIMARY that failed its health check has already moved traffic by itself;
-the switch then holds it there. Warm standby: about 10 min (steps 1, 3 and 4); pilot light: about 30 min.
+Order matters: promote the database first, or the standby serves a read-only secondary. Route 53 moves
+\`app.\` to the standby only once its health check passes (pilot light: after the scale-up the switch starts),
+and a warm standby's PRIMARY that failed its health check has already moved traffic by itself; the switch then
+holds it there. Warm standby: about 10 min (steps 1 and 3); pilot light: about 30 min.
 
 ### Fail back (the stage's region has recovered)
 
@@ -87,7 +105,7 @@ the switch then holds it there. Warm standby: about 10 min (steps 1, 3 and 4); p
 | 5. Nothing for the table: the global table's replicas converge (last writer wins) | - | 0 |
 | 6. Check that the stage's endpoints pass their health checks | \`aws route53 get-health-check-status --health-check-id <endpoint check>\` | - |
 | 7. Turn the switch off: Route 53 answers with the PRIMARY again | \`${off}\` (the \`FailBackCommand\` output) | 1-3 min, then 60 s TTL |
-| 8. Scale the standby web tier back (pilot light: to zero; warm standby: its minimum) | \`aws autoscaling update-auto-scaling-group ...\` | 0 |
+| 8. Nothing to scale in: once the traffic has left, target tracking takes the standby group back to its minimum (zero for pilot light); if step 4 of the failover raised its floor, lower it again | \`aws autoscaling update-auto-scaling-group --auto-scaling-group-name <standby group> --min-size <pattern's minimum: 0 or 1>\` | 0 |
 
 Deploy the stacks again only once the roles are back as the templates declare them (the stage's cluster the
 writer): CloudFormation would otherwise try to undo the switchover.

@@ -16,6 +16,7 @@ import { WebTierStack } from '../web-tier/web-tier-stack';
 import type { DataTierProps } from '../data-tier/data-tier-props';
 import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
 import type { StaticSiteProps } from '../static-site/static-site-props';
+import { FailoverScaleUp, FailoverSwitchRef } from './failover-switch';
 import { globalClusterIdentifier, replicatesSite, StandbyConfig, StandbyPattern } from './standby-names';
 
 /** What the standby side's endpoints are published with; the failover records are the failover side's. */
@@ -24,6 +25,12 @@ export interface StandbyOptions {
   readonly webTierDomain?: DomainEndpointProps;
   /** The standby API on the domain. @default none: its execute-api URL */
   readonly apiDomain?: DomainEndpointProps;
+  /**
+   * The stage's failover switch (in this standby region): turning it on scales
+   * the standby web tier to the primary's minimum ({@link FailoverScaleUp}).
+   * @default none: the operator scales the web tier up
+   */
+  readonly failoverSwitch?: FailoverSwitchRef;
 }
 
 /** The stage the standby side is added to (a ReferenceStage is one): the primary's stacks it replicates from. */
@@ -114,6 +121,11 @@ export class StandbySide {
       },
       domain: options.webTierDomain,
     });
+    if (options.failoverSwitch) {
+      new FailoverScaleUp(webTier, 'FailoverScaleUp', {
+        failoverSwitch: options.failoverSwitch, autoScalingGroup: webTier.webTier.autoScalingGroup, capacity: primaryMinimum(config),
+      });
+    }
     if (config.plainHttpReason) Annotations.of(webTier.webTier).acknowledgeWarning(PLAIN_HTTP_WARNING, config.plainHttpReason);
     const table = stage.serverlessApi.api.table!;
     // The replica's name is the global table's, read when this stack deploys; its ARN is this region's.
@@ -187,10 +199,19 @@ function replicaBucketName(stackName: string, account: string): string {
   return `${stackName}-site-${account}`;
 }
 
-/** The standby web tier's instance counts: none (pilot light) or one (warm standby), up to the primary's most. */
+/**
+ * The standby web tier's instance counts: none (pilot light) or one (warm standby), up to the primary's most.
+ * No desired count: CloudFormation starts the group at its minimum, and a deploy during a failover leaves the
+ * capacity serving traffic as it is (a desired count in the template would reset it).
+ */
 function standbyCapacity(config: StandbyConfig, pattern: StandbyPattern): CapacityProps {
   const min = pattern === 'pilot-light' ? 0 : 1;
-  return { min, desired: min, max: Math.max(config.webTier.capacity?.max ?? 4, 1) };
+  return { min, max: Math.max(config.webTier.capacity?.max ?? 4, primaryMinimum(config), 1) };
+}
+
+/** The primary web tier's minimum (WebTierProps' default 2): what the standby is scaled to on failover. */
+function primaryMinimum(config: StandbyConfig): number {
+  return config.webTier.capacity?.min ?? 2;
 }
 
 /** Props of {@link StandbyStorageStack}. */

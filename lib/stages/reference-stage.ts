@@ -130,7 +130,7 @@ export class ReferenceStage extends Stage {
     this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
     if (this.domain) this.alarmOnEndpoints(this.domain);
     // The standby's load balancer and API are the failover SECONDARY of the stage's names.
-    this.standby?.attach(this.failover && { webTierDomain: this.standbyEndpoint('app'), apiDomain: this.standbyEndpoint('api') });
+    this.standby?.attach(this.failover && { webTierDomain: this.standbyEndpoint('app'), apiDomain: this.standbyEndpoint('api'), failoverSwitch: this.failover.failoverSwitch });
     this.failover?.watch('App', this.webTier, this.webTier.onDomain?.recordHealthCheck);
     this.failover?.watch('Api', this.serverlessApi, this.serverlessApi.onDomain?.recordHealthCheck);
     this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', { ...common, ...securityBaselineStackProps(config) });

@@ -25,3 +25,11 @@ test('fills the failover-runbook block of a page', () => {
   const page = '# DisasterRecovery\n\n<!-- failover-runbook:start -->\nold\n<!-- failover-runbook:end -->\n';
   expect(replaceBlock(page, 'failover-runbook', runbook, 'DisasterRecovery.md')).toContain('### Fail back (the stage\'s region has recovered)');
 });
+
+test('says that pilot light fails over only by the switch, which scales the standby web tier up once, and that failing back scales nothing in', () => {
+  expect(runbook).toContain('**Pilot light cannot fail over by itself.**');
+  expect(runbook).toContain('**Turning the switch on scales the standby web tier up**');
+  expect(runbook).toContain('ExactCapacity to the primary\'s minimum instance count');
+  expect(runbook).toContain('Turning the switch off scales nothing in');
+  expect(runbook).not.toContain('--desired-capacity');
+});

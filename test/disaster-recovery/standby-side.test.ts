@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { globalClusterIdentifier } from '../../lib/disaster-recovery/standby-names';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { stageConfig } from '../../lib/stages/stage-config';
+import { alarmStates } from './route53-answers';
 import { problemsOf, resourcesOf, stackTemplate, synthesizedStage, testApp } from '../harness';
 import { STAGE_VARIANTS } from '../synth/variants';
 
@@ -65,9 +66,38 @@ describe('the stage with a standby region: pilot light', () => {
     expect(config.Origins.map((o: any) => o.DomainName)).toContain('production-standby-storage-eu-west-1-site-123456789012.s3.us-west-2.amazonaws.com');
   });
 
-  test('the web tier at zero: no instance until failover, up to the primary\'s most; no schedules', () => {
-    pilot('StandbyWebTier').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', DesiredCapacity: '0', MaxSize: '12' });
+  test('the web tier at zero: no instance until failover, up to the primary\'s most; no schedules; no desired count a deploy would reset', () => {
+    const [group] = Object.values(resourcesOf(pilot('StandbyWebTier'), 'AWS::AutoScaling::AutoScalingGroup'));
+    expect(group.Properties).toMatchObject({ MinSize: '0', MaxSize: '12' });
+    // CloudFormation starts a group without DesiredCapacity at MinSize, and an update without it leaves the running count alone.
+    expect(group.Properties.DesiredCapacity).toBeUndefined();
     pilot('StandbyWebTier').resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
+  });
+
+  test('turning the switch on scales the standby web tier to the primary\'s minimum, once: an alarm on the switch\'s metric whose action is the group\'s ExactCapacity policy', () => {
+    const template = pilot('StandbyWebTier');
+    const [[groupId]] = Object.entries(resourcesOf(template, 'AWS::AutoScaling::AutoScalingGroup'));
+    const policies = Object.entries(resourcesOf(template, 'AWS::AutoScaling::ScalingPolicy')).filter(([, p]) => p.Properties.AdjustmentType === 'ExactCapacity');
+    expect(policies).toHaveLength(1);
+    const [[policyId, policy]] = policies;
+    expect(policy.Properties).toEqual({
+      AutoScalingGroupName: { Ref: groupId }, PolicyType: 'StepScaling', AdjustmentType: 'ExactCapacity', MetricAggregationType: 'Maximum',
+      StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 3 }],
+    });
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.Namespace === 'AwsReferenceArchitectures/Failover');
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0].Properties;
+    expect(alarm).toMatchObject({
+      MetricName: 'FailoverSwitch', Dimensions: [{ Name: 'Switch', Value: 'Production-eu-west-1' }], Statistic: 'Maximum', Period: 60,
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: policyId }],
+    });
+    expect(alarm.OKActions).toBeUndefined();
+    // The switch's own alarm (Route 53's) holds ALARM; this one is in ALARM only the minute the operator publishes 1:
+    // CloudWatch repeats an Auto Scaling action every minute in ALARM, so the group is set once, not pinned.
+    const [switchAlarm] = Object.values(resourcesOf(stackTemplate('Production standby', 'FailoverSwitch'), 'AWS::CloudWatch::Alarm'));
+    expect(alarmStates(switchAlarm.Properties, [1, undefined, undefined, 0])).toEqual(['ALARM', 'ALARM', 'ALARM', 'OK']);
+    expect(alarmStates(alarm, [1, undefined, undefined, 0])).toEqual(['ALARM', 'OK', 'OK', 'OK']);
   });
 
   test('one NAT gateway in the pilot light\'s network (the primary has one per AZ)', () => {
@@ -118,7 +148,9 @@ describe('warm standby', () => {
   const network = Template.fromStack(stage.standby!.network);
 
   test('the web tier runs one instance; the secondary one Serverless v2 reader at 0.5 ACU; the network as the primary\'s', () => {
-    webTier.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '1', DesiredCapacity: '1', MaxSize: '12' });
+    webTier.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '1', DesiredCapacity: Match.absent(), MaxSize: '12' });
+    // Warm standby fails over by itself when the primary fails; the switch also scales it to the primary's minimum.
+    webTier.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { AdjustmentType: 'ExactCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 3 }] });
     dataTier.resourceCountIs('AWS::RDS::DBInstance', 1);
     dataTier.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PromotionTier: 1 });
     dataTier.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
