@@ -7,6 +7,7 @@ import type { DomainEndpointProps } from '../domain/endpoint';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
 import { keyRemoval } from '../shared/removal';
+import { Validator } from '../shared/validation';
 import { SiteReplicaBucket } from '../static-site/site-replica-bucket';
 import type { DataTierStack } from '../data-tier/data-tier-stack';
 import type { StaticSiteStack } from '../static-site/static-site-stack';
@@ -85,7 +86,7 @@ export class StandbySide {
       ...this.common,
       description: `Standby network (${region}, ${this.what}): VPC with public, private and isolated subnets, NAT, flow logs and endpoints`,
       // Pilot light: one NAT gateway until failover (a third of three's idle cost); warm standby: the stage's layout.
-      network: { ...config.network, natMode: pattern === 'pilot-light' ? 'single' : config.network.natMode, removalPolicy: config.removalPolicy, flowLogRetention: config.logRetention },
+      network: { ...config.network, cidr: standbyNetworkCidr(config), natMode: pattern === 'pilot-light' ? 'single' : config.network.natMode, removalPolicy: config.removalPolicy, flowLogRetention: config.logRetention },
     });
     // The primary's stacks read these when they deploy (Fn::GetStackOutput, weak): no custom resource, no export to hold.
     for (const key of [this.storage.secretsKey, this.storage.itemsKey]) CrossStackReferences.of(key).produce(ReferenceStrength.WEAK);
@@ -192,6 +193,33 @@ export class StandbySide {
     if (!this.attached) throw new Error('StandbySide.attach has not been called: the standby web tier, API and database come after the primary stacks');
     return this.attached;
   }
+}
+
+/**
+ * The standby VPC's CIDR block: the config's, else the block after the primary's, of its size, within its /8
+ * (10.0.0.0/16: 10.1.0.0/16; 10.255.0.0/16: 10.0.0.0/16... wraps). Refused when it overlaps the primary's:
+ * overlapping VPCs cannot be peered or routed through a Transit Gateway.
+ */
+export function standbyNetworkCidr(config: StandbyConfig): string {
+  const primary = config.network.cidr ?? '10.0.0.0/16';
+  const v = new Validator('stage config');
+  const block = v.cidr('network.cidr', primary, 8, 28);
+  v.throwIfInvalid();
+  const size = 2 ** (32 - block!.prefix);
+  const eight = block!.address - (block!.address % 2 ** 24);
+  const next = eight + ((block!.address - eight + size) % 2 ** 24);
+  const chosen = config.standbyNetworkCidr ?? `${dotted(next)}/${block!.prefix}`;
+  const standby = v.cidr('standbyNetworkCidr', chosen, 16, 28);
+  if (standby) {
+    const overlaps = Math.max(block!.address, standby.address) < Math.min(block!.address + size, standby.address + 2 ** (32 - standby.prefix));
+    v.check(!overlaps, 'standbyNetworkCidr', chosen, `expected a block apart from the primary's network.cidr ${primary}: overlapping VPCs cannot be peered or joined by a Transit Gateway`);
+  }
+  v.throwIfInvalid();
+  return chosen;
+}
+
+function dotted(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
 }
 
 /** The site replica's bucket name: its stack's name (lower case, per stage and primary region) and the account, unique worldwide. */

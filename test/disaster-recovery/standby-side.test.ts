@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { globalClusterIdentifier } from '../../lib/disaster-recovery/standby-names';
+import { standbyNetworkCidr } from '../../lib/disaster-recovery/standby-side';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { stageConfig } from '../../lib/stages/stage-config';
 import { alarmStates } from './route53-answers';
@@ -100,6 +101,11 @@ describe('the stage with a standby region: pilot light', () => {
     expect(alarmStates(alarm, [1, undefined, undefined, 0])).toEqual(['ALARM', 'OK', 'OK', 'OK']);
   });
 
+  test('the standby VPC\'s block is apart from the primary\'s (peering, Transit Gateway later)', () => {
+    pilot('Network').hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+    pilot('StandbyNetwork').hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/16' });
+  });
+
   test('one NAT gateway in the pilot light\'s network (the primary has one per AZ)', () => {
     pilot('StandbyNetwork').resourceCountIs('AWS::EC2::NatGateway', 1);
     pilot('Network').resourceCountIs('AWS::EC2::NatGateway', 3);
@@ -167,6 +173,27 @@ describe('warm standby', () => {
   test('the failover side gets the standby load balancer and API', () => {
     expect(stage.standby!.loadBalancer).toBe(stage.standby!.webTier.webTier.loadBalancer);
     expect(stage.standby!.api).toBe(stage.standby!.serverlessApi.api);
+  });
+});
+
+describe('the standby network\'s CIDR block', () => {
+  const config = stageConfig(STAGE_VARIANTS['Production standby']);
+  const cidr = (network: string | undefined, standby?: string) => standbyNetworkCidr({ ...config, network: { ...config.network, cidr: network }, standbyNetworkCidr: standby });
+
+  test('defaults to the block after the primary\'s, of its size, within its /8', () => {
+    expect(cidr(undefined)).toBe('10.1.0.0/16');
+    expect(cidr('10.0.0.0/16')).toBe('10.1.0.0/16');
+    expect(cidr('172.16.0.0/20')).toBe('172.16.16.0/20');
+    expect(cidr('10.255.0.0/16')).toBe('10.0.0.0/16');
+  });
+
+  test('is the config\'s when given', () => {
+    expect(cidr('10.0.0.0/16', '10.20.0.0/16')).toBe('10.20.0.0/16');
+  });
+
+  test('fails when it overlaps the primary\'s or is malformed', () => {
+    expect(() => cidr('10.0.0.0/16', '10.0.128.0/17')).toThrow(/standbyNetworkCidr: got "10\.0\.128\.0\/17"; expected a block apart from the primary's network\.cidr 10\.0\.0\.0\/16/);
+    expect(() => cidr('10.0.0.0/16', '10.1.0.0/33')).toThrow(/standbyNetworkCidr: got "10\.1\.0\.0\/33"; expected an IPv4 CIDR block/);
   });
 });
 
