@@ -28,6 +28,15 @@ on the **failover switch**, the CloudWatch alarm \`${switchAlarmName(EXAMPLE)}\`
 the metric \`${FAILOVER_SWITCH_NAMESPACE}/${FAILOVER_SWITCH_METRIC}\`. The alias also evaluates its target's
 health: Route 53 requires both. The SECONDARY answers by the standby endpoint's own health check.
 
+The standby's health checks are alarmed in the Domain stack (us-east-1), as the primary's are, so that a
+standby that broke is noticed before it is needed: \`StandbyApi\` always, \`StandbyApp\` for warm standby. A pilot
+light's web tier has no instance until failover: its check is unhealthy by design and has no alarm (an alarm
+that is always on tells nothing); the readiness checks below cover it. \`api.\`'s checks (both regions) are TCP
+443 only: the API authorizes every method (IAM by default) and has no unauthenticated route for Route 53 to
+call, so they prove that API Gateway's regional endpoint accepts TLS for the name, not that the function and
+the table answer. An unauthenticated health route would be a public method the security packs flag; the
+readiness checks' signed calls and the API's own alarms (errors, latency) cover the rest.
+
 | situation | Route 53 answers with |
 |---|---|
 | endpoint healthy, switch off (alarm OK, or never used) | PRIMARY |

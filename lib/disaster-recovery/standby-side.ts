@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { StandbyDatabase } from '../data-tier/standby-database';
+import type { Domain } from '../domain/domain';
 import type { DomainEndpointProps } from '../domain/endpoint';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
@@ -162,6 +163,29 @@ export class StandbySide {
     dataTier.addStackDependency(stage.dataTier, 'the secondary cluster joins the primary\'s global database');
     serverlessApi.addStackDependency(stage.serverlessApi, 'serves the replica the primary\'s global table creates');
     this.attached = { webTier, serverlessApi, dataTier };
+  }
+
+  /**
+   * Alarms in the Domain's stack (us-east-1) when a standby endpoint fails its
+   * Route 53 health check, so that a standby that broke is noticed before it is
+   * needed: the API always (Lambda answers at zero capacity), the load balancer
+   * only for warm standby. A pilot light's web tier has no instance until
+   * failover, so its check is unhealthy by design: an alarm on it would always be
+   * on, and the readiness checks (smoke) cover it instead.
+   */
+  alarmOnHealthChecks(domain: Domain, webTierHealthPath: string): void {
+    const { webTier, serverlessApi } = this.part();
+    const checks = [
+      ...this.pattern === 'warm-standby' ? [['StandbyApp', webTier.onDomain, webTierHealthPath] as const] : [],
+      ['StandbyApi', serverlessApi.onDomain, undefined] as const,
+    ];
+    for (const [name, endpoint, path] of checks) {
+      const healthCheck = endpoint?.healthCheck;
+      if (!healthCheck) continue;
+      // Read across regions by the Domain stack when it deploys (Fn::GetStackOutput), as the primary's are.
+      CrossStackReferences.of(healthCheck).produce(ReferenceStrength.WEAK);
+      domain.alarmOnHealthCheck(name, healthCheck, path ? { fqdn: endpoint.fqdn, path } : { fqdn: endpoint.fqdn, protocol: 'TCP' });
+    }
   }
 
   /** The standby web tier stack (after attach). */

@@ -133,6 +133,7 @@ export class ReferenceStage extends Stage {
     this.standby?.attach(this.failover && { webTierDomain: this.standbyEndpoint('app'), apiDomain: this.standbyEndpoint('api'), failoverSwitch: this.failover.failoverSwitch });
     this.failover?.watch('App', this.webTier, this.webTier.onDomain?.recordHealthCheck);
     this.failover?.watch('Api', this.serverlessApi, this.serverlessApi.onDomain?.recordHealthCheck);
+    if (this.domain && this.failover) this.standby?.alarmOnHealthChecks(this.domain.domain, this.config.webTier.healthCheck?.path ?? HEALTH_PATH);
     this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', { ...common, ...securityBaselineStackProps(config) });
     this.streaming = new StreamingStack(this, 'Streaming', {
       ...common,

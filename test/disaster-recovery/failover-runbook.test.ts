@@ -33,3 +33,9 @@ test('says that pilot light fails over only by the switch, which scales the stan
   expect(runbook).toContain('Turning the switch off scales nothing in');
   expect(runbook).not.toContain('--desired-capacity');
 });
+
+test('says which standby health checks are alarmed, why not the pilot light\'s web tier, and what api.\'s TCP check proves', () => {
+  expect(runbook).toContain('`StandbyApi` always, `StandbyApp` for warm standby');
+  expect(runbook).toContain('its check is unhealthy by design and has no alarm');
+  expect(runbook).toContain('`api.`\'s checks (both regions) are TCP\n443 only');
+});

@@ -106,6 +106,17 @@ describe('the stage with a standby region: pilot light', () => {
     pilot('StandbyNetwork').hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/16' });
   });
 
+  test('the Domain stack (us-east-1) alarms when the standby API fails its health check; not on the pilot light\'s web tier, unhealthy at zero by design', () => {
+    const alarms = Object.entries(resourcesOf(pilot('Domain'), 'AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('DomainStandby'));
+    expect(alarms.map(([id]) => id)).toEqual([expect.stringMatching(/^DomainStandbyApiHealthAlarm/)]);
+    expect(alarms[0][1].Properties).toMatchObject({
+      Namespace: 'AWS/Route53', MetricName: 'HealthCheckStatus', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 2, TreatMissingData: 'breaching', AlarmDescription: 'StandbyApi fails its Route 53 health check (TCP 443)',
+      Dimensions: [{ Name: 'HealthCheckId', Value: getStackOutput('Production-StandbyServerlessApi', 'us-west-2') }],
+    });
+    expect(alarms[0][1].Properties.AlarmActions).toHaveLength(1);
+  });
+
   test('one NAT gateway in the pilot light\'s network (the primary has one per AZ)', () => {
     pilot('StandbyNetwork').resourceCountIs('AWS::EC2::NatGateway', 1);
     pilot('Network').resourceCountIs('AWS::EC2::NatGateway', 3);
@@ -168,6 +179,15 @@ describe('warm standby', () => {
     for (const primary of [stage.dataTier, stage.serverlessApi, stage.staticSite]) expect(dependsOn(primary)).toContain('StandbyStorage');
     expect(dependsOn(stage.standby!.dataTier)).toContain('DataTier');
     expect(dependsOn(stage.standby!.serverlessApi)).toContain('ServerlessApi');
+  });
+
+  test('the Domain stack alarms when either standby endpoint fails its health check: the running web tier (HTTPS /health) and the API', () => {
+    const domain = Template.fromStack(stage.domain!);
+    const alarms = Object.entries(resourcesOf(domain, 'AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('DomainStandby'));
+    expect(alarms.map(([id, a]) => [id.replace(/[0-9A-F]{8}$/, ''), a.Properties.AlarmDescription]).sort()).toEqual([
+      ['DomainStandbyApiHealthAlarm', 'StandbyApi fails its Route 53 health check (TCP 443)'],
+      ['DomainStandbyAppHealthAlarm', 'StandbyApp fails its Route 53 health check (HTTPS /health)'],
+    ]);
   });
 
   test('the failover side gets the standby load balancer and API', () => {
