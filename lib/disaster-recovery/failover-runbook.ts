@@ -97,6 +97,12 @@ Run every command against the standby region (\`--region <standby region>\`). RT
 | 4. Optional: keep a floor under the standby web tier for the outage (target tracking may scale it in at low load) | \`aws autoscaling update-auto-scaling-group --auto-scaling-group-name <standby group> --min-size <n>\` | 0 |
 | 5. Nothing for the table: a DynamoDB global table's replicas all take writes; the standby API writes its region's replica | - | 0 |
 | 6. Nothing for the site: CloudFront's origin group already reads the replica bucket | - | 0 |
+| 7. The database secrets: their replicas in the standby region carry the primary cluster's host and rotate only from the primary region. Promote each replica to a standalone secret (it becomes writable), write the standby cluster's host into it (the \`DatabaseEndpoint\` output of \`<Stage>-StandbyDataTier\`), then set up rotation in this region (a rotation function here for PostgreSQL: single user for the master secret, alternating users for the application's; until then they do not rotate) | \`aws secretsmanager stop-replication-to-replica --secret-id <replica ARN>\`, \`aws secretsmanager put-secret-value ...\`, \`aws secretsmanager rotate-secret --secret-id <ARN> --rotation-lambda-arn <function in this region> --rotation-rules ...\` | 0 (the application does not wait for it) |
+
+The standby web tier never reads the database's host from a secret: its instances find in
+\`/etc/web-tier/database.env\` the name of an SSM parameter of their own region (\`/<Stage>-StandbyDataTier/database-host\`)
+holding the standby cluster endpoint's host (the writer's once promoted); only the credentials come from the
+secret's replica. An application on the standby reads both.
 
 Order matters: promote the database first, or the standby serves a read-only secondary. Route 53 moves
 \`app.\` to the standby only once its health check passes (pilot light: after the scale-up the switch starts),

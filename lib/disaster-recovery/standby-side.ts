@@ -1,5 +1,8 @@
 import { Annotations, Aws, CfnOutput, CrossStackReferences, ReferenceStrength, RemovalPolicy, Stack, StackProps, Stage } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { StandbyDatabase } from '../data-tier/standby-database';
@@ -12,6 +15,7 @@ import { Validator } from '../shared/validation';
 import { SiteReplicaBucket } from '../static-site/site-replica-bucket';
 import type { DataTierStack } from '../data-tier/data-tier-stack';
 import type { StaticSiteStack } from '../static-site/static-site-stack';
+import { HEALTH_PATH, WEB_PORT, webServerUserData } from '../web-tier/user-data';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import type { CapacityProps } from '../web-tier/web-tier-props';
 import { WebTierStack } from '../web-tier/web-tier-stack';
@@ -105,6 +109,10 @@ export class StandbySide {
   /** Adds the standby web tier, API and database, once the stage's primary stacks exist. */
   attach(options: StandbyOptions = {}): void {
     const { stage, config, common, what, region } = this;
+    const dataTier = new StandbyDataTierStack(stage, 'StandbyDataTier', {
+      ...common, config, pattern: this.pattern, network: this.network, secretsKey: this.storage.secretsKey,
+      description: `Standby data tier (${region}, ${what}): the Aurora Global Database's secondary cluster`,
+    });
     const webTier = new WebTierStack(stage, 'StandbyWebTier', {
       ...common,
       description: `Standby web tier (${region}, ${what}): Application Load Balancer in front of an EC2 Auto Scaling group`,
@@ -113,6 +121,8 @@ export class StandbySide {
         // No schedules: the primary's peak would start the standby's instances daily.
         schedules: undefined,
         capacity: standbyCapacity(config, this.pattern),
+        // The database's host from this region's parameter, never from the replicated secret's (the primary's host).
+        userData: withDatabaseHostParameter(config, dataTier.databaseHostParameterName),
         vpc: this.network.network.vpc,
         removalPolicy: config.removalPolicy,
         logRetention: config.logRetention,
@@ -150,13 +160,10 @@ export class StandbySide {
       },
       domain: options.apiDomain,
     });
-    const dataTier = new StandbyDataTierStack(stage, 'StandbyDataTier', {
-      ...common, config, pattern: this.pattern, network: this.network, secretsKey: this.storage.secretsKey,
-      description: `Standby data tier (${region}, ${what}): the Aurora Global Database's secondary cluster`,
-    });
     // The standby web tier reaches the standby database as the primary's does its own.
     dataTier.database.allowFrom(webTier.webTier.instanceSecurityGroup, 'the standby web tier instances');
     dataTier.database.grantSecretsRead(webTier.webTier.instanceRole, { stage: config.name });
+    dataTier.grantDatabaseHostRead(webTier.webTier.instanceRole);
     // Deployment order across regions (a weak reference orders nothing): the keys and bucket before the primary's stacks
     // replicate into them; the secondary after the global database it joins by name; the API after its table's replica.
     for (const primary of [stage.dataTier, stage.serverlessApi, stage.staticSite]) primary.addStackDependency(this.storage, 'replicates into the standby region\'s keys and bucket');
@@ -246,6 +253,27 @@ function dotted(address: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
 }
 
+/** Where the standby's instances find the name of the parameter holding the database's host. */
+export const DATABASE_ENV_FILE = '/etc/web-tier/database.env';
+
+/**
+ * The standby web tier's user data: the stage's (or the default web server's),
+ * after a line that writes `DATABASE_HOST_PARAMETER=<name>` to {@link DATABASE_ENV_FILE}.
+ * The replicated secrets carry the primary cluster's host: an application on the
+ * standby reads its credentials from the secret and its host from that parameter.
+ */
+function withDatabaseHostParameter(config: StandbyConfig, parameterName: string): ec2.UserData {
+  const { webTier } = config;
+  const base = webTier.userData ?? webServerUserData({ port: webTier.port ?? WEB_PORT, healthPath: webTier.healthCheck?.path ?? HEALTH_PATH });
+  const userData = ec2.UserData.forLinux();
+  userData.addCommands(
+    `install -d -m 755 ${DATABASE_ENV_FILE.replace(/\/[^/]+$/, '')}`,
+    `echo 'DATABASE_HOST_PARAMETER=${parameterName}' > ${DATABASE_ENV_FILE}`,
+    base.render(),
+  );
+  return userData;
+}
+
 /** The site replica's bucket name: its stack's name (lower case, per stage and primary region) and the account, unique worldwide. */
 function replicaBucketName(stackName: string, account: string): string {
   return `${stackName}-site-${account}`;
@@ -313,6 +341,10 @@ export interface StandbyDataTierStackProps extends StackProps {
 /** The Aurora global database's secondary cluster in the standby region. */
 export class StandbyDataTierStack extends Stack {
   readonly database: StandbyDatabase;
+  /** This region's cluster endpoint's host name, for the standby's instances (the replicated secrets carry the primary's). */
+  readonly databaseHost: ssm.StringParameter;
+  /** The parameter's name, `/<this stack's name>/database-host`: known at synth, so the web tier needs no reference to this stack. */
+  readonly databaseHostParameterName: string;
 
   constructor(scope: Construct, id: string, props: StandbyDataTierStackProps) {
     super(scope, id, props);
@@ -329,8 +361,25 @@ export class StandbyDataTierStack extends Stack {
       logRetention: config.logRetention,
       alarmEmail: config.alarmEmail,
     });
+    this.databaseHostParameterName = `/${this.stackName}/database-host`;
+    this.databaseHost = new ssm.StringParameter(this, 'DatabaseHost', {
+      // The stack's name by reference in the template (what no other deployment shares), the same text as databaseHostParameterName.
+      parameterName: `/${Aws.STACK_NAME}/database-host`,
+      simpleName: false,
+      stringValue: this.database.endpoint,
+      description: 'The standby cluster endpoint\'s host (the writer\'s after a failover): the standby web tier connects here, not to the replicated secret\'s host',
+    });
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.database.endpoint, description: 'The secondary cluster\'s endpoint: read-only until the global database fails over here, the writer after' });
     new CfnOutput(this, 'GlobalClusterIdentifier', { value: identifier, description: 'aws rds failover-global-cluster --global-cluster-identifier <this> --target-db-cluster-identifier <secondary ARN> --allow-data-loss (region down) or switchover-global-cluster (planned)' });
+  }
+
+  /** Lets `role` read the database host's parameter; the policy is written in this stack, attached to the role. */
+  grantDatabaseHostRead(role: iam.IRole): iam.ManagedPolicy {
+    return new iam.ManagedPolicy(this, 'DatabaseHostReader', {
+      description: 'Reads the standby database\'s host parameter',
+      roles: [role],
+      statements: [new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.databaseHost.parameterArn] })],
+    });
   }
 }
 

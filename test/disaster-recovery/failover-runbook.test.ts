@@ -39,3 +39,11 @@ test('says which standby health checks are alarmed, why not the pilot light\'s w
   expect(runbook).toContain('its check is unhealthy by design and has no alarm');
   expect(runbook).toContain('`api.`\'s checks (both regions) are TCP\n443 only');
 });
+
+test('fail over promotes the secret replicas, points them at the standby cluster and rotates them in the standby region; the standby reads its host from its own parameter', () => {
+  const failOver = runbook.split(/^### /m).find((s) => s.startsWith('Fail over'))!;
+  expect(failOver).toContain('`aws secretsmanager stop-replication-to-replica --secret-id <replica ARN>`');
+  expect(failOver).toMatch(/aws secretsmanager rotate-secret --secret-id <ARN> --rotation-lambda-arn <function in this region>/);
+  expect(failOver).toContain('`/etc/web-tier/database.env`');
+  expect(failOver).toContain('`/<Stage>-StandbyDataTier/database-host`');
+});

@@ -117,6 +117,27 @@ describe('the stage with a standby region: pilot light', () => {
     expect(alarms[0][1].Properties.AlarmActions).toHaveLength(1);
   });
 
+  test('the standby web tier reads the database host from its own region\'s parameter, never from the replicated secret (the primary\'s host)', () => {
+    expect(synthesizedStage('Production standby').stacks.find((s) => s.id === 'StandbyDataTier')!.stackName).toBe('Production-StandbyDataTier');
+    const [[parameterId, parameter]] = Object.entries(resourcesOf(pilot('StandbyDataTier'), 'AWS::SSM::Parameter'));
+    const [[clusterId]] = Object.entries(resourcesOf(pilot('StandbyDataTier'), 'AWS::RDS::DBCluster'));
+    expect(parameter.Properties).toMatchObject({
+      Type: 'String', Name: { 'Fn::Join': ['', ['/', { Ref: 'AWS::StackName' }, '/database-host']] }, Value: { 'Fn::GetAtt': [clusterId, 'Endpoint.Address'] },
+    });
+    const readers = Object.values(resourcesOf(pilot('StandbyDataTier'), 'AWS::IAM::ManagedPolicy')).filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('ssm:GetParameter'));
+    expect(readers).toHaveLength(1);
+    expect(readers[0].Properties.Roles).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/^Production-StandbyWebTier:/) }]);
+    expect(readers[0].Properties.PolicyDocument.Statement).toEqual([{
+      Effect: 'Allow', Action: 'ssm:GetParameter',
+      // The name begins with "/": no separator after "parameter".
+      Resource: { 'Fn::Join': ['', ['arn:aws:ssm:us-west-2:123456789012:parameter', { Ref: parameterId }]] },
+    }]);
+    const userData = (id: string) => JSON.stringify(Object.values(resourcesOf(pilot(id), 'AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    expect(userData('StandbyWebTier')).toContain("echo 'DATABASE_HOST_PARAMETER=/Production-StandbyDataTier/database-host' > /etc/web-tier/database.env");
+    expect(userData('StandbyWebTier')).toContain('dnf install -y nginx');
+    expect(userData('WebTier')).not.toContain('DATABASE_HOST_PARAMETER');
+  });
+
   test('one NAT gateway in the pilot light\'s network (the primary has one per AZ)', () => {
     pilot('StandbyNetwork').resourceCountIs('AWS::EC2::NatGateway', 1);
     pilot('Network').resourceCountIs('AWS::EC2::NatGateway', 3);
