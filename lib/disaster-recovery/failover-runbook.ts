@@ -125,6 +125,52 @@ holds it there. Warm standby: about 10 min (steps 1 and 3); pilot light: about 3
 Deploy the stacks again only once the roles are back as the templates declare them (the stage's cluster the
 writer): CloudFormation would otherwise try to undo the switchover.
 
+### Operating the standby
+
+**No standby deploy while the stage's region is down.** The standby API reads the items table's name, and the
+Domain stack the primary endpoints' health-check ids, from the stage's region's stacks (\`Fn::GetStackOutput\`,
+resolved by CloudFormation when the reading stack deploys). While that region is down, \`<Stage>-StandbyServerlessApi\`
+and \`<Stage>-Domain\` cannot be updated, and a \`cdk deploy --all\` fails on them. During a failover, change
+capacity with the switch and the CLI (\`aws autoscaling update-auto-scaling-group\`, \`aws rds create-db-instance\`),
+never by deploying the standby stacks; deploy again once the stage's region answers (see fail back).
+
+**Aurora minor version upgrades.** In a global database the secondary clusters are upgraded before the primary
+(Aurora User Guide, upgrading a global database), and a managed failover or switchover needs the clusters on the
+same engine version. \`cdk deploy --all\` orders the stage's DataTier (primary) before StandbyDataTier (its
+secondary joins the primary's global database), so an \`EngineVersion\` change would reach the primary first.
+Upgrade by hand, secondary first: \`aws rds modify-db-cluster --db-cluster-identifier <standby cluster>
+--engine-version <new> --apply-immediately\` in the standby region, then the primary's, then change
+\`dataTier.database\` and deploy, which then changes nothing. A pilot light's secondary has no instance (headless):
+add one first (\`aws rds create-db-instance ... --db-instance-class db.serverless\`), upgrade, then delete it.
+
+**Serverless v2 capacity of the secondary.** Each cluster takes the data tier's capacity range (Production:
+0.5 to 16 ACU). AWS documents 0.5 ACU as the smallest minimum Aurora accepts; no source at hand made a larger
+minimum a requirement for a global database's clusters (the reviewer's 8 ACU could not be confirmed), so synth
+does not enforce one. The Aurora User Guide recommends memory-optimized instance classes for global databases, and
+a secondary at a low minimum scales up to apply a burst of writes: if the \`AuroraGlobalDBProgressLag\` alarm
+of StandbyDataTier fires under load, raise \`dataTier.database\`'s minimum capacity, which both clusters use.
+
+**The site's replica bucket.** Its policy admits CloudFront reading through Origin Access Control for any
+distribution of the account (\`AWS:SourceAccount\` and a \`distribution/*\` source ARN), not the stage's
+distribution alone: the distribution (stage's region) names the replica as its fallback origin and deploys after
+the replica's stack, so the replica's policy cannot name it without a cycle between the regions. What it admits
+reads a copy of the public site. The replica is deleted with its stack, Production too: it is a copy (the content
+bucket and the repository keep the site), and a retained replica would hold its name and block the next deploy.
+
+**Tear down** (what \`cdk destroy\` must be helped through in Production, in this order):
+1. The standby's stacks: \`StandbyServerlessApi\`, \`StandbyWebTier\` (load balancer deletion protection off),
+   \`StandbyDataTier\`: first detach its cluster from the global database (\`aws rds remove-from-global-cluster
+   --global-cluster-identifier <global> --db-cluster-identifier <standby cluster ARN>\`) and turn off its
+   deletion protection; the stack takes a final snapshot. Then \`FailoverSwitch\`.
+2. The stage's stacks, as for a stage without standby; DataTier holds the global database: turn off the deletion
+   protection of the global cluster, the cluster and the items table (its replica in the standby region goes with it).
+3. \`StandbyStorage\` (the site replica is emptied and deleted; Production retains its keys: schedule their deletion,
+   \`aws kms schedule-key-deletion\`, once nothing encrypted with them is needed) and last the
+   backup stacks: a locked vault cannot be deleted while it holds recovery points, and a compliance-mode lock cannot
+   be removed once its grace time has passed; the points expire with their retention.
+Termination protection is on for every Production stack: \`aws cloudformation update-termination-protection
+--no-enable-termination-protection --stack-name <stack>\` in each stack's region first.
+
 ### Readiness
 
 \`npm run smoke -- --stage <Stage> --region <stage's region> --read-only\` checks, without changing anything:
