@@ -3,8 +3,8 @@ import { globalClusterIdentifier } from '../../lib/disaster-recovery/standby-nam
 import { standbyNetworkCidr } from '../../lib/disaster-recovery/standby-side';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { stageConfig } from '../../lib/stages/stage-config';
-import { alarmStates } from './route53-answers';
-import { problemsOf, resourcesOf, stackTemplate, synthesizedStage, testApp } from '../harness';
+import { alarmStates, answer, groupCapacityAfter } from './route53-answers';
+import { problemsOf, resourcesOf, stackTemplate, stageTemplates, synthesizedStage, testApp } from '../harness';
 import { STAGE_VARIANTS } from '../synth/variants';
 
 // Pilot light (Production's objectives with a standby region) as `cdk synth` builds it: the run's one synthesis.
@@ -99,6 +99,19 @@ describe('the stage with a standby region: pilot light', () => {
     const [switchAlarm] = Object.values(resourcesOf(stackTemplate('Production standby', 'FailoverSwitch'), 'AWS::CloudWatch::Alarm'));
     expect(alarmStates(switchAlarm.Properties, [1, undefined, undefined, 0])).toEqual(['ALARM', 'ALARM', 'ALARM', 'OK']);
     expect(alarmStates(alarm, [1, undefined, undefined, 0])).toEqual(['ALARM', 'OK', 'OK', 'OK']);
+  });
+
+  test('the stage\'s region down: app. stays on the dead PRIMARY until the operator turns the switch on, which scales the standby up and moves app. to it', () => {
+    const templates = Object.fromEntries([...stageTemplates('Production standby')].map(([id, s]) => [id, s.template]));
+    const after = (switchData: (number | undefined)[]) => {
+      const instances = groupCapacityAfter(templates, 'StandbyWebTier', switchData);
+      const endpointsUp = (stackId: string) => stackId === 'StandbyServerlessApi' || (stackId === 'StandbyWebTier' && instances > 0);
+      return [instances, answer(templates, 'app.example.com.', 'A', { endpointsUp, switchData }).setIdentifier];
+    };
+    expect(after([])).toEqual([0, 'eu-west-1']);
+    expect(after([undefined, undefined, undefined])).toEqual([0, 'eu-west-1']);
+    expect(after([1])).toEqual([3, 'us-west-2']);
+    expect(after([1, ...Array(60).fill(undefined)])).toEqual([3, 'us-west-2']);
   });
 
   test('the standby VPC\'s block is apart from the primary\'s (peering, Transit Gateway later)', () => {
