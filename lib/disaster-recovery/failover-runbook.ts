@@ -128,8 +128,8 @@ writer): CloudFormation would otherwise try to undo the switchover.
 ### Operating the standby
 
 **No standby deploy while the stage's region is down.** The standby API reads the items table's name, and the
-Domain stack the primary endpoints' health-check ids, from the stage's region's stacks (\`Fn::GetStackOutput\`,
-resolved by CloudFormation when the reading stack deploys). While that region is down, \`<Stage>-StandbyServerlessApi\`
+Domain stack the endpoints' health-check ids (of both regions, for their alarms), from the stacks of the other
+region (\`Fn::GetStackOutput\`, resolved by CloudFormation when the reading stack deploys). While that region is down, \`<Stage>-StandbyServerlessApi\`
 and \`<Stage>-Domain\` cannot be updated, and a \`cdk deploy --all\` fails on them. During a failover, change
 capacity with the switch and the CLI (\`aws autoscaling update-auto-scaling-group\`, \`aws rds create-db-instance\`),
 never by deploying the standby stacks; deploy again once the stage's region answers (see fail back).
