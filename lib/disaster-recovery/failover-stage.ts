@@ -28,8 +28,12 @@ export class FailoverSwitchStack extends Stack {
     this.failoverSwitch = new FailoverSwitch(this, 'Switch', { switchName: props.switchName, primaryRegion: props.primaryRegion });
     const ref = this.failoverSwitch.ref;
     new CfnOutput(this, 'SwitchAlarmName', { value: switchAlarmName(ref), description: 'The failover switch: OK = traffic on the primary region, ALARM = on the standby' });
-    new CfnOutput(this, 'FailOverCommand', { value: switchCommand(ref, true), description: `Moves the stage's names to the standby region (no call to ${props.primaryRegion})` });
-    new CfnOutput(this, 'FailBackCommand', { value: switchCommand(ref, false), description: `Gives the names back to ${props.primaryRegion} (when its endpoints are healthy)` });
+    new CfnOutput(this, 'FailOverCommand', {
+      value: switchCommand(ref, true),
+      description: `Run once: scales the standby web tier to the primary's minimum and moves the stage's names to the standby region once it is healthy (no call to ${props.primaryRegion}). `
+        + 'Pilot light fails over only by this command: its standby has no instance to pass the SECONDARY\'s health check',
+    });
+    new CfnOutput(this, 'FailBackCommand', { value: switchCommand(ref, false), description: `Gives the names back to ${props.primaryRegion} (when its endpoints are healthy); scales nothing in: target tracking returns the standby to its minimum as traffic leaves` });
   }
 }
 

@@ -1,4 +1,5 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -91,14 +92,7 @@ export class FailoverSwitch extends Construct {
       alarmName: switchAlarmName(this.ref),
       alarmDescription: `Failover switch of ${props.primaryRegion}: in ALARM, Route 53 answers with the SECONDARY records. `
         + `On: ${switchCommand(this.ref, true)}; off: the same with --value 0.`,
-      metric: new cloudwatch.Metric({
-        namespace: FAILOVER_SWITCH_NAMESPACE,
-        metricName: FAILOVER_SWITCH_METRIC,
-        dimensionsMap: { Switch: props.switchName },
-        // Standard resolution and a plain statistic: what Route 53 can read.
-        statistic: 'Maximum',
-        period: Duration.minutes(1),
-      }),
+      metric: switchMetric(props.switchName),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
@@ -112,6 +106,76 @@ export class FailoverSwitch extends Construct {
       const reason = 'The switch is an operator\'s control, not a failure signal: the alarm on each PRIMARY\'s health check (the Domain stack, us-east-1) notifies when traffic moves.';
       for (const rule of ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction']) acknowledge(this.alarm, rule, reason);
     }
+  }
+}
+
+/** The switch's metric: standard resolution and a plain statistic over one minute, what Route 53 can read. */
+function switchMetric(switchName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: FAILOVER_SWITCH_NAMESPACE,
+    metricName: FAILOVER_SWITCH_METRIC,
+    dimensionsMap: { Switch: switchName },
+    statistic: 'Maximum',
+    period: Duration.minutes(1),
+  });
+}
+
+/** Props of {@link FailoverScaleUp}. */
+export interface FailoverScaleUpProps {
+  /** The switch whose turning on scales the group up: in the group's region. */
+  readonly failoverSwitch: FailoverSwitchRef;
+  /** The standby's Auto Scaling group. */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** The group's desired capacity once the switch is turned on (the stages give the primary's minimum). */
+  readonly capacity: number;
+}
+
+/**
+ * Scales a standby's Auto Scaling group to `capacity` when the operator turns
+ * the switch on: an alarm of the group's stack on the switch's metric, whose
+ * action is a step scaling policy with ExactCapacity. A pilot light (zero
+ * instances) cannot pass the SECONDARY's health check, and Route 53 answers
+ * with the PRIMARY while both are unhealthy: this is what lets its traffic move.
+ *
+ * The alarm is not the switch's own: CloudWatch repeats an Auto Scaling action
+ * every minute the alarm stays in its state (other actions run only on a
+ * transition), so the switch's alarm, which holds ALARM for the whole failover,
+ * would reset the group to `capacity` every minute, undoing target tracking's
+ * scale-out under load. This alarm treats missing data as not breaching: it is in
+ * ALARM only in the minute the operator publishes 1, so the group is set once;
+ * then its own scaling policies follow the load. It has no OK action: turning the
+ * switch off does not scale in under traffic still arriving (resolvers' TTL);
+ * target tracking takes the group back to its minimum as the traffic leaves.
+ * Same region, no export between the switch's stack and the group's.
+ */
+export class FailoverScaleUp extends Construct {
+  readonly alarm: cloudwatch.Alarm;
+  readonly policy: autoscaling.StepScalingAction;
+
+  constructor(scope: Construct, id: string, props: FailoverScaleUpProps) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+    const v = new Validator('FailoverScaleUp props');
+    v.check(!Token.isUnresolved(region) && region === props.failoverSwitch.region, 'failoverSwitch.region', props.failoverSwitch.region,
+      `expected the group's stack's region (${region}): an alarm's action scales a group of its own region only`);
+    v.intRange('capacity', props.capacity, 1, 1000);
+    v.throwIfInvalid();
+    this.policy = new autoscaling.StepScalingAction(this, 'Policy', {
+      autoScalingGroup: props.autoScalingGroup,
+      adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
+      metricAggregationType: autoscaling.MetricAggregationType.MAXIMUM,
+    });
+    // Relative to the alarm's threshold (1): any value of 1 or more.
+    this.policy.addAdjustment({ lowerBound: 0, adjustment: props.capacity });
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription: `Failover switch ${props.failoverSwitch.switchName} turned on: sets this standby group to ${props.capacity} instances, once (then its scaling policies follow the load)`,
+      metric: switchMetric(props.failoverSwitch.switchName),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new actions.AutoScalingAction(this.policy));
   }
 }
 

@@ -23,6 +23,8 @@ export interface StandbyConfig extends RecoveryConfig {
   readonly alarmEmail?: string;
   readonly plainHttpReason?: string;
   readonly network: NetworkProps;
+  /** The standby VPC's CIDR block. @default the block after `network.cidr`'s, of its size, in its /8 */
+  readonly standbyNetworkCidr?: string;
   readonly webTier: Omit<WebTierProps, 'vpc'>;
   readonly serverlessApi: ServerlessApiProps;
   readonly dataTier: Omit<DataTierProps, 'vpc'>;

@@ -1,21 +1,28 @@
 import { Annotations, Aws, CfnOutput, CrossStackReferences, ReferenceStrength, RemovalPolicy, Stack, StackProps, Stage } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { StandbyDatabase } from '../data-tier/standby-database';
+import type { Domain } from '../domain/domain';
 import type { DomainEndpointProps } from '../domain/endpoint';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
 import { keyRemoval } from '../shared/removal';
+import { Validator } from '../shared/validation';
 import { SiteReplicaBucket } from '../static-site/site-replica-bucket';
 import type { DataTierStack } from '../data-tier/data-tier-stack';
 import type { StaticSiteStack } from '../static-site/static-site-stack';
+import { HEALTH_PATH, WEB_PORT, webServerUserData } from '../web-tier/user-data';
 import { PLAIN_HTTP_WARNING } from '../web-tier/web-tier';
 import type { CapacityProps } from '../web-tier/web-tier-props';
 import { WebTierStack } from '../web-tier/web-tier-stack';
 import type { DataTierProps } from '../data-tier/data-tier-props';
 import type { ServerlessApiProps } from '../serverless-api/serverless-api-props';
 import type { StaticSiteProps } from '../static-site/static-site-props';
+import { FailoverScaleUp, FailoverSwitchRef } from './failover-switch';
 import { globalClusterIdentifier, replicatesSite, StandbyConfig, StandbyPattern } from './standby-names';
 
 /** What the standby side's endpoints are published with; the failover records are the failover side's. */
@@ -24,6 +31,12 @@ export interface StandbyOptions {
   readonly webTierDomain?: DomainEndpointProps;
   /** The standby API on the domain. @default none: its execute-api URL */
   readonly apiDomain?: DomainEndpointProps;
+  /**
+   * The stage's failover switch (in this standby region): turning it on scales
+   * the standby web tier to the primary's minimum ({@link FailoverScaleUp}).
+   * @default none: the operator scales the web tier up
+   */
+  readonly failoverSwitch?: FailoverSwitchRef;
 }
 
 /** The stage the standby side is added to (a ReferenceStage is one): the primary's stacks it replicates from. */
@@ -78,7 +91,7 @@ export class StandbySide {
       ...this.common,
       description: `Standby network (${region}, ${this.what}): VPC with public, private and isolated subnets, NAT, flow logs and endpoints`,
       // Pilot light: one NAT gateway until failover (a third of three's idle cost); warm standby: the stage's layout.
-      network: { ...config.network, natMode: pattern === 'pilot-light' ? 'single' : config.network.natMode, removalPolicy: config.removalPolicy, flowLogRetention: config.logRetention },
+      network: { ...config.network, cidr: standbyNetworkCidr(config), natMode: pattern === 'pilot-light' ? 'single' : config.network.natMode, removalPolicy: config.removalPolicy, flowLogRetention: config.logRetention },
     });
     // The primary's stacks read these when they deploy (Fn::GetStackOutput, weak): no custom resource, no export to hold.
     for (const key of [this.storage.secretsKey, this.storage.itemsKey]) CrossStackReferences.of(key).produce(ReferenceStrength.WEAK);
@@ -96,6 +109,10 @@ export class StandbySide {
   /** Adds the standby web tier, API and database, once the stage's primary stacks exist. */
   attach(options: StandbyOptions = {}): void {
     const { stage, config, common, what, region } = this;
+    const dataTier = new StandbyDataTierStack(stage, 'StandbyDataTier', {
+      ...common, config, pattern: this.pattern, network: this.network, secretsKey: this.storage.secretsKey,
+      description: `Standby data tier (${region}, ${what}): the Aurora Global Database's secondary cluster`,
+    });
     const webTier = new WebTierStack(stage, 'StandbyWebTier', {
       ...common,
       description: `Standby web tier (${region}, ${what}): Application Load Balancer in front of an EC2 Auto Scaling group`,
@@ -104,6 +121,8 @@ export class StandbySide {
         // No schedules: the primary's peak would start the standby's instances daily.
         schedules: undefined,
         capacity: standbyCapacity(config, this.pattern),
+        // The database's host from this region's parameter, never from the replicated secret's (the primary's host).
+        userData: withDatabaseHostParameter(config, dataTier.databaseHostParameterName),
         vpc: this.network.network.vpc,
         removalPolicy: config.removalPolicy,
         logRetention: config.logRetention,
@@ -114,6 +133,11 @@ export class StandbySide {
       },
       domain: options.webTierDomain,
     });
+    if (options.failoverSwitch) {
+      new FailoverScaleUp(webTier, 'FailoverScaleUp', {
+        failoverSwitch: options.failoverSwitch, autoScalingGroup: webTier.webTier.autoScalingGroup, capacity: primaryMinimum(config),
+      });
+    }
     if (config.plainHttpReason) Annotations.of(webTier.webTier).acknowledgeWarning(PLAIN_HTTP_WARNING, config.plainHttpReason);
     const table = stage.serverlessApi.api.table!;
     // The replica's name is the global table's, read when this stack deploys; its ARN is this region's.
@@ -136,19 +160,39 @@ export class StandbySide {
       },
       domain: options.apiDomain,
     });
-    const dataTier = new StandbyDataTierStack(stage, 'StandbyDataTier', {
-      ...common, config, pattern: this.pattern, network: this.network, secretsKey: this.storage.secretsKey,
-      description: `Standby data tier (${region}, ${what}): the Aurora Global Database's secondary cluster`,
-    });
     // The standby web tier reaches the standby database as the primary's does its own.
     dataTier.database.allowFrom(webTier.webTier.instanceSecurityGroup, 'the standby web tier instances');
     dataTier.database.grantSecretsRead(webTier.webTier.instanceRole, { stage: config.name });
+    dataTier.grantDatabaseHostRead(webTier.webTier.instanceRole);
     // Deployment order across regions (a weak reference orders nothing): the keys and bucket before the primary's stacks
     // replicate into them; the secondary after the global database it joins by name; the API after its table's replica.
     for (const primary of [stage.dataTier, stage.serverlessApi, stage.staticSite]) primary.addStackDependency(this.storage, 'replicates into the standby region\'s keys and bucket');
     dataTier.addStackDependency(stage.dataTier, 'the secondary cluster joins the primary\'s global database');
     serverlessApi.addStackDependency(stage.serverlessApi, 'serves the replica the primary\'s global table creates');
     this.attached = { webTier, serverlessApi, dataTier };
+  }
+
+  /**
+   * Alarms in the Domain's stack (us-east-1) when a standby endpoint fails its
+   * Route 53 health check, so that a standby that broke is noticed before it is
+   * needed: the API always (Lambda answers at zero capacity), the load balancer
+   * only for warm standby. A pilot light's web tier has no instance until
+   * failover, so its check is unhealthy by design: an alarm on it would always be
+   * on, and the readiness checks (smoke) cover it instead.
+   */
+  alarmOnHealthChecks(domain: Domain, webTierHealthPath: string): void {
+    const { webTier, serverlessApi } = this.part();
+    const checks = [
+      ...this.pattern === 'warm-standby' ? [['StandbyApp', webTier.onDomain, webTierHealthPath] as const] : [],
+      ['StandbyApi', serverlessApi.onDomain, undefined] as const,
+    ];
+    for (const [name, endpoint, path] of checks) {
+      const healthCheck = endpoint?.healthCheck;
+      if (!healthCheck) continue;
+      // Read across regions by the Domain stack when it deploys (Fn::GetStackOutput), as the primary's are.
+      CrossStackReferences.of(healthCheck).produce(ReferenceStrength.WEAK);
+      domain.alarmOnHealthCheck(name, healthCheck, path ? { fqdn: endpoint.fqdn, path } : { fqdn: endpoint.fqdn, protocol: 'TCP' });
+    }
   }
 
   /** The standby web tier stack (after attach). */
@@ -182,15 +226,72 @@ export class StandbySide {
   }
 }
 
+/**
+ * The standby VPC's CIDR block: the config's, else the block after the primary's, of its size, within its /8
+ * (10.0.0.0/16: 10.1.0.0/16; 10.255.0.0/16: 10.0.0.0/16... wraps). Refused when it overlaps the primary's:
+ * overlapping VPCs cannot be peered or routed through a Transit Gateway.
+ */
+export function standbyNetworkCidr(config: StandbyConfig): string {
+  const primary = config.network.cidr ?? '10.0.0.0/16';
+  const v = new Validator('stage config');
+  const block = v.cidr('network.cidr', primary, 8, 28);
+  v.throwIfInvalid();
+  const size = 2 ** (32 - block!.prefix);
+  const eight = block!.address - (block!.address % 2 ** 24);
+  const next = eight + ((block!.address - eight + size) % 2 ** 24);
+  const chosen = config.standbyNetworkCidr ?? `${dotted(next)}/${block!.prefix}`;
+  const standby = v.cidr('standbyNetworkCidr', chosen, 16, 28);
+  if (standby) {
+    const overlaps = Math.max(block!.address, standby.address) < Math.min(block!.address + size, standby.address + 2 ** (32 - standby.prefix));
+    v.check(!overlaps, 'standbyNetworkCidr', chosen, `expected a block apart from the primary's network.cidr ${primary}: overlapping VPCs cannot be peered or joined by a Transit Gateway`);
+  }
+  v.throwIfInvalid();
+  return chosen;
+}
+
+function dotted(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
+}
+
+/** Where the standby's instances find the name of the parameter holding the database's host. */
+export const DATABASE_ENV_FILE = '/etc/web-tier/database.env';
+
+/**
+ * The standby web tier's user data: the stage's (or the default web server's),
+ * after a line that writes `DATABASE_HOST_PARAMETER=<name>` to {@link DATABASE_ENV_FILE}.
+ * The replicated secrets carry the primary cluster's host: an application on the
+ * standby reads its credentials from the secret and its host from that parameter.
+ */
+function withDatabaseHostParameter(config: StandbyConfig, parameterName: string): ec2.UserData {
+  const { webTier } = config;
+  const base = webTier.userData ?? webServerUserData({ port: webTier.port ?? WEB_PORT, healthPath: webTier.healthCheck?.path ?? HEALTH_PATH });
+  const userData = ec2.UserData.forLinux();
+  userData.addCommands(
+    `install -d -m 755 ${DATABASE_ENV_FILE.replace(/\/[^/]+$/, '')}`,
+    `echo 'DATABASE_HOST_PARAMETER=${parameterName}' > ${DATABASE_ENV_FILE}`,
+    base.render(),
+  );
+  return userData;
+}
+
 /** The site replica's bucket name: its stack's name (lower case, per stage and primary region) and the account, unique worldwide. */
 function replicaBucketName(stackName: string, account: string): string {
   return `${stackName}-site-${account}`;
 }
 
-/** The standby web tier's instance counts: none (pilot light) or one (warm standby), up to the primary's most. */
+/**
+ * The standby web tier's instance counts: none (pilot light) or one (warm standby), up to the primary's most.
+ * No desired count: CloudFormation starts the group at its minimum, and a deploy during a failover leaves the
+ * capacity serving traffic as it is (a desired count in the template would reset it).
+ */
 function standbyCapacity(config: StandbyConfig, pattern: StandbyPattern): CapacityProps {
   const min = pattern === 'pilot-light' ? 0 : 1;
-  return { min, desired: min, max: Math.max(config.webTier.capacity?.max ?? 4, 1) };
+  return { min, max: Math.max(config.webTier.capacity?.max ?? 4, primaryMinimum(config), 1) };
+}
+
+/** The primary web tier's minimum (WebTierProps' default 2): what the standby is scaled to on failover. */
+function primaryMinimum(config: StandbyConfig): number {
+  return config.webTier.capacity?.min ?? 2;
 }
 
 /** Props of {@link StandbyStorageStack}. */
@@ -240,6 +341,10 @@ export interface StandbyDataTierStackProps extends StackProps {
 /** The Aurora global database's secondary cluster in the standby region. */
 export class StandbyDataTierStack extends Stack {
   readonly database: StandbyDatabase;
+  /** This region's cluster endpoint's host name, for the standby's instances (the replicated secrets carry the primary's). */
+  readonly databaseHost: ssm.StringParameter;
+  /** The parameter's name, `/<this stack's name>/database-host`: known at synth, so the web tier needs no reference to this stack. */
+  readonly databaseHostParameterName: string;
 
   constructor(scope: Construct, id: string, props: StandbyDataTierStackProps) {
     super(scope, id, props);
@@ -256,8 +361,25 @@ export class StandbyDataTierStack extends Stack {
       logRetention: config.logRetention,
       alarmEmail: config.alarmEmail,
     });
+    this.databaseHostParameterName = `/${this.stackName}/database-host`;
+    this.databaseHost = new ssm.StringParameter(this, 'DatabaseHost', {
+      // The stack's name by reference in the template (what no other deployment shares), the same text as databaseHostParameterName.
+      parameterName: `/${Aws.STACK_NAME}/database-host`,
+      simpleName: false,
+      stringValue: this.database.endpoint,
+      description: 'The standby cluster endpoint\'s host (the writer\'s after a failover): the standby web tier connects here, not to the replicated secret\'s host',
+    });
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.database.endpoint, description: 'The secondary cluster\'s endpoint: read-only until the global database fails over here, the writer after' });
     new CfnOutput(this, 'GlobalClusterIdentifier', { value: identifier, description: 'aws rds failover-global-cluster --global-cluster-identifier <this> --target-db-cluster-identifier <secondary ARN> --allow-data-loss (region down) or switchover-global-cluster (planned)' });
+  }
+
+  /** Lets `role` read the database host's parameter; the policy is written in this stack, attached to the role. */
+  grantDatabaseHostRead(role: iam.IRole): iam.ManagedPolicy {
+    return new iam.ManagedPolicy(this, 'DatabaseHostReader', {
+      description: 'Reads the standby database\'s host parameter',
+      roles: [role],
+      statements: [new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.databaseHost.parameterArn] })],
+    });
   }
 }
 

@@ -138,9 +138,10 @@ export class ReferenceStage extends Stage {
     this.dataTier.dataTier.grantSecretsRead(web.instanceRole);
     if (this.domain) this.alarmOnEndpoints(this.domain);
     // The standby's load balancer and API are the failover SECONDARY of the stage's names.
-    this.standby?.attach(this.failover && { webTierDomain: this.standbyEndpoint('app'), apiDomain: this.standbyEndpoint('api') });
+    this.standby?.attach(this.failover && { webTierDomain: this.standbyEndpoint('app'), apiDomain: this.standbyEndpoint('api'), failoverSwitch: this.failover.failoverSwitch });
     this.failover?.watch('App', this.webTier, this.webTier.onDomain?.recordHealthCheck);
     this.failover?.watch('Api', this.serverlessApi, this.serverlessApi.onDomain?.recordHealthCheck);
+    if (this.domain && this.failover) this.standby?.alarmOnHealthChecks(this.domain.domain, this.config.webTier.healthCheck?.path ?? HEALTH_PATH);
     this.securityBaseline = new SecurityBaselineStack(this, 'SecurityBaseline', { ...common, ...securityBaselineStackProps(config) });
     this.streaming = new StreamingStack(this, 'Streaming', {
       ...common,

@@ -92,6 +92,12 @@ export interface StageConfig {
    */
   readonly standbyRegion?: string;
   /**
+   * The standby network's VPC CIDR block (pilot light, warm standby): apart from
+   * `network.cidr`, so that the regions can be peered or joined by a Transit Gateway later.
+   * @default the block after the primary's, of its size, in its /8 (10.0.0.0/16: 10.1.0.0/16)
+   */
+  readonly standbyNetworkCidr?: string;
+  /**
    * What the stage promises after a disaster. The backup schedule and the
    * recovery pattern (with a standby region) are derived from it; synth refuses
    * objectives no pattern (or the chosen one) meets.

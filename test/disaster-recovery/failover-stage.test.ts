@@ -89,6 +89,8 @@ describe('failover records of a stage and its standby', () => {
     expect(templates.FailoverSwitch.Outputs!.FailOverCommand.Value).toBe(
       'aws cloudwatch put-metric-data --region us-west-2 --namespace AwsReferenceArchitectures/Failover --metric-name FailoverSwitch --dimensions Switch=Sandbox-eu-west-1 --value 1');
     expect(templates.FailoverSwitch.Outputs!.FailBackCommand.Value).toMatch(/--dimensions Switch=Sandbox-eu-west-1 --value 0$/);
+    expect(templates.FailoverSwitch.Outputs!.FailOverCommand.Description).toMatch(/^Run once: scales the standby web tier to the primary's minimum .*Pilot light fails over only by this command/);
+    expect(templates.FailoverSwitch.Outputs!.FailBackCommand.Description).toMatch(/scales nothing in/);
   });
 
   test('the five packs report nothing unacknowledged in the switch\'s stack and the Domain stack\'s failover alarms', () => {

@@ -1,9 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { FailoverPrimaryHealthCheck, validateFailoverPrimaryHealthCheckProps } from '../../lib/disaster-recovery/failover-health-check';
-import { ALARM_HEALTH_CHECK_REGIONS, FailoverSwitch, switchCommand, validateFailoverSwitchProps } from '../../lib/disaster-recovery/failover-switch';
+import { ALARM_HEALTH_CHECK_REGIONS, FailoverScaleUp, FailoverSwitch, switchCommand, validateFailoverSwitchProps } from '../../lib/disaster-recovery/failover-switch';
 import { problemsOf, resourcesOf, testApp } from '../harness';
 import { COMMERCIAL_REGIONS } from '../template-rules';
 
@@ -96,5 +98,24 @@ describe('FailoverPrimaryHealthCheck', () => {
     const agnostic = stackIn(testApp(), 'Agnostic');
     expect(problems({ failoverSwitch: { ...failoverSwitch, region: agnostic.region }, endpointHealthCheck }))
       .toEqual(['failoverSwitch.region: got "a token"; expected the switch\'s region by name (a switch in a stack with env.region)']);
+  });
+});
+
+describe('FailoverScaleUp', () => {
+  const groupIn = (stack: Stack) => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+    return new autoscaling.AutoScalingGroup(stack, 'Group', { vpc, instanceType: new ec2.InstanceType('t4g.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), minCapacity: 0, maxCapacity: 4 });
+  };
+  const failoverSwitch = { switchName: 'Production-eu-west-1', region: 'us-west-2' };
+
+  test('fails when the group is in another region than the switch (an alarm scales a group of its own region only)', () => {
+    const stack = stackIn(testApp(), 'Group', 'us-east-2');
+    expect(() => new FailoverScaleUp(stack, 'ScaleUp', { failoverSwitch, autoScalingGroup: groupIn(stack), capacity: 3 }))
+      .toThrow(/failoverSwitch\.region: got "us-west-2"; expected the group's stack's region \(us-east-2\)/);
+  });
+
+  test('fails when the capacity is not a positive count', () => {
+    const stack = stackIn(testApp(), 'Group', 'us-west-2');
+    expect(() => new FailoverScaleUp(stack, 'ScaleUp', { failoverSwitch, autoScalingGroup: groupIn(stack), capacity: 0 })).toThrow(/capacity: got 0/);
   });
 });

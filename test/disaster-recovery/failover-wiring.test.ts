@@ -47,7 +47,7 @@ describe('Production with a standby region (pilot light) on its domain: the stan
       expect(config.childHealthChecks).toContainEqual(Stack.of(calculated).resolve(endpoint.healthCheck!.healthCheckId));
     }
     const domain = stage.domain!.domain;
-    expect(Object.keys(domain.healthAlarms).sort()).toEqual(['Api', 'App', 'Site']);
+    expect(Object.keys(domain.healthAlarms).sort()).toEqual(['Api', 'App', 'Site', 'StandbyApi']);
     expect(domain.node.tryFindChild('AppFailoverAlarm')).toBeDefined();
     expect(domain.node.tryFindChild('ApiFailoverAlarm')).toBeDefined();
   });

@@ -131,3 +131,29 @@ export function alarmStates(alarm: Record<string, any>, data: readonly (number |
     return state;
   });
 }
+
+/**
+ * The instance count of the Auto Scaling group in `stackId` after the switch's
+ * data: its MinSize (no DesiredCapacity: CloudFormation starts it at MinSize),
+ * or the ExactCapacity of a step policy that an alarm on the switch's metric
+ * invoked in a minute it was in ALARM (CloudWatch runs an Auto Scaling action
+ * every minute its alarm is in ALARM). Target tracking is not modelled.
+ */
+export function groupCapacityAfter(templates: Templates, stackId: string, switchData: readonly (number | undefined)[]): number {
+  const resources = templates[stackId].Resources ?? {};
+  const groups = Object.values(resources).filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup');
+  if (groups.length !== 1) throw new Error(`${stackId}: ${groups.length} Auto Scaling groups`);
+  let capacity = Number(groups[0].Properties!.DesiredCapacity ?? groups[0].Properties!.MinSize);
+  const switchAlarms = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.Namespace === 'AwsReferenceArchitectures/Failover');
+  const states = switchAlarms.map((a) => alarmStates(a.Properties!, switchData));
+  switchData.forEach((_, minute) => switchAlarms.forEach((alarm, i) => {
+    if (states[i][minute] !== 'ALARM') return;
+    for (const action of (alarm.Properties!.AlarmActions ?? []) as unknown[]) {
+      const policy = resources[refId(action)];
+      if (policy?.Type !== 'AWS::AutoScaling::ScalingPolicy' || policy.Properties!.AdjustmentType !== 'ExactCapacity') continue;
+      capacity = policy.Properties!.StepAdjustments[0].ScalingAdjustment;
+    }
+  }));
+  return capacity;
+}

@@ -1,8 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { globalClusterIdentifier } from '../../lib/disaster-recovery/standby-names';
+import { standbyNetworkCidr } from '../../lib/disaster-recovery/standby-side';
 import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { stageConfig } from '../../lib/stages/stage-config';
-import { problemsOf, resourcesOf, stackTemplate, synthesizedStage, testApp } from '../harness';
+import { alarmStates, answer, groupCapacityAfter } from './route53-answers';
+import { problemsOf, resourcesOf, stackTemplate, stageTemplates, synthesizedStage, testApp } from '../harness';
 import { STAGE_VARIANTS } from '../synth/variants';
 
 // Pilot light (Production's objectives with a standby region) as `cdk synth` builds it: the run's one synthesis.
@@ -65,9 +67,88 @@ describe('the stage with a standby region: pilot light', () => {
     expect(config.Origins.map((o: any) => o.DomainName)).toContain('production-standby-storage-eu-west-1-site-123456789012.s3.us-west-2.amazonaws.com');
   });
 
-  test('the web tier at zero: no instance until failover, up to the primary\'s most; no schedules', () => {
-    pilot('StandbyWebTier').hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', DesiredCapacity: '0', MaxSize: '12' });
+  test('the web tier at zero: no instance until failover, up to the primary\'s most; no schedules; no desired count a deploy would reset', () => {
+    const [group] = Object.values(resourcesOf(pilot('StandbyWebTier'), 'AWS::AutoScaling::AutoScalingGroup'));
+    expect(group.Properties).toMatchObject({ MinSize: '0', MaxSize: '12' });
+    // CloudFormation starts a group without DesiredCapacity at MinSize, and an update without it leaves the running count alone.
+    expect(group.Properties.DesiredCapacity).toBeUndefined();
     pilot('StandbyWebTier').resourceCountIs('AWS::AutoScaling::ScheduledAction', 0);
+  });
+
+  test('turning the switch on scales the standby web tier to the primary\'s minimum, once: an alarm on the switch\'s metric whose action is the group\'s ExactCapacity policy', () => {
+    const template = pilot('StandbyWebTier');
+    const [[groupId]] = Object.entries(resourcesOf(template, 'AWS::AutoScaling::AutoScalingGroup'));
+    const policies = Object.entries(resourcesOf(template, 'AWS::AutoScaling::ScalingPolicy')).filter(([, p]) => p.Properties.AdjustmentType === 'ExactCapacity');
+    expect(policies).toHaveLength(1);
+    const [[policyId, policy]] = policies;
+    expect(policy.Properties).toEqual({
+      AutoScalingGroupName: { Ref: groupId }, PolicyType: 'StepScaling', AdjustmentType: 'ExactCapacity', MetricAggregationType: 'Maximum',
+      StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 3 }],
+    });
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.Namespace === 'AwsReferenceArchitectures/Failover');
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0].Properties;
+    expect(alarm).toMatchObject({
+      MetricName: 'FailoverSwitch', Dimensions: [{ Name: 'Switch', Value: 'Production-eu-west-1' }], Statistic: 'Maximum', Period: 60,
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: policyId }],
+    });
+    expect(alarm.OKActions).toBeUndefined();
+    // The switch's own alarm (Route 53's) holds ALARM; this one is in ALARM only the minute the operator publishes 1:
+    // CloudWatch repeats an Auto Scaling action every minute in ALARM, so the group is set once, not pinned.
+    const [switchAlarm] = Object.values(resourcesOf(stackTemplate('Production standby', 'FailoverSwitch'), 'AWS::CloudWatch::Alarm'));
+    expect(alarmStates(switchAlarm.Properties, [1, undefined, undefined, 0])).toEqual(['ALARM', 'ALARM', 'ALARM', 'OK']);
+    expect(alarmStates(alarm, [1, undefined, undefined, 0])).toEqual(['ALARM', 'OK', 'OK', 'OK']);
+  });
+
+  test('the stage\'s region down: app. stays on the dead PRIMARY until the operator turns the switch on, which scales the standby up and moves app. to it', () => {
+    const templates = Object.fromEntries([...stageTemplates('Production standby')].map(([id, s]) => [id, s.template]));
+    const after = (switchData: (number | undefined)[]) => {
+      const instances = groupCapacityAfter(templates, 'StandbyWebTier', switchData);
+      const endpointsUp = (stackId: string) => stackId === 'StandbyServerlessApi' || (stackId === 'StandbyWebTier' && instances > 0);
+      return [instances, answer(templates, 'app.example.com.', 'A', { endpointsUp, switchData }).setIdentifier];
+    };
+    expect(after([])).toEqual([0, 'eu-west-1']);
+    expect(after([undefined, undefined, undefined])).toEqual([0, 'eu-west-1']);
+    expect(after([1])).toEqual([3, 'us-west-2']);
+    expect(after([1, ...Array(60).fill(undefined)])).toEqual([3, 'us-west-2']);
+  });
+
+  test('the standby VPC\'s block is apart from the primary\'s (peering, Transit Gateway later)', () => {
+    pilot('Network').hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+    pilot('StandbyNetwork').hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.1.0.0/16' });
+  });
+
+  test('the Domain stack (us-east-1) alarms when the standby API fails its health check; not on the pilot light\'s web tier, unhealthy at zero by design', () => {
+    const alarms = Object.entries(resourcesOf(pilot('Domain'), 'AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('DomainStandby'));
+    expect(alarms.map(([id]) => id)).toEqual([expect.stringMatching(/^DomainStandbyApiHealthAlarm/)]);
+    expect(alarms[0][1].Properties).toMatchObject({
+      Namespace: 'AWS/Route53', MetricName: 'HealthCheckStatus', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 2, TreatMissingData: 'breaching', AlarmDescription: 'StandbyApi fails its Route 53 health check (TCP 443)',
+      Dimensions: [{ Name: 'HealthCheckId', Value: getStackOutput('Production-StandbyServerlessApi', 'us-west-2') }],
+    });
+    expect(alarms[0][1].Properties.AlarmActions).toHaveLength(1);
+  });
+
+  test('the standby web tier reads the database host from its own region\'s parameter, never from the replicated secret (the primary\'s host)', () => {
+    expect(synthesizedStage('Production standby').stacks.find((s) => s.id === 'StandbyDataTier')!.stackName).toBe('Production-StandbyDataTier');
+    const [[parameterId, parameter]] = Object.entries(resourcesOf(pilot('StandbyDataTier'), 'AWS::SSM::Parameter'));
+    const [[clusterId]] = Object.entries(resourcesOf(pilot('StandbyDataTier'), 'AWS::RDS::DBCluster'));
+    expect(parameter.Properties).toMatchObject({
+      Type: 'String', Name: { 'Fn::Join': ['', ['/', { Ref: 'AWS::StackName' }, '/database-host']] }, Value: { 'Fn::GetAtt': [clusterId, 'Endpoint.Address'] },
+    });
+    const readers = Object.values(resourcesOf(pilot('StandbyDataTier'), 'AWS::IAM::ManagedPolicy')).filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('ssm:GetParameter'));
+    expect(readers).toHaveLength(1);
+    expect(readers[0].Properties.Roles).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/^Production-StandbyWebTier:/) }]);
+    expect(readers[0].Properties.PolicyDocument.Statement).toEqual([{
+      Effect: 'Allow', Action: 'ssm:GetParameter',
+      // The name begins with "/": no separator after "parameter".
+      Resource: { 'Fn::Join': ['', ['arn:aws:ssm:us-west-2:123456789012:parameter', { Ref: parameterId }]] },
+    }]);
+    const userData = (id: string) => JSON.stringify(Object.values(resourcesOf(pilot(id), 'AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    expect(userData('StandbyWebTier')).toContain("echo 'DATABASE_HOST_PARAMETER=/Production-StandbyDataTier/database-host' > /etc/web-tier/database.env");
+    expect(userData('StandbyWebTier')).toContain('dnf install -y nginx');
+    expect(userData('WebTier')).not.toContain('DATABASE_HOST_PARAMETER');
   });
 
   test('one NAT gateway in the pilot light\'s network (the primary has one per AZ)', () => {
@@ -118,7 +199,9 @@ describe('warm standby', () => {
   const network = Template.fromStack(stage.standby!.network);
 
   test('the web tier runs one instance; the secondary one Serverless v2 reader at 0.5 ACU; the network as the primary\'s', () => {
-    webTier.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '1', DesiredCapacity: '1', MaxSize: '12' });
+    webTier.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '1', DesiredCapacity: Match.absent(), MaxSize: '12' });
+    // Warm standby fails over by itself when the primary fails; the switch also scales it to the primary's minimum.
+    webTier.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { AdjustmentType: 'ExactCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 3 }] });
     dataTier.resourceCountIs('AWS::RDS::DBInstance', 1);
     dataTier.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', PromotionTier: 1 });
     dataTier.hasResourceProperties('AWS::RDS::DBCluster', { ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 } });
@@ -132,9 +215,39 @@ describe('warm standby', () => {
     expect(dependsOn(stage.standby!.serverlessApi)).toContain('ServerlessApi');
   });
 
+  test('the Domain stack alarms when either standby endpoint fails its health check: the running web tier (HTTPS /health) and the API', () => {
+    const domain = Template.fromStack(stage.domain!);
+    const alarms = Object.entries(resourcesOf(domain, 'AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('DomainStandby'));
+    expect(alarms.map(([id, a]) => [id.replace(/[0-9A-F]{8}$/, ''), a.Properties.AlarmDescription]).sort()).toEqual([
+      ['DomainStandbyApiHealthAlarm', 'StandbyApi fails its Route 53 health check (TCP 443)'],
+      ['DomainStandbyAppHealthAlarm', 'StandbyApp fails its Route 53 health check (HTTPS /health)'],
+    ]);
+  });
+
   test('the failover side gets the standby load balancer and API', () => {
     expect(stage.standby!.loadBalancer).toBe(stage.standby!.webTier.webTier.loadBalancer);
     expect(stage.standby!.api).toBe(stage.standby!.serverlessApi.api);
+  });
+});
+
+describe('the standby network\'s CIDR block', () => {
+  const config = stageConfig(STAGE_VARIANTS['Production standby']);
+  const cidr = (network: string | undefined, standby?: string) => standbyNetworkCidr({ ...config, network: { ...config.network, cidr: network }, standbyNetworkCidr: standby });
+
+  test('defaults to the block after the primary\'s, of its size, within its /8', () => {
+    expect(cidr(undefined)).toBe('10.1.0.0/16');
+    expect(cidr('10.0.0.0/16')).toBe('10.1.0.0/16');
+    expect(cidr('172.16.0.0/20')).toBe('172.16.16.0/20');
+    expect(cidr('10.255.0.0/16')).toBe('10.0.0.0/16');
+  });
+
+  test('is the config\'s when given', () => {
+    expect(cidr('10.0.0.0/16', '10.20.0.0/16')).toBe('10.20.0.0/16');
+  });
+
+  test('fails when it overlaps the primary\'s or is malformed', () => {
+    expect(() => cidr('10.0.0.0/16', '10.0.128.0/17')).toThrow(/standbyNetworkCidr: got "10\.0\.128\.0\/17"; expected a block apart from the primary's network\.cidr 10\.0\.0\.0\/16/);
+    expect(() => cidr('10.0.0.0/16', '10.1.0.0/33')).toThrow(/standbyNetworkCidr: got "10\.1\.0\.0\/33"; expected an IPv4 CIDR block/);
   });
 });
 
