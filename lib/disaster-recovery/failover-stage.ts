@@ -1,9 +1,9 @@
-import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import type { Domain } from '../domain/domain';
+import { type Domain, healthCheckStatus } from '../domain/domain';
 import type { DomainEndpointProps } from '../domain/endpoint';
 import type { RoutingPolicy } from '../domain/routing';
 import { ConfigError, show, Validator } from '../shared/validation';
@@ -137,13 +137,7 @@ export function alarmOnFailover(domain: Domain, name: string, healthCheck: route
   const topic = domain.alarmTopic;
   new Validator('failover alarm').check(topic !== undefined, 'domain', domain.domainName, 'the Domain has no alarm topic: give it alarms: true').throwIfInvalid();
   const alarm = new cloudwatch.Alarm(domain, `${name}FailoverAlarm`, {
-    metric: new cloudwatch.Metric({
-      namespace: 'AWS/Route53',
-      metricName: 'HealthCheckStatus',
-      dimensionsMap: { HealthCheckId: healthCheck.healthCheckId },
-      statistic: 'Minimum',
-      period: Duration.minutes(1),
-    }),
+    metric: healthCheckStatus(healthCheck),
     threshold: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     evaluationPeriods: 1,

@@ -191,13 +191,7 @@ export class Domain extends Construct {
       'the Domain has no alarm topic: give it at least one health check, or alarmTopic through healthChecks').throwIfInvalid();
     const https = (check.protocol ?? 'HTTPS') === 'HTTPS';
     const alarm = new cloudwatch.Alarm(this, `${name}HealthAlarm`, {
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/Route53',
-        metricName: 'HealthCheckStatus',
-        dimensionsMap: { HealthCheckId: healthCheck.healthCheckId },
-        statistic: 'Minimum',
-        period: Duration.minutes(1),
-      }),
+      metric: healthCheckStatus(healthCheck),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 2,
@@ -243,5 +237,19 @@ function requireUsEast1WhenAgnostic(scope: Construct, features: string[]): void 
       assert: Fn.conditionEquals(Aws.REGION, 'us-east-1'),
       assertDescription: `This stack holds what Route 53 and CloudFront read in us-east-1 only (${features.join(', ')}): deploy it to us-east-1.`,
     }],
+  });
+}
+
+/**
+ * A health check's status each minute (1 healthy, 0 not; its worst in the
+ * minute), as Route 53 publishes it in us-east-1 whichever region it checks from.
+ */
+export function healthCheckStatus(healthCheck: route53.IHealthCheck): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Route53',
+    metricName: 'HealthCheckStatus',
+    dimensionsMap: { HealthCheckId: healthCheck.healthCheckId },
+    statistic: 'Minimum',
+    period: Duration.minutes(1),
   });
 }
