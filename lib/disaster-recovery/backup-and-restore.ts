@@ -85,7 +85,7 @@ export class BackupAndRestore extends Construct {
     }));
     this.plan.addSelection('Tagged', { resources: [backup.BackupResource.fromTag(tag.key, tag.value)], role: this.role, disableDefaultBackupPolicy: true });
     this.alarmTopic = props.alarmTopic ?? this.newAlarmTopic(props.alarmEmail, removalPolicy);
-    new JobFailureNotifications(this, 'JobFailures', { topic: this.alarmTopic, removalPolicy });
+    new JobFailureNotifications(this, 'JobFailures', { topic: this.alarmTopic, vaultArn: this.vault.vault.backupVaultArn, roleArn: this.role.roleArn, removalPolicy });
     const region = knownRegion(this);
     const offered = region === undefined || !REGIONS_WITHOUT_RESTORE_TESTING.includes(region);
     if (props.restoreTesting !== false && offered) {

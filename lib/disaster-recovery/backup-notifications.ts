@@ -9,27 +9,38 @@ import { alarmAbove } from '../shared/alarms';
 import { acknowledge } from '../shared/compliance';
 
 /**
- * The AWS Backup job events reported, as EventBridge patterns: backup jobs and
- * copy jobs report `state`, restore jobs (restore tests included) `status`.
+ * The AWS Backup job events reported, as EventBridge patterns, for one plan's
+ * jobs only (AWS Backup's EventBridge events, devguide eventbridge.html): backup
+ * jobs carry `backupVaultArn` (the vault the point goes to) and `state`; copy jobs
+ * `sourceBackupVaultArn` and `state`; restore jobs (restore tests included)
+ * `iamRoleArn` (the role they restore with) and `status`. Another plan of the same
+ * account and region (another stage) has another vault and role, so its failures
+ * are not reported here.
  */
-export const JOB_FAILURE_PATTERNS: Readonly<Record<string, events.EventPattern>> = {
-  BackupJobFailed: { source: ['aws.backup'], detailType: ['Backup Job State Change'], detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'] } },
-  CopyJobFailed: { source: ['aws.backup'], detailType: ['Copy Job State Change'], detail: { state: ['FAILED'] } },
-  RestoreJobFailed: { source: ['aws.backup'], detailType: ['Restore Job State Change'], detail: { status: ['FAILED'] } },
-};
+export function jobFailurePatterns(vaultArn: string, roleArn: string): Record<string, events.EventPattern> {
+  return {
+    BackupJobFailed: { source: ['aws.backup'], detailType: ['Backup Job State Change'], detail: { backupVaultArn: [vaultArn], state: ['FAILED', 'ABORTED', 'EXPIRED'] } },
+    CopyJobFailed: { source: ['aws.backup'], detailType: ['Copy Job State Change'], detail: { sourceBackupVaultArn: [vaultArn], state: ['FAILED'] } },
+    RestoreJobFailed: { source: ['aws.backup'], detailType: ['Restore Job State Change'], detail: { iamRoleArn: [roleArn], status: ['FAILED'] } },
+  };
+}
 
 /** Props of {@link JobFailureNotifications}. */
 export interface JobFailureNotificationsProps {
   /** Where failures go; its key (if any) must let EventBridge use it. */
   readonly topic: sns.ITopic;
+  /** The plan's vault: only its backup jobs, and copy jobs out of it, are reported. */
+  readonly vaultArn: string;
+  /** The role the plan restores (and restore-tests) with: only its restore jobs are reported. */
+  readonly roleArn: string;
   /** Removal policy of the dead-letter queue. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
- * EventBridge rules that send every failed (aborted, expired) backup job,
- * failed copy job and failed restore job of this account and region to a
- * topic. An event the topic refuses waits in a dead-letter queue, whose
+ * EventBridge rules that send every failed (aborted, expired) backup job
+ * into one vault, failed copy job out of it and failed restore job run with one
+ * role to a topic. An event the topic refuses waits in a dead-letter queue, whose
  * alarm notifies the same topic (and shows in CloudWatch when it cannot).
  */
 export class JobFailureNotifications extends Construct {
@@ -44,7 +55,7 @@ export class JobFailureNotifications extends Construct {
     });
     acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the job-failure rules\' targets, which the rule does not recognise as one.');
     acknowledge(this.deadLetterQueue, 'Serverless-SQSRedrivePolicy', 'A dead-letter queue is the end of the line: undelivered job failures wait here 14 days for an operator.');
-    this.rules = Object.entries(JOB_FAILURE_PATTERNS).map(([name, eventPattern]) => new events.Rule(this, name, {
+    this.rules = Object.entries(jobFailurePatterns(props.vaultArn, props.roleArn)).map(([name, eventPattern]) => new events.Rule(this, name, {
       description: `AWS Backup: ${name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}, to the alarm topic`,
       eventPattern,
       targets: [new RuleScopedTopic(props.topic, this.deadLetterQueue)],

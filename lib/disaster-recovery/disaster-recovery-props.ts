@@ -12,8 +12,16 @@ export interface BackupTag {
   readonly value: string;
 }
 
-/** The tag the stages put on every resource their backup plan covers. */
+/** The tag a BackupAndRestore selects when given none (a construct user's single plan). */
 export const DEFAULT_BACKUP_TAG: BackupTag = { key: 'backup-plan', value: 'disaster-recovery' };
+
+/**
+ * The tag a stage's plan selects: one value per stage, so that two stages in one
+ * account and region (Sandbox beside Production) never back up each other's resources.
+ */
+export function stageBackupTag(stageName: string): BackupTag {
+  return { key: DEFAULT_BACKUP_TAG.key, value: `${DEFAULT_BACKUP_TAG.value}-${stageName.toLowerCase()}` };
+}
 
 /** How a vault's recovery points are locked (AWS Backup Vault Lock). */
 export type VaultLockMode = 'governance' | 'compliance';
@@ -50,8 +58,9 @@ export interface BackupAndRestoreProps {
    */
   readonly recovery: RecoveryObjectives;
   /**
-   * Resources carrying this tag are backed up (tag-based selection: no reference to
-   * the stacks that own them).
+   * Resources carrying this tag are backed up, and restore-tested (tag-based selection:
+   * no reference to the stacks that own them). Give each plan of an account and region
+   * a value of its own: two plans selecting one tag back up each other's resources.
    * @default DEFAULT_BACKUP_TAG (`backup-plan` = `disaster-recovery`)
    */
   readonly selectionTag?: BackupTag;

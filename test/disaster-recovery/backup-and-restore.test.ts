@@ -103,11 +103,13 @@ describe('the vault', () => {
 describe('failed jobs reach someone', () => {
   const rules = () => Object.values(resourcesOf(lockedTemplate, 'AWS::Events::Rule')).map((r) => r.Properties);
 
-  test('rules on failed, aborted or expired backup jobs, failed copy jobs and failed restore jobs (restore tests included)', () => {
+  test('rules on this plan\'s failed, aborted or expired backup jobs (into its vault), failed copy jobs (out of it) and failed restore jobs (with its role, restore tests included)', () => {
+    const vault = { 'Fn::GetAtt': [expect.stringMatching(/^BackupVault/), 'BackupVaultArn'] };
+    const role = { 'Fn::GetAtt': [expect.stringMatching(/^BackupRole/), 'Arn'] };
     expect(rules().map((r) => r.EventPattern)).toEqual([
-      { 'source': ['aws.backup'], 'detail-type': ['Backup Job State Change'], 'detail': { state: ['FAILED', 'ABORTED', 'EXPIRED'] } },
-      { 'source': ['aws.backup'], 'detail-type': ['Copy Job State Change'], 'detail': { state: ['FAILED'] } },
-      { 'source': ['aws.backup'], 'detail-type': ['Restore Job State Change'], 'detail': { status: ['FAILED'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Backup Job State Change'], 'detail': { backupVaultArn: [vault], state: ['FAILED', 'ABORTED', 'EXPIRED'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Copy Job State Change'], 'detail': { sourceBackupVaultArn: [vault], state: ['FAILED'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Restore Job State Change'], 'detail': { iamRoleArn: [role], status: ['FAILED'] } },
     ]);
   });
 
