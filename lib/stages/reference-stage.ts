@@ -18,7 +18,7 @@ import { recordAcknowledgements } from '../shared/compliance';
 import { StreamingStack } from '../streaming/streaming-stack';
 import { DisasterRecoveryStack, RecoveryVaultStack } from '../disaster-recovery/disaster-recovery-stack';
 import { tagForBackup } from '../disaster-recovery/backup-coverage';
-import { stageBackupTag } from '../disaster-recovery/disaster-recovery-props';
+import { shortestRetention, stageBackupTag } from '../disaster-recovery/disaster-recovery-props';
 import { regionOfVaultArn } from '../data-tier/data-tier-props';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AlarmDestination } from './alarm-destination';
@@ -159,7 +159,7 @@ export class ReferenceStage extends Stage {
       ...common,
       env: { account: config.account, region: standbyRegion },
       description: `Disaster recovery: the vault in ${standbyRegion} the stage's backups are copied to, with a key of its own`,
-      vault: { removalPolicy: config.removalPolicy, lock: config.backup.vaultLock, minRetention: config.backup.retention },
+      vault: { removalPolicy: config.removalPolicy, lock: config.backup.vaultLock, minRetention: shortestRetention({ recovery: config.recovery, ...config.backup }) },
     });
   }
 

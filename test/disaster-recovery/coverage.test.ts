@@ -57,8 +57,10 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
   test('the stage has its DisasterRecovery stack, backing up daily in the sandbox and hourly in production, and says a region outage is not covered without a standby region (all but Production pinned and Production standby)', () => {
     const { template } = new Map(stacks).get('DisasterRecovery')!;
     const [, plan] = resourcesOf(template).find(([, r]) => r.Type === 'AWS::Backup::BackupPlan')!;
-    const rule = (plan.Properties as { BackupPlan: { BackupPlanRule: { ScheduleExpression: string; Lifecycle: unknown }[] } }).BackupPlan.BackupPlanRule[0];
-    expect([rule.ScheduleExpression, rule.Lifecycle]).toEqual(variant.startsWith('Sandbox') ? ['cron(0 5 * * ? *)', { DeleteAfterDays: 7 }] : ['cron(0 * * * ? *)', { DeleteAfterDays: 35 }]);
+    const rules = (plan.Properties as { BackupPlan: { BackupPlanRule: { ScheduleExpression: string; Lifecycle: unknown }[] } }).BackupPlan.BackupPlanRule;
+    // Production: hourly points kept 2 days (no more than 46 Aurora snapshots or table copies at once), daily points kept 35.
+    expect(rules.map((rule) => [rule.ScheduleExpression, rule.Lifecycle])).toEqual(variant.startsWith('Sandbox') ? [['cron(0 5 * * ? *)', { DeleteAfterDays: 7 }]]
+      : [['cron(0 0-4,6-23 * * ? *)', { DeleteAfterDays: 2 }], ['cron(0 5 * * ? *)', { DeleteAfterDays: 35 }]]);
     // Restore tests where CloudFormation offers them: not in ap-southeast-7 (Production pinned), under a region condition when agnostic.
     const restoreTests = resourcesOf(template).filter(([, r]) => r.Type === 'AWS::Backup::RestoreTestingSelection').map(([, r]) => [(r.Properties as { ProtectedResourceType: string }).ProtectedResourceType, (r as { Condition?: string }).Condition !== undefined]);
     const expected = { 'Sandbox': true, 'Production': true, 'Sandbox pinned': false, 'Production pinned': undefined, 'Production standby': false }[variant];
@@ -68,16 +70,19 @@ describe.each(VARIANT_NAMES)('%s', (variant) => {
   });
 });
 
-test('Production pinned copies every recovery point to its RecoveryVault in the standby region, locked like the primary, kept as long', () => {
+test('Production pinned copies every recovery point to its RecoveryVault in the standby region, kept as long as its tier; the vault is locked at the shortest (2 days)', () => {
   const templates = stageTemplates('Production pinned');
   const [, plan] = resourcesOf(templates.get('DisasterRecovery')!.template).find(([, r]) => r.Type === 'AWS::Backup::BackupPlan')!;
-  const rule = (plan.Properties as { BackupPlan: { BackupPlanRule: { CopyActions: unknown[] }[] } }).BackupPlan.BackupPlanRule[0];
-  expect(rule.CopyActions).toEqual([{
-    DestinationBackupVaultArn: { 'Fn::GetStackOutput': { StackName: 'Production-RecoveryVault', Region: 'ap-southeast-1', OutputName: expect.any(String) } },
-    Lifecycle: { DeleteAfterDays: 35 },
-  }]);
+  const rules = (plan.Properties as { BackupPlan: { BackupPlanRule: { CopyActions: unknown[] }[] } }).BackupPlan.BackupPlanRule;
+  const destination = { 'Fn::GetStackOutput': { StackName: 'Production-RecoveryVault', Region: 'ap-southeast-1', OutputName: expect.any(String) } };
+  expect(rules.map((rule) => rule.CopyActions)).toEqual([
+    [{ DestinationBackupVaultArn: destination, Lifecycle: { DeleteAfterDays: 2 } }],
+    [{ DestinationBackupVaultArn: destination, Lifecycle: { DeleteAfterDays: 35 } }],
+  ]);
   const vaults = resourcesOf(templates.get('RecoveryVault')!.template).filter(([, r]) => r.Type === 'AWS::Backup::BackupVault');
-  expect(vaults.map(([, r]) => [(r.Properties as { LockConfiguration: unknown }).LockConfiguration, r.DeletionPolicy])).toEqual([[{ MinRetentionDays: 35, ChangeableForDays: 3 }, 'Retain']]);
+  expect(vaults.map(([, r]) => [(r.Properties as { LockConfiguration: unknown }).LockConfiguration, r.DeletionPolicy])).toEqual([[{ MinRetentionDays: 2, ChangeableForDays: 3 }, 'Retain']]);
+  const primaryVaults = resourcesOf(templates.get('DisasterRecovery')!.template).filter(([, r]) => r.Type === 'AWS::Backup::BackupVault');
+  expect(primaryVaults.map(([, r]) => (r.Properties as { LockConfiguration: unknown }).LockConfiguration)).toEqual([{ MinRetentionDays: 2, ChangeableForDays: 3 }]);
 });
 
 test('the data tier backs nothing up by itself in any stage (the stage\'s plan does, once)', () => {
