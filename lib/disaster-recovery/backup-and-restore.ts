@@ -53,6 +53,8 @@ export class BackupAndRestore extends Construct {
   readonly interval: Duration;
   /** Where failed jobs are reported. */
   readonly alarmTopic: sns.ITopic;
+  /** The job-failure rules, and the alarm (on a topic of its own) on failures they could not deliver. */
+  readonly jobFailures: JobFailureNotifications;
   readonly restoreTestingPlan?: backup.CfnRestoreTestingPlan;
   readonly restoreTestingSelections: backup.CfnRestoreTestingSelection[] = [];
   /** Where restore testing exists only in some of the regions an environment-agnostic stack may go to: the condition it is created under. */
@@ -88,7 +90,9 @@ export class BackupAndRestore extends Construct {
     rule('Every24h', scheduleFor(Duration.hours(24)), Duration.hours(24), retention);
     this.plan.addSelection('Tagged', { resources: [backup.BackupResource.fromTag(tag.key, tag.value)], role: this.role, disableDefaultBackupPolicy: true });
     this.alarmTopic = props.alarmTopic ?? this.newAlarmTopic(props.alarmEmail, removalPolicy);
-    new JobFailureNotifications(this, 'JobFailures', { topic: this.alarmTopic, vaultArn: this.vault.vault.backupVaultArn, roleArn: this.role.roleArn, removalPolicy });
+    this.jobFailures = new JobFailureNotifications(this, 'JobFailures', {
+      topic: this.alarmTopic, vaultArn: this.vault.vault.backupVaultArn, roleArn: this.role.roleArn, alarmEmail: props.alarmEmail, removalPolicy,
+    });
     const region = knownRegion(this);
     const offered = region === undefined || !REGIONS_WITHOUT_RESTORE_TESTING.includes(region);
     if (props.restoreTesting !== false && offered) {

@@ -141,15 +141,19 @@ describe('failed jobs reach someone', () => {
     lockedTemplate.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackupAlarmKey'), 'Arn'] } });
   });
 
-  test('EventBridge may use the topic\'s key for this account only; the address given is subscribed; undelivered failures raise an alarm', () => {
+  test('EventBridge may use the topic\'s key for this account only; the address given is subscribed; undelivered failures raise an alarm on a topic and key of their own', () => {
     const key = Object.entries(resourcesOf(lockedTemplate, 'AWS::KMS::Key')).find(([id]) => id.startsWith('BackupAlarmKey'))![1];
     expect(key.Properties.KeyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
       Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     })]));
-    lockedTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    lockedTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, AlarmActions: [{ Ref: Match.stringLikeRegexp('^BackupAlarmsTopic') }],
-    });
+    // Both topics e-mail the address given.
+    const subscriptions = Object.values(resourcesOf(lockedTemplate, 'AWS::SNS::Subscription')).map((r) => [r.Properties.Protocol, r.Properties.Endpoint, r.Properties.TopicArn.Ref.replace(/[0-9A-F]{8}$/, '')]);
+    expect(subscriptions).toEqual([['email', 'ops@example.com', 'BackupAlarmsTopic'], ['email', 'ops@example.com', 'BackupJobFailuresUndeliveredTopic']]);
+    // The alarm does not go to the topic whose delivery failed, but to one encrypted with another key.
+    const alarm = Object.values(resourcesOf(lockedTemplate, 'AWS::CloudWatch::Alarm')).find((r) => r.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')!.Properties;
+    expect([alarm.Threshold, alarm.AlarmActions]).toEqual([0, [{ Ref: expect.stringMatching(/^BackupJobFailuresUndeliveredTopic[0-9A-F]{8}$/) }]]);
+    const undelivered = Object.entries(resourcesOf(lockedTemplate, 'AWS::SNS::Topic')).find(([id]) => id.startsWith('BackupJobFailuresUndeliveredTopic'))![1];
+    expect(undelivered.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BackupJobFailuresUndeliveredKey[0-9A-F]{8}$/), 'Arn'] });
   });
 });
 
@@ -254,15 +258,17 @@ describe('the stacks', () => {
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(`^A region outage is not covered: .*-c standbyRegion=.*\\[ack: ${NO_STANDBY_REGION_WARNING}\\]$`));
   });
 
-  test('failed jobs go to the user\'s own topic when given one: no topic or key of its own', () => {
+  test('failed jobs go to the user\'s own topic when given one (no alarm topic of its own); the alarm on undelivered ones to a topic and key of their own, e-mailed', () => {
     const topicArn = 'arn:aws:sns:eu-west-1:123456789012:ops-alarms';
     const stack = new DisasterRecoveryStack(testApp(), 'DisasterRecovery', { alarmTopicArn: topicArn, backup: { recovery, alarmEmail: 'ops@example.com', restoreTesting: false } });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SNS::Topic', 0);
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
-    expect(Object.keys(resourcesOf(template, 'AWS::KMS::Key')).map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['BackupVaultKey']);
+    const ids = (type: string) => Object.keys(resourcesOf(template, type)).map((id) => id.replace(/[0-9A-F]{8}$/, ''));
+    expect(ids('AWS::SNS::Topic')).toEqual(['BackupJobFailuresUndeliveredTopic']);
+    expect(ids('AWS::KMS::Key')).toEqual(['BackupVaultKey', 'BackupJobFailuresUndeliveredKey']);
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
     for (const rule of Object.values(resourcesOf(template, 'AWS::Events::Rule'))) expect(rule.Properties.Targets[0].Arn).toBe(topicArn);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicArn] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^BackupJobFailuresUndeliveredTopic') }] });
+    expect(template.toJSON().Outputs.UndeliveredJobFailuresTopicArn.Value).toEqual({ Ref: expect.stringMatching(/^BackupJobFailuresUndeliveredTopic/) });
   });
 
   test('fails when the copy vault is in the stack\'s own region; checks it at deploy when the stack is environment-agnostic', () => {
