@@ -9,7 +9,7 @@ import { AlarmTopic } from '../shared/alarms';
 import { acknowledge } from '../shared/compliance';
 import { knownRegion, regionIsOneOf } from '../shared/region-condition';
 import { keyRemoval } from '../shared/removal';
-import { BackupAndRestoreProps, DEFAULT_BACKUP_TAG, RestoreTestedType, validateBackupAndRestoreProps } from './disaster-recovery-props';
+import { BackupAndRestoreProps, DEFAULT_BACKUP_TAG, DEFAULT_FREQUENT_RETENTION, RestoreTestedType, shortestRetention, validateBackupAndRestoreProps } from './disaster-recovery-props';
 import { JobFailureNotifications } from './backup-notifications';
 import { backupInterval } from './recovery-objectives';
 import { RecoveryVault } from './recovery-vault';
@@ -53,6 +53,8 @@ export class BackupAndRestore extends Construct {
   readonly interval: Duration;
   /** Where failed jobs are reported. */
   readonly alarmTopic: sns.ITopic;
+  /** The job-failure rules, and the alarm (on a topic of its own) on failures they could not deliver. */
+  readonly jobFailures: JobFailureNotifications;
   readonly restoreTestingPlan?: backup.CfnRestoreTestingPlan;
   readonly restoreTestingSelections: backup.CfnRestoreTestingSelection[] = [];
   /** Where restore testing exists only in some of the regions an environment-agnostic stack may go to: the condition it is created under. */
@@ -65,27 +67,32 @@ export class BackupAndRestore extends Construct {
     const retention = props.retention ?? Duration.days(35);
     const tag = props.selectionTag ?? DEFAULT_BACKUP_TAG;
     this.interval = backupInterval(props.recovery.rpo);
-    this.vault = new RecoveryVault(this, 'Vault', { removalPolicy, lock: props.vaultLock, minRetention: retention, existingKey: props.existingKey, namePrefix: 'backups' });
+    // The lock's minimum may not exceed the shortest lifecycle of a point in the vault (the vault would fail the job).
+    this.vault = new RecoveryVault(this, 'Vault', { removalPolicy, lock: props.vaultLock, minRetention: shortestRetention(props), existingKey: props.existingKey, namePrefix: 'backups' });
     this.role = this.newRole();
     this.plan = new backup.BackupPlan(this, 'Plan', {
       backupPlanName: Fn.join('-', ['backups', Fn.select(2, Fn.split('/', Aws.STACK_ID))]),
       backupVault: this.vault.vault,
     });
-    this.plan.addRule(new backup.BackupPlanRule({
-      ruleName: `Every${this.interval.toHours()}h`,
-      scheduleExpression: scheduleFor(this.interval),
-      // AWS Backup's shortest start window; the job then has the interval (two hours at least) to finish.
+    const copyVaults = (props.copyToVaultArns ?? []).map((arn, i) => backup.BackupVault.fromBackupVaultArn(this, `CopyVault${i}`, arn));
+    const rule = (ruleName: string, scheduleExpression: events.Schedule, completionWindow: Duration, deleteAfter: Duration) => this.plan.addRule(new backup.BackupPlanRule({
+      ruleName, scheduleExpression, completionWindow, deleteAfter,
+      // AWS Backup's shortest start window.
       startWindow: Duration.hours(1),
-      completionWindow: Duration.hours(Math.max(2, this.interval.toHours())),
-      deleteAfter: retention,
-      copyActions: props.copyToVaultArns?.length ? props.copyToVaultArns.map((arn, i) => ({
-        destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, `CopyVault${i}`, arn),
-        deleteAfter: retention,
-      })) : undefined,
+      copyActions: copyVaults.length ? copyVaults.map((destinationBackupVault) => ({ destinationBackupVault, deleteAfter })) : undefined,
     }));
+    const hours = this.interval.toHours();
+    if (hours < 24) {
+      // The frequent tier meets the RPO and is kept briefly; a job has its interval (2 hours at least) to finish.
+      rule(`Every${hours}h`, scheduleFor(this.interval), Duration.hours(Math.max(2, hours)), props.frequentRetention ?? DEFAULT_FREQUENT_RETENTION);
+    }
+    // The daily tier is what is kept `retention`; a day to finish (a large first backup included).
+    rule('Every24h', scheduleFor(Duration.hours(24)), Duration.hours(24), retention);
     this.plan.addSelection('Tagged', { resources: [backup.BackupResource.fromTag(tag.key, tag.value)], role: this.role, disableDefaultBackupPolicy: true });
     this.alarmTopic = props.alarmTopic ?? this.newAlarmTopic(props.alarmEmail, removalPolicy);
-    new JobFailureNotifications(this, 'JobFailures', { topic: this.alarmTopic, removalPolicy });
+    this.jobFailures = new JobFailureNotifications(this, 'JobFailures', {
+      topic: this.alarmTopic, vaultArn: this.vault.vault.backupVaultArn, roleArn: this.role.roleArn, alarmEmail: props.alarmEmail, removalPolicy,
+    });
     const region = knownRegion(this);
     const offered = region === undefined || !REGIONS_WITHOUT_RESTORE_TESTING.includes(region);
     if (props.restoreTesting !== false && offered) {
@@ -170,9 +177,13 @@ function restoreOverrides(type: RestoreTestedType, subnetGroupName: string | und
   return type === 'Aurora' && subnetGroupName ? { dbsubnetgroupname: subnetGroupName } : undefined;
 }
 
-/** A cron schedule every `interval` (whole hours dividing a day), daily at 05:00 UTC. */
+/**
+ * A cron schedule every `interval` (whole hours dividing a day), daily at 05:00 UTC.
+ * The hourly one skips 05:00, the daily rule's hour (the daily point is that hour's
+ * point); the other intervals never fall on 05:00.
+ */
 function scheduleFor(interval: Duration): events.Schedule {
   const hours = interval.toHours();
   if (hours >= 24) return events.Schedule.cron({ minute: '0', hour: '5' });
-  return events.Schedule.cron({ minute: '0', hour: hours === 1 ? '*' : `0/${hours}` });
+  return events.Schedule.cron({ minute: '0', hour: hours === 1 ? '0-4,6-23' : `0/${hours}` });
 }

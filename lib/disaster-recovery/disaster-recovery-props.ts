@@ -12,8 +12,16 @@ export interface BackupTag {
   readonly value: string;
 }
 
-/** The tag the stages put on every resource their backup plan covers. */
+/** The tag a BackupAndRestore selects when given none (a construct user's single plan). */
 export const DEFAULT_BACKUP_TAG: BackupTag = { key: 'backup-plan', value: 'disaster-recovery' };
+
+/**
+ * The tag a stage's plan selects: one value per stage, so that two stages in one
+ * account and region (Sandbox beside Production) never back up each other's resources.
+ */
+export function stageBackupTag(stageName: string): BackupTag {
+  return { key: DEFAULT_BACKUP_TAG.key, value: `${DEFAULT_BACKUP_TAG.value}-${stageName.toLowerCase()}` };
+}
 
 /** How a vault's recovery points are locked (AWS Backup Vault Lock). */
 export type VaultLockMode = 'governance' | 'compliance';
@@ -50,16 +58,25 @@ export interface BackupAndRestoreProps {
    */
   readonly recovery: RecoveryObjectives;
   /**
-   * Resources carrying this tag are backed up (tag-based selection: no reference to
-   * the stacks that own them).
+   * Resources carrying this tag are backed up, and restore-tested (tag-based selection:
+   * no reference to the stacks that own them). Give each plan of an account and region
+   * a value of its own: two plans selecting one tag back up each other's resources.
    * @default DEFAULT_BACKUP_TAG (`backup-plan` = `disaster-recovery`)
    */
   readonly selectionTag?: BackupTag;
   /**
-   * How long recovery points (and their copies) are kept, 1 to 36,500 days.
+   * How long the daily recovery points (and their copies) are kept, 1 to 36,500 days.
    * @default 35 days
    */
   readonly retention?: Duration;
+  /**
+   * When the RPO asks for a backup more often than daily: how long the frequent
+   * (sub-daily) recovery points, and their copies, are kept; the daily ones are kept
+   * `retention`. Every point of a DynamoDB table is a full copy and every Aurora point a
+   * cluster snapshot: hourly points kept 35 days would be 840 of each.
+   * @default 2 days
+   */
+  readonly frequentRetention?: Duration;
   /**
    * Removal policy of the vault's key. The vault itself is always retained:
    * CloudFormation cannot delete a vault that holds recovery points; with
@@ -93,6 +110,19 @@ export interface BackupAndRestoreProps {
   readonly restoreTesting?: RestoreTestingProps | false;
 }
 
+/** How long sub-daily recovery points are kept by default. */
+export const DEFAULT_FREQUENT_RETENTION = Duration.days(2);
+
+/**
+ * The shortest life of any recovery point the plan makes (the frequent tier's when
+ * the RPO asks for sub-daily backups, else `retention`): a vault lock's minimum
+ * retention may not exceed it, or the vault fails the backup and copy jobs.
+ */
+export function shortestRetention(props: Pick<BackupAndRestoreProps, 'recovery' | 'retention' | 'frequentRetention'>): Duration {
+  if (backupInterval(props.recovery.rpo).toHours() < 24) return props.frequentRetention ?? DEFAULT_FREQUENT_RETENTION;
+  return props.retention ?? Duration.days(35);
+}
+
 const TAG_KEY = /^[\w.:/=+\-@ ]{1,128}$/;
 const TAG_VALUE = /^[\w.:/=+\-@ ]{0,256}$/;
 
@@ -104,6 +134,11 @@ export function validateBackupAndRestoreProps(props: BackupAndRestoreProps): voi
   const interval = backupInterval(props.recovery.rpo);
   v.check(retention.toHours({ integral: false }) > interval.toHours(), 'retention', text(retention),
     `expected longer than the backup interval (${text(interval)}), else a recovery point expires before the next is made`);
+  if (props.frequentRetention) {
+    v.intRange('frequentRetention', props.frequentRetention.toDays({ integral: false }), 1, 36500, ' days');
+    v.check(props.frequentRetention.toSeconds() < retention.toSeconds(), 'frequentRetention', text(props.frequentRetention),
+      `expected shorter than retention (${text(retention)}): the daily points are the ones kept long`);
+  }
   v.oneOf('vaultLock', props.vaultLock, ['governance', 'compliance']);
   const tag = props.selectionTag ?? DEFAULT_BACKUP_TAG;
   v.check(TAG_KEY.test(tag.key) && !tag.key.startsWith('aws:'), 'selectionTag.key', tag.key, 'expected a tag key of 1 to 128 letters, digits, spaces or _.:/=+-@, not starting with "aws:"');

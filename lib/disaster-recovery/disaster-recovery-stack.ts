@@ -49,6 +49,7 @@ export class DisasterRecoveryStack extends Stack {
     out('BackupPlanId', this.backup.plan.backupPlanId, 'The stage\'s backup plan');
     out('BackupIntervalHours', String(this.backup.interval.toHours()), 'A recovery point is made this often (from the RPO)');
     out('BackupAlarmTopicArn', this.backup.alarmTopic.topicArn, 'Failed backup, copy and restore jobs are reported here');
+    out('UndeliveredJobFailuresTopicArn', this.backup.jobFailures.undeliveredTopic.topicArn, 'The alarm on job failures that could not reach the alarm topic goes here');
     if (this.backup.restoreTestingPlan) {
       const output = out('RestoreTestingPlanName', this.backup.restoreTestingPlan.restoreTestingPlanName, 'Weekly restore tests');
       output.condition = this.backup.restoreTestingCondition;

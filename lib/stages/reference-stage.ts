@@ -18,6 +18,7 @@ import { recordAcknowledgements } from '../shared/compliance';
 import { StreamingStack } from '../streaming/streaming-stack';
 import { DisasterRecoveryStack, RecoveryVaultStack } from '../disaster-recovery/disaster-recovery-stack';
 import { tagForBackup } from '../disaster-recovery/backup-coverage';
+import { shortestRetention, stageBackupTag } from '../disaster-recovery/disaster-recovery-props';
 import { regionOfVaultArn } from '../data-tier/data-tier-props';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AlarmDestination } from './alarm-destination';
@@ -159,7 +160,7 @@ export class ReferenceStage extends Stage {
       ...common,
       env: { account: config.account, region: standbyRegion },
       description: `Disaster recovery: the vault in ${standbyRegion} the stage's backups are copied to, with a key of its own`,
-      vault: { removalPolicy: config.removalPolicy, lock: config.backup.vaultLock, minRetention: config.backup.retention },
+      vault: { removalPolicy: config.removalPolicy, lock: config.backup.vaultLock, minRetention: shortestRetention({ recovery: config.recovery, ...config.backup }) },
     });
   }
 
@@ -173,7 +174,9 @@ export class ReferenceStage extends Stage {
       this.dataTier.dataTier.cluster, this.serverlessApi.api.table, this.streaming.streaming.stream.bucket,
       this.securityBaseline.baseline.auditTrail?.bucket, this.securityBaseline.baseline.configRecorder?.bucket,
     ];
-    for (const resource of stateful) if (resource) tagForBackup(resource);
+    // A tag of the stage's own: another stage in the account and region has its own plan.
+    const selectionTag = stageBackupTag(config.name);
+    for (const resource of stateful) if (resource) tagForBackup(resource, selectionTag);
     const { retention, vaultLock, restoreTesting } = config.backup;
     const standbyVault = this.recoveryVault?.vault.vault;
     if (standbyVault) CrossStackReferences.of(standbyVault).produce(ReferenceStrength.WEAK);
@@ -185,6 +188,7 @@ export class ReferenceStage extends Stage {
       description: 'Disaster recovery: AWS Backup plan (schedule from the RPO), locked vault with its own key, copies to another region, job alarms and restore tests',
       backup: {
         recovery: config.recovery,
+        selectionTag,
         retention,
         vaultLock,
         removalPolicy: config.removalPolicy,

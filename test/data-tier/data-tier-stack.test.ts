@@ -121,9 +121,9 @@ describe('stage differences', () => {
   test('Production has a replica lag alarm, Sandbox not; neither stage backs the cluster up here: the stage\'s DisasterRecovery plan selects it by its tag', () => {
     productionTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraReplicaLagMaximum' });
     expect(JSON.stringify(sandboxTemplate.toJSON())).not.toContain('AuroraReplicaLag');
-    for (const template of [sandboxTemplate, productionTemplate]) {
+    for (const [template, stage] of [[sandboxTemplate, 'sandbox'], [productionTemplate, 'production']] as const) {
       template.resourceCountIs('AWS::Backup::BackupPlan', 0);
-      template.hasResourceProperties('AWS::RDS::DBCluster', { Tags: Match.arrayWith([{ Key: 'backup-plan', Value: 'disaster-recovery' }]) });
+      template.hasResourceProperties('AWS::RDS::DBCluster', { Tags: Match.arrayWith([{ Key: 'backup-plan', Value: `disaster-recovery-${stage}` }]) });
     }
     // Only the cluster: AWS Backup backs an Aurora cluster up whole and refuses its instances alone.
     expect(JSON.stringify(resourcesOf(productionTemplate, 'AWS::RDS::DBInstance'))).not.toContain('backup-plan');

@@ -1,7 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { BackupAndRestore } from '../../lib/disaster-recovery/backup-and-restore';
-import { BackupAndRestoreProps, validateBackupAndRestoreProps } from '../../lib/disaster-recovery/disaster-recovery-props';
+import { BackupAndRestoreProps, shortestRetention, validateBackupAndRestoreProps } from '../../lib/disaster-recovery/disaster-recovery-props';
 import { DisasterRecoveryStack, NO_STANDBY_REGION_WARNING, RecoveryVaultStack } from '../../lib/disaster-recovery/disaster-recovery-stack';
 import { formatFindings, recordAcknowledgements } from '../../lib/shared/compliance';
 import { templateFindings } from '../../lib/shared/template-findings';
@@ -28,28 +28,44 @@ new BackupAndRestore(disposableStack, 'Backup', { recovery: { rpo: Duration.hour
 new BackupAndRestore(disposableStack, 'SixHourly', { recovery: { rpo: Duration.hours(7), rto: Duration.hours(24) }, removalPolicy: RemovalPolicy.DESTROY, restoreTesting: {} });
 const disposableTemplate = Template.fromStack(disposableStack);
 
-const ruleOf = (template: Template, planIdPart: string) => Object.entries(resourcesOf(template, 'AWS::Backup::BackupPlan'))
-  .find(([id]) => id.includes(planIdPart))![1].Properties.BackupPlan.BackupPlanRule[0];
+const rulesOf = (template: Template, planIdPart: string) => Object.entries(resourcesOf(template, 'AWS::Backup::BackupPlan'))
+  .find(([id]) => id.includes(planIdPart))![1].Properties.BackupPlan.BackupPlanRule;
+const ruleOf = (template: Template, planIdPart: string, name?: string) => rulesOf(template, planIdPart).find((r: { RuleName: string }) => name === undefined || r.RuleName === name);
 const vaultOf = (template: Template, part = 'Backup') => Object.entries(resourcesOf(template, 'AWS::Backup::BackupVault')).find(([id]) => id.startsWith(part))![1];
 
 describe('the backup plan', () => {
-  test('runs every interval the RPO allows: hourly for 15 min, every 6 h for 7 h, daily for 24 h; start window 1 h, completion the interval (2 h at least)', () => {
-    expect(ruleOf(lockedTemplate, 'Backup')).toMatchObject({ RuleName: 'Every1h', ScheduleExpression: 'cron(0 * * * ? *)', StartWindowMinutes: 60, CompletionWindowMinutes: 120 });
-    expect(ruleOf(disposableTemplate, 'SixHourly')).toMatchObject({ RuleName: 'Every6h', ScheduleExpression: 'cron(0 0/6 * * ? *)', StartWindowMinutes: 60, CompletionWindowMinutes: 360 });
-    expect(ruleOf(disposableTemplate, 'BackupPlan')).toMatchObject({ RuleName: 'Every24h', ScheduleExpression: 'cron(0 5 * * ? *)', CompletionWindowMinutes: 1440 });
+  test('runs every interval the RPO allows (hourly for 15 min, every 6 h for 7 h), kept briefly, beside a daily rule kept the retention; daily only for 24 h', () => {
+    const tiers = (template: Template, plan: string) => rulesOf(template, plan).map((r: Record<string, unknown>) =>
+      [r.RuleName, r.ScheduleExpression, r.StartWindowMinutes, r.CompletionWindowMinutes, r.Lifecycle]);
+    expect(tiers(lockedTemplate, 'Backup')).toEqual([
+      // Hourly but 05:00, the daily rule's hour; a job has 2 hours to finish.
+      ['Every1h', 'cron(0 0-4,6-23 * * ? *)', 60, 120, { DeleteAfterDays: 2 }],
+      ['Every24h', 'cron(0 5 * * ? *)', 60, 1440, { DeleteAfterDays: 35 }],
+    ]);
+    expect(tiers(disposableTemplate, 'SixHourly')).toEqual([
+      ['Every6h', 'cron(0 0/6 * * ? *)', 60, 360, { DeleteAfterDays: 2 }],
+      ['Every24h', 'cron(0 5 * * ? *)', 60, 1440, { DeleteAfterDays: 35 }],
+    ]);
+    expect(tiers(disposableTemplate, 'BackupPlan')).toEqual([['Every24h', 'cron(0 5 * * ? *)', 60, 1440, { DeleteAfterDays: 7 }]]);
     expect(locked.interval.toHours()).toBe(1);
   });
 
-  test('keeps recovery points the retention given (35 days by default), and copies each to every vault given, kept as long', () => {
-    const rule = ruleOf(lockedTemplate, 'Backup');
-    expect(rule.Lifecycle).toEqual({ DeleteAfterDays: 35 });
-    expect(rule.CopyActions).toEqual([
+  test('at most 2 days of hourly points: 46 Aurora snapshots or table copies per resource and vault, plus 35 daily, instead of 840', () => {
+    const points = rulesOf(lockedTemplate, 'Backup').map((r: { ScheduleExpression: string; Lifecycle: { DeleteAfterDays: number } }) =>
+      (r.ScheduleExpression === 'cron(0 5 * * ? *)' ? 1 : 23) * r.Lifecycle.DeleteAfterDays);
+    expect(points).toEqual([46, 35]);
+  });
+
+  test('copies each tier to every vault given, kept as long as the tier', () => {
+    expect(ruleOf(lockedTemplate, 'Backup', 'Every1h').CopyActions).toEqual([
+      { DestinationBackupVaultArn: COPY_VAULT, Lifecycle: { DeleteAfterDays: 2 } },
+      { DestinationBackupVaultArn: OTHER_ACCOUNT_VAULT, Lifecycle: { DeleteAfterDays: 2 } },
+    ]);
+    expect(ruleOf(lockedTemplate, 'Backup', 'Every24h').CopyActions).toEqual([
       { DestinationBackupVaultArn: COPY_VAULT, Lifecycle: { DeleteAfterDays: 35 } },
       { DestinationBackupVaultArn: OTHER_ACCOUNT_VAULT, Lifecycle: { DeleteAfterDays: 35 } },
     ]);
-    expect(ruleOf(disposableTemplate, 'BackupPlan').Lifecycle).toEqual({ DeleteAfterDays: 7 });
     expect(ruleOf(disposableTemplate, 'BackupPlan').CopyActions).toBeUndefined();
-    expect(ruleOf(disposableTemplate, 'SixHourly').Lifecycle).toEqual({ DeleteAfterDays: 35 });
   });
 
   test('selects by tag backup-plan = disaster-recovery, with a role only AWS Backup assumes, holding AWS\'s backup, restore and S3 policies', () => {
@@ -80,12 +96,12 @@ describe('the vault', () => {
     expect(keys(disposableTemplate)).toEqual([[true, 'Delete', 7]]);
   });
 
-  test('where data is retained: deleting a recovery point or shortening its life is denied to everyone, and the vault is locked in compliance mode (3 days\' grace)', () => {
+  test('where data is retained: deleting a recovery point or shortening its life is denied to everyone, and the vault is locked in compliance mode (3 days\' grace), its minimum the shortest lifecycle in it (the hourly tier\'s 2 days)', () => {
     const vault = vaultOf(lockedTemplate);
     expect(vault.Properties.AccessPolicy.Statement).toEqual([{
       Sid: 'DenyRecoveryPointDeletion', Effect: 'Deny', Principal: { AWS: '*' }, Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'], Resource: '*',
     }]);
-    expect(vault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 35, ChangeableForDays: 3 });
+    expect(vault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 2, ChangeableForDays: 3 });
   });
 
   test('where the stage is disposable: no deny and no lock, so recovery points can be removed by hand', () => {
@@ -103,11 +119,13 @@ describe('the vault', () => {
 describe('failed jobs reach someone', () => {
   const rules = () => Object.values(resourcesOf(lockedTemplate, 'AWS::Events::Rule')).map((r) => r.Properties);
 
-  test('rules on failed, aborted or expired backup jobs, failed copy jobs and failed restore jobs (restore tests included)', () => {
+  test('rules on this plan\'s failed, aborted or expired backup jobs (into its vault), failed copy jobs (out of it) and failed restore jobs (with its role, restore tests included)', () => {
+    const vault = { 'Fn::GetAtt': [expect.stringMatching(/^BackupVault/), 'BackupVaultArn'] };
+    const role = { 'Fn::GetAtt': [expect.stringMatching(/^BackupRole/), 'Arn'] };
     expect(rules().map((r) => r.EventPattern)).toEqual([
-      { 'source': ['aws.backup'], 'detail-type': ['Backup Job State Change'], 'detail': { state: ['FAILED', 'ABORTED', 'EXPIRED'] } },
-      { 'source': ['aws.backup'], 'detail-type': ['Copy Job State Change'], 'detail': { state: ['FAILED'] } },
-      { 'source': ['aws.backup'], 'detail-type': ['Restore Job State Change'], 'detail': { status: ['FAILED'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Backup Job State Change'], 'detail': { backupVaultArn: [vault], state: ['FAILED', 'ABORTED', 'EXPIRED'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Copy Job State Change'], 'detail': { sourceBackupVaultArn: [vault], state: ['FAILED'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Restore Job State Change'], 'detail': { iamRoleArn: [role], status: ['FAILED'] } },
     ]);
   });
 
@@ -123,15 +141,19 @@ describe('failed jobs reach someone', () => {
     lockedTemplate.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackupAlarmKey'), 'Arn'] } });
   });
 
-  test('EventBridge may use the topic\'s key for this account only; the address given is subscribed; undelivered failures raise an alarm', () => {
+  test('EventBridge may use the topic\'s key for this account only; the address given is subscribed; undelivered failures raise an alarm on a topic and key of their own', () => {
     const key = Object.entries(resourcesOf(lockedTemplate, 'AWS::KMS::Key')).find(([id]) => id.startsWith('BackupAlarmKey'))![1];
     expect(key.Properties.KeyPolicy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
       Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     })]));
-    lockedTemplate.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    lockedTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, AlarmActions: [{ Ref: Match.stringLikeRegexp('^BackupAlarmsTopic') }],
-    });
+    // Both topics e-mail the address given.
+    const subscriptions = Object.values(resourcesOf(lockedTemplate, 'AWS::SNS::Subscription')).map((r) => [r.Properties.Protocol, r.Properties.Endpoint, r.Properties.TopicArn.Ref.replace(/[0-9A-F]{8}$/, '')]);
+    expect(subscriptions).toEqual([['email', 'ops@example.com', 'BackupAlarmsTopic'], ['email', 'ops@example.com', 'BackupJobFailuresUndeliveredTopic']]);
+    // The alarm does not go to the topic whose delivery failed, but to one encrypted with another key.
+    const alarm = Object.values(resourcesOf(lockedTemplate, 'AWS::CloudWatch::Alarm')).find((r) => r.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')!.Properties;
+    expect([alarm.Threshold, alarm.AlarmActions]).toEqual([0, [{ Ref: expect.stringMatching(/^BackupJobFailuresUndeliveredTopic[0-9A-F]{8}$/) }]]);
+    const undelivered = Object.entries(resourcesOf(lockedTemplate, 'AWS::SNS::Topic')).find(([id]) => id.startsWith('BackupJobFailuresUndeliveredTopic'))![1];
+    expect(undelivered.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BackupJobFailuresUndeliveredKey[0-9A-F]{8}$/), 'Arn'] });
   });
 });
 
@@ -204,6 +226,16 @@ describe('bad input', () => {
     ]);
   });
 
+  test('fails when the frequent points would be kept as long as the daily ones, or not whole days', () => {
+    const hourly = { recovery: { rpo: Duration.hours(1), rto: Duration.hours(4) } };
+    expect(problemsOf(validateBackupAndRestoreProps, { ...hourly, retention: Duration.days(7), frequentRetention: Duration.days(7) })).toEqual([
+      'frequentRetention: got "7 d"; expected shorter than retention (7 d): the daily points are the ones kept long',
+    ]);
+    expect(problemsOf(validateBackupAndRestoreProps, { ...hourly, frequentRetention: Duration.hours(36) })).toEqual([
+      'frequentRetention: got 1.5; expected a whole number from 1 to 36500 days',
+    ]);
+  });
+
   test('fails on an unknown lock mode, a reserved or malformed tag, an unknown restore-tested type or a validation window out of range', () => {
     expect(problemsOf(validateBackupAndRestoreProps, props({
       vaultLock: 'strict' as never, selectionTag: { key: 'aws:backup', value: 'a|b' },
@@ -226,15 +258,17 @@ describe('the stacks', () => {
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(`^A region outage is not covered: .*-c standbyRegion=.*\\[ack: ${NO_STANDBY_REGION_WARNING}\\]$`));
   });
 
-  test('failed jobs go to the user\'s own topic when given one: no topic or key of its own', () => {
+  test('failed jobs go to the user\'s own topic when given one (no alarm topic of its own); the alarm on undelivered ones to a topic and key of their own, e-mailed', () => {
     const topicArn = 'arn:aws:sns:eu-west-1:123456789012:ops-alarms';
     const stack = new DisasterRecoveryStack(testApp(), 'DisasterRecovery', { alarmTopicArn: topicArn, backup: { recovery, alarmEmail: 'ops@example.com', restoreTesting: false } });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SNS::Topic', 0);
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
-    expect(Object.keys(resourcesOf(template, 'AWS::KMS::Key')).map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['BackupVaultKey']);
+    const ids = (type: string) => Object.keys(resourcesOf(template, type)).map((id) => id.replace(/[0-9A-F]{8}$/, ''));
+    expect(ids('AWS::SNS::Topic')).toEqual(['BackupJobFailuresUndeliveredTopic']);
+    expect(ids('AWS::KMS::Key')).toEqual(['BackupVaultKey', 'BackupJobFailuresUndeliveredKey']);
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
     for (const rule of Object.values(resourcesOf(template, 'AWS::Events::Rule'))) expect(rule.Properties.Targets[0].Arn).toBe(topicArn);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicArn] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^BackupJobFailuresUndeliveredTopic') }] });
+    expect(template.toJSON().Outputs.UndeliveredJobFailuresTopicArn.Value).toEqual({ Ref: expect.stringMatching(/^BackupJobFailuresUndeliveredTopic/) });
   });
 
   test('fails when the copy vault is in the stack\'s own region; checks it at deploy when the stack is environment-agnostic', () => {
@@ -252,11 +286,12 @@ describe('the stacks', () => {
     const stage = new Stage(app, 'Production', { env: { account: '123456789012', region: 'eu-west-1' } });
     recordAcknowledgements(stage);
     const standby = new RecoveryVaultStack(stage, 'RecoveryVault', {
-      env: { account: '123456789012', region: 'us-west-2' }, vault: { lock: 'compliance', minRetention: Duration.days(35) },
+      env: { account: '123456789012', region: 'us-west-2' }, vault: { lock: 'compliance', minRetention: shortestRetention({ recovery, retention: Duration.days(35) }) },
     });
     const primary = new DisasterRecoveryStack(stage, 'DisasterRecovery', { backup: { recovery, retention: Duration.days(35), vaultLock: 'compliance', copyToVaultArns: [standby.vault.vault.backupVaultArn], restoreTesting: false } });
     const standbyVault = Object.values(resourcesOf(Template.fromStack(standby), 'AWS::Backup::BackupVault'))[0];
-    expect(standbyVault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 35, ChangeableForDays: 3 });
+    // The hourly tier's copies live 2 days: a lock asking more would fail them.
+    expect(standbyVault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 2, ChangeableForDays: 3 });
     expect(standbyVault.Properties.AccessPolicy.Statement[0]).toMatchObject({ Effect: 'Deny', Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'] });
     const copy = ruleOf(Template.fromStack(primary), 'Backup').CopyActions[0];
     expect(copy.DestinationBackupVaultArn).toEqual({ 'Fn::GetStackOutput': { StackName: 'Production-RecoveryVault', Region: 'us-west-2', OutputName: expect.any(String) } });

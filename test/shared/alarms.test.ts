@@ -49,10 +49,10 @@ describe.each(VARIANT_NAMES)('%s: every alarm topic admits CloudWatch alarms', (
     .filter(([, topic]) => topic.Properties.DisplayName === 'Alarms').map(([topicId]) => [s.id, topicId] as const));
 
   test('the stacks with an alarm topic are the ones that alarm', () => {
-    // The security baseline has two: alarms and findings, and the alarm on findings that could not reach it.
+    // The security baseline and DisasterRecovery have two: alarms (and findings or job failures), and the alarm on those that could not reach it.
     const onDomain = 'domainName' in STAGE_VARIANTS[variant] ? ['Domain'] : [];
     const standby = variant === 'Production standby' ? ['StandbyDataTier', 'StandbyServerlessApi', 'StandbyWebTier'] : [];
-    expect(alarmTopics.map(([stackId]) => stackId).sort()).toEqual(['DataTier', 'DisasterRecovery', ...onDomain, 'FanOut', 'SecurityBaseline', 'SecurityBaseline', 'ServerlessApi', ...standby, 'Streaming', 'WebTier']);
+    expect(alarmTopics.map(([stackId]) => stackId).sort()).toEqual(['DataTier', 'DisasterRecovery', 'DisasterRecovery', ...onDomain, 'FanOut', 'SecurityBaseline', 'SecurityBaseline', 'ServerlessApi', ...standby, 'Streaming', 'WebTier']);
   });
 
   test.each(alarmTopics)('%s: %s', (stackId, topicId) => {
