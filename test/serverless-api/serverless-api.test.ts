@@ -16,6 +16,21 @@ function build(props: ServerlessApiProps) {
   const api = new ServerlessApi(stack, 'Api', props);
   return { stack, api, template: Template.fromStack(stack) };
 }
+
+const builds = new Map<string, ReturnType<typeof build>>();
+/**
+ * The API built with plain props once for the file: the tests that only read a
+ * configuration share its synthesis. Tests that expect a throw build their own.
+ */
+function builtOnce(props: ServerlessApiProps) {
+  const key = JSON.stringify(props);
+  let built = builds.get(key);
+  if (!built) {
+    built = build(props);
+    builds.set(key, built);
+  }
+  return built;
+}
 const methods = (template: Template) => Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))
   .filter((m) => m.Properties.HttpMethod !== 'OPTIONS').map((m) => m.Properties);
 
@@ -120,7 +135,7 @@ describe('unauthenticated: the explicit opt-in', () => {
 
 describe('options', () => {
   test('by default: no reserved and no provisioned concurrency, so a brand-new account can deploy it', () => {
-    const { template } = build({});
+    const { template } = builtOnce({});
     template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent() });
     template.resourceCountIs('AWS::Lambda::Alias', 0);
   });
@@ -132,14 +147,14 @@ describe('options', () => {
   });
 
   test('CORS answers preflight for the allowed origins only', () => {
-    const { template } = build({ corsOrigins: ['https://app.example.com'] });
+    const { template } = builtOnce({ corsOrigins: ['https://app.example.com'] });
     const options = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod === 'OPTIONS');
     expect(options.length).toBeGreaterThan(0);
     expect(JSON.stringify(options[0].Properties.Integration)).toContain("'https://app.example.com'");
   });
 
   test('without CORS there is no preflight method', () => {
-    const { template } = build({});
+    const { template } = builtOnce({});
     template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }, 0);
   });
 
@@ -173,7 +188,7 @@ describe('options', () => {
   });
 
   test('the table keeps deletion protection and is retained when nobody chose otherwise', () => {
-    const { template } = build({});
+    const { template } = builtOnce({});
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
   });
 
@@ -209,7 +224,7 @@ describe('CORS on every answer, not only the preflight', () => {
   const gatewayResponses = (template: Template) => Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties);
 
   test('one origin: the handler learns it, and API Gateway\'s own 4XX/5XX answers carry it with Vary', () => {
-    const { template } = build({ corsOrigins: ['https://app.example.com'] });
+    const { template } = builtOnce({ corsOrigins: ['https://app.example.com'] });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALLOWED_ORIGINS: 'https://app.example.com' }) } });
     const responses = gatewayResponses(template);
     expect(responses.map((r) => r.ResponseType).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
@@ -235,7 +250,7 @@ describe('CORS on every answer, not only the preflight', () => {
   });
 
   test('without CORS: no gateway responses and no ALLOWED_ORIGINS', () => {
-    const { template } = build({});
+    const { template } = builtOnce({});
     template.resourceCountIs('AWS::ApiGateway::GatewayResponse', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.not(Match.objectLike({ ALLOWED_ORIGINS: Match.anyValue() })) } });
   });

@@ -22,6 +22,22 @@ function build(props: StaticSiteProps, stack = testStack()) {
   const site = new StaticSite(stack, 'Site', props);
   return { stack, site, template: Template.fromStack(stack) };
 }
+
+const builds = new Map<string, ReturnType<typeof build>>();
+/**
+ * The site built with plain props, agnostic or pinned, once for the file:
+ * the tests that only read a configuration share its synthesis (a tenth of a
+ * CPU second each). Tests that add to a stack or expect a throw build their own.
+ */
+function builtOnce(props: StaticSiteProps, env?: { account: string; region: string }) {
+  const key = JSON.stringify([props, env ?? null]);
+  let built = builds.get(key);
+  if (!built) {
+    built = build(props, stackIn(env));
+    builds.set(key, built);
+  }
+  return built;
+}
 const distributionConfig = (t: Template) => Object.values(resourcesOf(t, 'AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
 const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.resolve((construct.node.defaultChild as any).logicalId);
 /** The template's rules but CDK's own bootstrap-version check. */
@@ -38,12 +54,12 @@ describe('placement: the same findings, none, whether the stack is pinned or env
     ['agnostic', undefined, { encryption: 'KMS' }],
     ['pinned', PINNED, { encryption: 'KMS' }],
   ] as const)('%s, %j: the five packs report nothing unacknowledged', (_n, env, props) => {
-    const { stack } = build(props as StaticSiteProps, stackIn(env));
+    const { stack } = builtOnce(props as StaticSiteProps, env);
     expect(formatFindings(nagFindings(stack))).toBe('');
   });
 
   test('pinned: the asset bucket is acknowledged by its resolved ARN, not the agnostic one', () => {
-    const { template } = build({}, stackIn(PINNED));
+    const { template } = builtOnce({}, PINNED);
     const rules = [...acknowledgedRules(template).keys()];
     expect(rules).toContain('AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/*]');
     expect(rules.some((r) => r.includes('<AWS::AccountId>'))).toBe(false);
@@ -51,7 +67,7 @@ describe('placement: the same findings, none, whether the stack is pinned or env
 });
 
 describe('Origin Access Control (the default)', () => {
-  const { stack, template, site } = build({});
+  const { stack, template, site } = builtOnce({});
   const bucketId = logicalId(stack, site.bucket);
   const distributionArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: logicalId(stack, site.distribution) }]] };
 
@@ -137,7 +153,7 @@ describe('OAC with an SSE-KMS bucket: the key lets this one distribution decrypt
 });
 
 describe('Origin Access Identity (the notes, the sandbox)', () => {
-  const { stack, template, site } = build({ originAccess: 'oai' });
+  const { stack, template, site } = builtOnce({ originAccess: 'oai' });
   const bucketId = logicalId(stack, site.bucket);
 
   test('only the identity may read objects and list the bucket', () => {
@@ -188,8 +204,8 @@ describe('Origin Access Identity (the notes, the sandbox)', () => {
   });
 
   test('pinned, or with OAC: no rule', () => {
-    expect(ruleIds(build({ originAccess: 'oai' }, stackIn(PINNED)).template)).toEqual([]);
-    expect(ruleIds(build({}).template)).toEqual([]);
+    expect(ruleIds(builtOnce({ originAccess: 'oai' }, PINNED).template)).toEqual([]);
+    expect(ruleIds(builtOnce({}).template)).toEqual([]);
   });
 });
 
@@ -206,7 +222,7 @@ describe('no literal physical name: two stages, two regions or a retained leftov
   const NAME_PROPERTIES = ['BucketName', 'LogGroupName', 'RoleName', 'FunctionName', 'ManagedPolicyName', 'PolicyName', 'AliasName', 'Name'];
 
   test.each([[{}], [{ originAccess: 'oai' }], [{ encryption: 'KMS' }]] as const)('%j', (props) => {
-    const { template } = build(props as StaticSiteProps);
+    const { template } = builtOnce(props as StaticSiteProps);
     const named: string[] = [];
     const visit = (value: unknown, where: string): void => {
       if (!value || typeof value !== 'object') return;
@@ -401,7 +417,7 @@ describe('options', () => {
   });
 
   test('buckets and logs are retained, not emptied, when nobody chose a removal policy; logs kept a month', () => {
-    const { template } = build({});
+    const { template } = builtOnce({});
     for (const b of Object.values(resourcesOf(template, 'AWS::S3::Bucket'))) expect(b.DeletionPolicy).toBe('Retain');
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
