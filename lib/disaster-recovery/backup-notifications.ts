@@ -21,9 +21,9 @@ import { keyRemoval } from '../shared/removal';
  */
 export function jobFailurePatterns(vaultArn: string, roleArn: string): Record<string, events.EventPattern> {
   return {
-    BackupJobFailed: { source: ['aws.backup'], detailType: ['Backup Job State Change'], detail: { backupVaultArn: [vaultArn], state: ['FAILED', 'ABORTED', 'EXPIRED'] } },
-    CopyJobFailed: { source: ['aws.backup'], detailType: ['Copy Job State Change'], detail: { sourceBackupVaultArn: [vaultArn], state: ['FAILED'] } },
-    RestoreJobFailed: { source: ['aws.backup'], detailType: ['Restore Job State Change'], detail: { iamRoleArn: [roleArn], status: ['FAILED'] } },
+    BackupJobFailed: { source: ['aws.backup'], detailType: ['Backup Job State Change'], detail: { backupVaultArn: [vaultArn], state: ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'] } },
+    CopyJobFailed: { source: ['aws.backup'], detailType: ['Copy Job State Change'], detail: { sourceBackupVaultArn: [vaultArn], state: ['FAILED', 'PARTIAL'] } },
+    RestoreJobFailed: { source: ['aws.backup'], detailType: ['Restore Job State Change'], detail: { iamRoleArn: [roleArn], status: ['FAILED', 'ABORTED'] } },
   };
 }
 

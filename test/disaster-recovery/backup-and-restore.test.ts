@@ -123,9 +123,9 @@ describe('failed jobs reach someone', () => {
     const vault = { 'Fn::GetAtt': [expect.stringMatching(/^BackupVault/), 'BackupVaultArn'] };
     const role = { 'Fn::GetAtt': [expect.stringMatching(/^BackupRole/), 'Arn'] };
     expect(rules().map((r) => r.EventPattern)).toEqual([
-      { 'source': ['aws.backup'], 'detail-type': ['Backup Job State Change'], 'detail': { backupVaultArn: [vault], state: ['FAILED', 'ABORTED', 'EXPIRED'] } },
-      { 'source': ['aws.backup'], 'detail-type': ['Copy Job State Change'], 'detail': { sourceBackupVaultArn: [vault], state: ['FAILED'] } },
-      { 'source': ['aws.backup'], 'detail-type': ['Restore Job State Change'], 'detail': { iamRoleArn: [role], status: ['FAILED'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Backup Job State Change'], 'detail': { backupVaultArn: [vault], state: ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Copy Job State Change'], 'detail': { sourceBackupVaultArn: [vault], state: ['FAILED', 'PARTIAL'] } },
+      { 'source': ['aws.backup'], 'detail-type': ['Restore Job State Change'], 'detail': { iamRoleArn: [role], status: ['FAILED', 'ABORTED'] } },
     ]);
   });
 

@@ -112,9 +112,9 @@ describe('two stages in one account and region (Sandbox pinned and Production st
       const [[roleId]] = ofType(variant, 'AWS::IAM::Role').filter(([id]) => /^BackupRole/.test(id));
       const patterns = ofType(variant, 'AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern.detail);
       expect(patterns).toEqual([
-        { backupVaultArn: [{ 'Fn::GetAtt': [vaultId, 'BackupVaultArn'] }], state: ['FAILED', 'ABORTED', 'EXPIRED'] },
-        { sourceBackupVaultArn: [{ 'Fn::GetAtt': [vaultId, 'BackupVaultArn'] }], state: ['FAILED'] },
-        { iamRoleArn: [{ 'Fn::GetAtt': [roleId, 'Arn'] }], status: ['FAILED'] },
+        { backupVaultArn: [{ 'Fn::GetAtt': [vaultId, 'BackupVaultArn'] }], state: ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'] },
+        { sourceBackupVaultArn: [{ 'Fn::GetAtt': [vaultId, 'BackupVaultArn'] }], state: ['FAILED', 'PARTIAL'] },
+        { iamRoleArn: [{ 'Fn::GetAtt': [roleId, 'Arn'] }], status: ['FAILED', 'ABORTED'] },
       ]);
     }
   });
