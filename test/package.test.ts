@@ -95,7 +95,7 @@ describe('a user app of the installed package', () => {
     expect(result.error).toBeUndefined();
     const stacks = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).sort();
     expect(stacks).toEqual(['Defaults.template.json', 'DefaultsPinned.template.json', 'Edge.template.json', 'Options.template.json', 'OptionsPinned.template.json',
-      'StreamingOptions.template.json', 'StreamingOptionsPinned.template.json']);
+      'Recovery.template.json', 'RecoveryStandby.template.json', 'StreamingOptions.template.json', 'StreamingOptionsPinned.template.json']);
   });
 
   test('deploys the handlers from the prebuilt bundles, the default site content and a site of its own', () => {

@@ -9,6 +9,7 @@ const path = require('path');
 const { App, Duration, RemovalPolicy, Stack, Validations } = require('aws-cdk-lib');
 const ec2 = require('aws-cdk-lib/aws-ec2');
 const iam = require('aws-cdk-lib/aws-iam');
+const route53 = require('aws-cdk-lib/aws-route53');
 // cdk-nag is the app's, loaded by path so that the library, which must work
 // without it, cannot resolve it from its own place in node_modules.
 const nag = require(process.env.CDK_NAG_PATH);
@@ -111,6 +112,26 @@ function streamingOptions(stack) {
   });
 }
 
+/**
+ * Disaster recovery as a user composes it across two regions: backups copied to a
+ * vault of the other region, an Aurora global database and its secondary, the
+ * failover switch in the standby region and the PRIMARY's calculated health check.
+ */
+function recovery(primary, standby) {
+  new lib.RecoveryVault(standby, 'RecoveryVault', { lock: 'governance', minRetention: Duration.days(2) });
+  const network = new lib.Network(primary, 'Network');
+  new lib.DataTier(primary, 'DataTier', { vpc: network.vpc, globalDatabase: { identifier: 'shop-eu-west-1-data' } });
+  new lib.BackupAndRestore(primary, 'Backups', {
+    recovery: { rpo: Duration.hours(1), rto: Duration.hours(4) }, alarmEmail: 'ops@example.com',
+    copyToVaultArns: ['arn:aws:backup:us-west-2:123456789012:backup-vault:shop-copies'],
+  });
+  const standbyNetwork = new lib.Network(standby, 'Network', { cidr: '10.1.0.0/16' });
+  new lib.StandbyDatabase(standby, 'Database', { vpc: standbyNetwork.vpc, globalClusterIdentifier: 'shop-eu-west-1-data' });
+  const failoverSwitch = new lib.FailoverSwitch(standby, 'Switch', { switchName: 'shop-eu-west-1', primaryRegion: 'eu-west-1' });
+  const endpointHealthCheck = new route53.HealthCheck(primary, 'AppHealthCheck', { type: route53.HealthCheckType.HTTPS, fqdn: 'app.example.com', resourcePath: '/health' });
+  new lib.FailoverPrimaryHealthCheck(primary, 'PrimaryHealth', { failoverSwitch: failoverSwitch.ref, endpointHealthCheck });
+}
+
 const app = new App({ outdir, builtinCloudFormationValidation: false });
 Validations.of(app).addPlugins(
   new nag.AwsSolutionsChecks(app), new nag.ServerlessChecks(app), new nag.NIST80053R5Checks(app),
@@ -123,6 +144,7 @@ options(new Stack(app, 'OptionsPinned', { env: PINNED }));
 streamingOptions(new Stack(app, 'StreamingOptions'));
 streamingOptions(new Stack(app, 'StreamingOptionsPinned', { env: PINNED }));
 edge(new Stack(app, 'Edge', { env: { account: PINNED.account, region: 'us-east-1' } }));
+recovery(new Stack(app, 'Recovery', { env: PINNED }), new Stack(app, 'RecoveryStandby', { env: { account: PINNED.account, region: 'us-west-2' } }));
 
 let error;
 try {
