@@ -47,6 +47,15 @@ describe('the app', () => {
       expect(run({ stage: 'Production', alarmEmail: 'ops@example.com' })).toEqual({ exitCode: 1, output: refusal });
     });
 
+    test('a bare Production is refused with every problem at once: the alarm destination and HTTPS', () => {
+      const { exitCode, output } = run({ stage: 'Production' });
+      expect(exitCode).toBe(1);
+      expect(output.split('\n').filter((line) => line.startsWith('  - ')).map((line) => line.slice(4, 50))).toEqual([
+        'alarmEmail: got undefined; the Production stag',
+        'stage: got "Production"; it serves HTTPS or do',
+      ]);
+    });
+
     test('-c allowPlainHttp=true lets it synthesize (the run\'s agnostic Production variant), still saying it serves plain HTTP', () => {
       const production = synthesizedStage('Production');
       expect(production.exitCode).toBe(0);

@@ -4,7 +4,7 @@ import { enforceCompliance } from '../shared/compliance';
 import { synthFailureMessage } from '../shared/synth-failure';
 import { complianceReport } from '../shared/template-findings';
 import { ReferenceStage } from '../stages/reference-stage';
-import { requireHttps, stageConfig } from '../stages/stage-config';
+import { stageConfigRequiringHttps } from '../stages/stage-config';
 import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../stages/stage-selection';
 
 /**
@@ -24,9 +24,7 @@ export function synthesizeApp(app: App, stderr: (text: string) => void, env: Rec
     if (pipelineRequested(app)) buildPipelineApp(app);
     else {
       const selection = stageSelectionFrom((key) => app.node.tryGetContext(key), env);
-      const config = stageConfig(selection);
-      requireHttps(config, selection.allowPlainHttp);
-      new ReferenceStage(app, config);
+      new ReferenceStage(app, stageConfigRequiringHttps(selection));
     }
     const assembly = app.synth();
     for (const notice of noticesIn(assembly)) stderr(`warning: ${notice}\n`);

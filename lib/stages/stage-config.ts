@@ -466,7 +466,32 @@ function checkDomain(v: Validator, selection: StageSelection): StageDomain | und
  */
 export function requireHttps(config: StageConfig, allowPlainHttp = false): void {
   if (!config.httpsRequired || config.domain || config.certificateArn || allowPlainHttp) return;
-  throw new ConfigError('stage config', [`stage: got ${show(config.name)}; it serves HTTPS or does not synthesize: put its endpoints on your domain `
+  throw new ConfigError('stage config', [plainHttpProblem(config.name)]);
+}
+
+function plainHttpProblem(name: string): string {
+  return `stage: got ${show(name)}; it serves HTTPS or does not synthesize: put its endpoints on your domain `
     + '(-c domainName=example.com -c hostedZoneId=Z... -c region=..., or DOMAIN_NAME, HOSTED_ZONE_ID), or give the web tier an existing certificate '
-    + '(-c certificateArn=arn:aws:acm:..., or CERTIFICATE_ARN); -c allowPlainHttp=true synthesizes it over plain HTTP, only to try it out']);
+    + '(-c certificateArn=arn:aws:acm:..., or CERTIFICATE_ARN); -c allowPlainHttp=true synthesizes it over plain HTTP, only to try it out';
+}
+
+/**
+ * The stage `cdk synth` builds: {@link stageConfig} and {@link requireHttps}
+ * together, so a selection with several problems (no alarm destination and
+ * no HTTPS, say) is refused with all of them at once, not one per attempt.
+ */
+export function stageConfigRequiringHttps(selection: StageSelection = {}, profiles: Readonly<Record<string, StageConfig>> = STAGE_PROFILES): StageConfig {
+  const profile = profiles[selection.stage ?? 'Sandbox'];
+  const servesHttps = (known(selection.domainName) && known(selection.hostedZoneId)) || known(selection.certificateArn)
+    || profile?.domain !== undefined || profile?.certificateArn !== undefined;
+  const https = profile?.httpsRequired && !servesHttps && !selection.allowPlainHttp ? plainHttpProblem(profile.name) : undefined;
+  let config: StageConfig;
+  try {
+    config = stageConfig(selection, profiles);
+  } catch (error) {
+    if (error instanceof ConfigError && https) throw new ConfigError(error.subject, [...error.problems, https]);
+    throw error;
+  }
+  requireHttps(config, selection.allowPlainHttp);
+  return config;
 }
