@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { recordAcknowledgements } from '../shared/compliance';
 import { ConfigError } from '../shared/validation';
 import { ReferenceStage } from '../stages/reference-stage';
-import { requireHttps, StageConfig, stageConfig, StageSelection } from '../stages/stage-config';
+import { StageConfig, stageConfigRequiringHttps, StageSelection } from '../stages/stage-config';
 import { DeliveryPipeline, DeliveryPipelineProps, StageFactory } from './delivery-pipeline';
 import { PipelineConfig, pipelineConfig, pipelineSelection } from './pipeline-config';
 
@@ -55,16 +55,14 @@ type ReferenceStagesConfig = Pick<PipelineConfig, 'alarmEmail' | 'webTierImages'
 /** The config referenceStages gives the stage `id` in `env`; fails as the stage would on a config it refuses. */
 function referenceStageConfig(config: ReferenceStagesConfig, id: string, env: { account?: string; region?: string }): StageConfig {
   const production = id === 'Production';
-  const stage = withPipelineChoices(stageConfig({
-    stage: id, account: env.account, region: env.region, alarmEmail: config.alarmEmail,
+  return withPipelineChoices(stageConfigRequiringHttps({
+    stage: id, account: env.account, region: env.region, alarmEmail: config.alarmEmail, allowPlainHttp: config.allowPlainHttp,
     // One account, several Production regions: the account-wide pieces (trail, CIS alarms, IAM settings) live in the first.
     homeRegion: production ? config.productionRegions?.[0] : undefined,
     // Production's names on the domain, by latency across its regions (the domain's zone is the production account's).
     ...(production && config.domain ? { ...config.domain, servingRegions: config.productionRegions } : {}),
     ...(production ? productionRecovery(config.productionRegions, env.region) : {}),
   }), config);
-  requireHttps(stage, config.allowPlainHttp);
-  return stage;
 }
 
 /**

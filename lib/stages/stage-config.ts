@@ -465,12 +465,14 @@ function checkDomain(v: Validator, selection: StageSelection): StageDomain | und
  * from the same flags should too.
  */
 export function requireHttps(config: StageConfig, allowPlainHttp = false): void {
-  if (!config.httpsRequired || config.domain || config.certificateArn || allowPlainHttp) return;
-  throw new ConfigError('stage config', [plainHttpProblem(config.name)]);
+  const problem = plainHttpProblem(config, allowPlainHttp);
+  if (problem) throw new ConfigError('stage config', [problem]);
 }
 
-function plainHttpProblem(name: string): string {
-  return `stage: got ${show(name)}; it serves HTTPS or does not synthesize: put its endpoints on your domain `
+/** Why a stage that must serve HTTPS would serve plain HTTP (no domain, no certificate, not allowed); undefined when it does not. */
+function plainHttpProblem(config: Pick<StageConfig, 'name' | 'httpsRequired' | 'domain' | 'certificateArn'>, allowPlainHttp = false): string | undefined {
+  if (!config.httpsRequired || config.domain || config.certificateArn || allowPlainHttp) return undefined;
+  return `stage: got ${show(config.name)}; it serves HTTPS or does not synthesize: put its endpoints on your domain `
     + '(-c domainName=example.com -c hostedZoneId=Z... -c region=..., or DOMAIN_NAME, HOSTED_ZONE_ID), or give the web tier an existing certificate '
     + '(-c certificateArn=arn:aws:acm:..., or CERTIFICATE_ARN); -c allowPlainHttp=true synthesizes it over plain HTTP, only to try it out';
 }
@@ -482,9 +484,12 @@ function plainHttpProblem(name: string): string {
  */
 export function stageConfigRequiringHttps(selection: StageSelection = {}, profiles: Readonly<Record<string, StageConfig>> = STAGE_PROFILES): StageConfig {
   const profile = profiles[selection.stage ?? 'Sandbox'];
-  const servesHttps = (known(selection.domainName) && known(selection.hostedZoneId)) || known(selection.certificateArn)
-    || profile?.domain !== undefined || profile?.certificateArn !== undefined;
-  const https = profile?.httpsRequired && !servesHttps && !selection.allowPlainHttp ? plainHttpProblem(profile.name) : undefined;
+  // The stage as stageConfig would build it, as far as HTTPS goes: known before its other checks pass.
+  const https = profile && plainHttpProblem({
+    ...profile,
+    domain: known(selection.domainName) && known(selection.hostedZoneId) ? { domainName: selection.domainName, hostedZoneId: selection.hostedZoneId } : profile.domain,
+    certificateArn: selection.certificateArn ?? profile.certificateArn,
+  }, selection.allowPlainHttp);
   let config: StageConfig;
   try {
     config = stageConfig(selection, profiles);
