@@ -1,6 +1,5 @@
 import { Aws, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { destroysData, keyRemoval } from '../shared/removal';
@@ -54,27 +53,14 @@ export class RecoveryVault extends Construct {
       backupVaultName: Fn.join('-', [props.namePrefix ?? 'recovery', Fn.select(2, Fn.split('/', Aws.STACK_ID))]),
       encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Where data is kept, every principal, the account's administrators included, is denied deleting a recovery point
+      // or shortening its lifecycle: only AWS Backup's own lifecycle removes them (the policy binds IAM principals).
+      blockRecoveryPointDeletion: !destroysData(removalPolicy),
       lockConfiguration: props.lock ? {
         minRetention: props.minRetention ?? Duration.days(1),
         // Compliance mode: after the grace period nobody, AWS included, can remove the lock or delete a recovery point early.
         changeableFor: props.lock === 'compliance' ? Duration.days(LOCK_GRACE_DAYS) : undefined,
       } : undefined,
     });
-    if (!destroysData(removalPolicy)) this.denyRecoveryPointDeletion();
-  }
-
-  /**
-   * Denies every principal, the account's administrators included, deleting a
-   * recovery point or shortening its lifecycle: only AWS Backup's own lifecycle
-   * removes them (the vault policy binds IAM principals, not the service's expiry).
-   */
-  private denyRecoveryPointDeletion(): void {
-    this.vault.addToAccessPolicy(new iam.PolicyStatement({
-      sid: 'DenyRecoveryPointDeletion',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
-      resources: ['*'],
-    }));
   }
 }

@@ -99,7 +99,7 @@ describe('the vault', () => {
   test('where data is retained: deleting a recovery point or shortening its life is denied to everyone, and the vault is locked in compliance mode (3 days\' grace), its minimum the shortest lifecycle in it (the hourly tier\'s 2 days)', () => {
     const vault = vaultOf(lockedTemplate);
     expect(vault.Properties.AccessPolicy.Statement).toEqual([{
-      Sid: 'DenyRecoveryPointDeletion', Effect: 'Deny', Principal: { AWS: '*' }, Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'], Resource: '*',
+      Effect: 'Deny', Principal: { AWS: '*' }, Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'], Resource: '*',
     }]);
     expect(vault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 2, ChangeableForDays: 3 });
   });
