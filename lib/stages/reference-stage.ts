@@ -70,9 +70,9 @@ export class ReferenceStage extends Stage {
     if (config.domain && names) this.domain = this.newDomainStack(config, config.domain, names, common);
     this.names = names;
     this.failover = this.newFailover(config, common);
-    const onDomain = (label: string, latency: boolean) => this.domain && {
+    const onDomain = (label: string) => this.domain && {
       domain: this.domain.domain, recordName: names!.under(label), healthCheck: true,
-      routing: latency && names!.shared ? { kind: 'latency' as const, setIdentifier: config.region!, region: config.region! } : undefined,
+      routing: names!.shared ? { kind: 'latency' as const, setIdentifier: config.region!, region: config.region! } : undefined,
       ...this.failover?.primary(),
     };
     this.network = new NetworkStack(this, 'Network', {
@@ -92,7 +92,7 @@ export class ReferenceStage extends Stage {
         alarmEmail: config.alarmEmail,
         certificateArn: config.certificateArn ?? config.webTier.certificateArn,
       },
-      domain: onDomain('app', true),
+      domain: onDomain('app'),
     });
     if (config.plainHttpReason) Annotations.of(this.webTier.webTier).acknowledgeWarning(PLAIN_HTTP_WARNING, config.plainHttpReason);
     this.staticSite = new StaticSiteStack(this, 'StaticSite', {
@@ -118,7 +118,7 @@ export class ReferenceStage extends Stage {
         deletionProtection: config.deletionProtection,
         alarmEmail: config.alarmEmail,
       },
-      domain: onDomain('api', true),
+      domain: onDomain('api'),
     });
     this.dataTier = new DataTierStack(this, 'DataTier', {
       ...common,

@@ -19,7 +19,7 @@ import { stackUniqueName } from './physical-name';
 import { acknowledgeSiteFindings } from './site-findings';
 import { CLOUDFRONT_LOG_PREFIX, fitStandardLoggingToRegion, legacyLoggingOf } from './standard-logging';
 import { fitOriginAccessToRegion } from './origin-access-region';
-import { FAILOVER_STATUS_CODES, OriginAccess, SiteReplicaProps, StaticSiteProps, validateStaticSiteProps } from './static-site-props';
+import { FAILOVER_STATUS_CODES, OriginAccess, StaticSiteProps, validateStaticSiteProps } from './static-site-props';
 
 /**
  * Allows what a typical single-page app needs (its own scripts, inline styles,
@@ -70,13 +70,15 @@ export class StaticSite extends Construct {
     });
     this.ownsBucket = props.existingBucket === undefined;
     this.replicated = props.replica !== undefined;
-    this.bucket = props.existingBucket ?? this.newContentBucket(props, removalPolicy);
+    // The replica (another region's bucket), written to by replication and read by the fallback origin.
+    const replica = props.replica && s3.Bucket.fromBucketAttributes(this, 'Replica', { bucketName: props.replica.bucketName, region: props.replica.region });
+    this.bucket = props.existingBucket ?? this.newContentBucket(props, removalPolicy, replica);
     this.encryptionKey = this.bucket.encryptionKey;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Static site ${this.node.path}`.slice(0, 128),
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: this.newOrigin(props.replica),
+        origin: this.newOrigin(replica),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         compress: true,
@@ -118,12 +120,12 @@ export class StaticSite extends Construct {
     if (autoDelete) this.distribution.node.addDependency(autoDelete);
   }
 
-  private newContentBucket(props: StaticSiteProps, removalPolicy: RemovalPolicy): s3.Bucket {
+  private newContentBucket(props: StaticSiteProps, removalPolicy: RemovalPolicy, replica: s3.IBucket | undefined): s3.Bucket {
     const kmsEncrypted = props.encryption === 'KMS';
     const key = kmsEncrypted ? props.encryptionKey ?? new kms.Key(this, 'ContentKey', { enableKeyRotation: true, ...keyRemoval(removalPolicy) }) : undefined;
-    const replication = props.replica && {
+    const replication = replica && {
       role: new iam.Role(this, 'ReplicationRole', { assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'), description: `Replicates the content of ${this.node.path}` }),
-      destination: s3.Bucket.fromBucketAttributes(this, 'Replica', { bucketName: props.replica.bucketName, region: props.replica.region }),
+      destination: replica,
     };
     const bucket = new s3.Bucket(this, 'Content', {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -168,7 +170,7 @@ export class StaticSite extends Construct {
     return bucket;
   }
 
-  private newOrigin(replica: SiteReplicaProps | undefined): cloudfront.IOrigin {
+  private newOrigin(replica: s3.IBucket | undefined): cloudfront.IOrigin {
     if (this.originAccess === 'oac') {
       const control = new cloudfront.S3OriginAccessControl(this, 'OriginAccessControl', {
         originAccessControlName: stackUniqueName(this, 64),
@@ -178,8 +180,7 @@ export class StaticSite extends Construct {
       const origin = new OacBucketOrigin(this.bucket, control);
       if (!replica) return origin;
       // The replica is read with the same access control: CloudFront signs for whichever bucket it asks.
-      const replicaBucket = s3.Bucket.fromBucketAttributes(this, 'ReplicaOrigin', { bucketName: replica.bucketName, region: replica.region });
-      return new origins.OriginGroup({ primaryOrigin: origin, fallbackOrigin: new OacBucketOrigin(replicaBucket, control), fallbackStatusCodes: FAILOVER_STATUS_CODES });
+      return new origins.OriginGroup({ primaryOrigin: origin, fallbackOrigin: new OacBucketOrigin(replica, control), fallbackStatusCodes: FAILOVER_STATUS_CODES });
     }
     const identity = new cloudfront.OriginAccessIdentity(this, 'OriginAccessIdentity', { comment: `Reads ${this.node.path}`.slice(0, 128) });
     (this as { originAccessIdentity?: cloudfront.OriginAccessIdentity }).originAccessIdentity = identity;
