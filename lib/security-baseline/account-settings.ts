@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Aws, CfnResource, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import { acknowledge, CONFIG_RULE_PACKS } from '../shared/compliance';
 import { HardenedFunction } from '../shared/hardened-function';
 import type { SettingName } from './account-settings/settings';
-import { RegionDecision } from './regions';
+import { configServiceLinkedRoleArn } from './config-recorder';
+import { onlyWhere, RegionDecision } from './regions';
 import { AccountSettingsProps, PasswordPolicy } from './security-baseline-props';
 
 /** The password policy used when none is given (CIS AWS Foundations 1.8-1.9, plus a 90-day age). */
@@ -43,9 +44,6 @@ const ACTIONS: Readonly<Record<Exclude<SettingName, 'ConfigServiceLinkedRole'>, 
   S3BlockPublicAccess: ['s3:GetAccountPublicAccessBlock', 's3:PutAccountPublicAccessBlock'],
   PasswordPolicy: ['iam:GetAccountPasswordPolicy', 'iam:UpdateAccountPasswordPolicy', 'iam:DeleteAccountPasswordPolicy'],
 };
-
-/** AWS Config's service-linked role, by path: the one role the function may read and create. */
-const CONFIG_SERVICE_LINKED_ROLE = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
 
 /** Props of {@link AccountSettings}. */
 export interface AccountSettingsConstructProps extends AccountSettingsProps {
@@ -91,24 +89,22 @@ export class AccountSettings extends Construct {
       removalPolicy: props.removalPolicy,
     });
     if (props.configServiceLinkedRole) {
-      this.function.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: [CONFIG_SERVICE_LINKED_ROLE] }));
+      // AWS Config's service-linked role, by path: the one role the function may read and create.
+      const configRole = configServiceLinkedRoleArn();
+      this.function.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: [configRole] }));
       this.function.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['iam:CreateServiceLinkedRole'], resources: [CONFIG_SERVICE_LINKED_ROLE],
+        actions: ['iam:CreateServiceLinkedRole'], resources: [configRole],
         conditions: { StringEquals: { 'iam:AWSServiceName': 'config.amazonaws.com' } },
       }));
       this.add('ConfigServiceLinkedRole', props);
     }
     if (props.ebsEncryptionByDefault ?? true) this.add('EbsEncryptionByDefault', props);
     const accountWide = props.setsAccountWideSettings;
-    if ((props.s3BlockPublicAccess ?? true) && accountWide !== false) this.onlyWhere(accountWide, this.add('S3BlockPublicAccess', props));
+    if ((props.s3BlockPublicAccess ?? true) && accountWide !== false) onlyWhere(this.add('S3BlockPublicAccess', props), accountWide);
     if (props.passwordPolicy !== false && accountWide !== false) {
-      this.onlyWhere(accountWide, this.add('PasswordPolicy', props, passwordPolicyProperties(props.passwordPolicy)));
+      onlyWhere(this.add('PasswordPolicy', props, passwordPolicyProperties(props.passwordPolicy)), accountWide);
     }
     this.acknowledgeFunction();
-  }
-
-  private onlyWhere(decision: RegionDecision, resource: CustomResource): void {
-    if (decision !== true && decision !== false) (resource.node.defaultChild as CfnResource).cfnOptions.condition = decision;
   }
 
   private add(setting: SettingName, props: AccountSettingsConstructProps, extra: Record<string, unknown> = {}): CustomResource {
