@@ -1,6 +1,5 @@
 import { Annotations, Aspects, CrossStackReferences, ReferenceStrength, Stage, Tags } from 'aws-cdk-lib';
 import { StageFailover, requireFailoverDomain } from '../disaster-recovery/failover-stage';
-import { recoveryPattern } from '../disaster-recovery/recovery-objectives';
 import { DomainStack } from '../domain/domain-stack';
 import type { DomainEndpointProps } from '../domain/endpoint';
 import { HEALTH_PATH } from '../web-tier/user-data';
@@ -240,12 +239,13 @@ export class ReferenceStage extends Stage {
 
   /** The failover between the stage's region and its standby region, when its pattern has a standby; refused without a domain. */
   private newFailover(config: StageConfig, common: { terminationProtection: boolean }): StageFailover | undefined {
-    const pattern = recoveryPattern(config);
-    requireFailoverDomain(pattern, config.standbyRegion, this.domain !== undefined, config.domain?.servingRegions?.length);
-    if (!this.domain || config.standbyRegion === undefined || pattern === 'backup-and-restore') return undefined;
+    // The standby side exists exactly where the pattern has a standby (standbyPatternOf): failover goes with it.
+    const standby = this.standby;
+    if (!standby) return undefined;
+    requireFailoverDomain(standby.pattern, standby.region, this.domain !== undefined, config.domain?.servingRegions?.length);
     return new StageFailover(this, {
-      stageName: config.name, account: config.account, primaryRegion: config.region!, standbyRegion: config.standbyRegion,
-      domain: this.domain.domain, terminationProtection: common.terminationProtection,
+      stageName: config.name, account: config.account, primaryRegion: config.region!, standbyRegion: standby.region,
+      domain: this.domain!.domain, terminationProtection: common.terminationProtection,
     });
   }
 
