@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { StandbyDatabase } from '../data-tier/standby-database';
 import type { Domain } from '../domain/domain';
-import type { DomainEndpointProps } from '../domain/endpoint';
+import { alarmOnEndpoint, type DomainEndpointProps } from '../domain/endpoint';
 import { NetworkStack } from '../network/network-stack';
 import { ServerlessApiStack } from '../serverless-api/serverless-api-stack';
 import { keyRemoval } from '../shared/removal';
@@ -186,13 +186,7 @@ export class StandbySide {
       ...this.pattern === 'warm-standby' ? [['StandbyApp', webTier.onDomain, webTierHealthPath] as const] : [],
       ['StandbyApi', serverlessApi.onDomain, undefined] as const,
     ];
-    for (const [name, endpoint, path] of checks) {
-      const healthCheck = endpoint?.healthCheck;
-      if (!healthCheck) continue;
-      // Read across regions by the Domain stack when it deploys (Fn::GetStackOutput), as the primary's are.
-      CrossStackReferences.of(healthCheck).produce(ReferenceStrength.WEAK);
-      domain.alarmOnHealthCheck(name, healthCheck, path ? { fqdn: endpoint.fqdn, path } : { fqdn: endpoint.fqdn, protocol: 'TCP' });
-    }
+    for (const [name, endpoint, path] of checks) alarmOnEndpoint(domain, name, endpoint, path);
   }
 
   /** The standby web tier stack (after attach). */

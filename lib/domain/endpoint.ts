@@ -1,3 +1,4 @@
+import { CrossStackReferences, ReferenceStrength } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -88,4 +89,16 @@ export function publishEndpoint(scope: Construct, props: DomainEndpointProps, en
     healthCheck: recordHealthCheck,
   }], endpoint.ipv6, { failoverHalves: true });
   return { fqdn: props.domain.fqdn(props.recordName), records, healthCheck, recordHealthCheck };
+}
+
+/**
+ * Alarms, in `domain`'s stack, on a published endpoint's health check, which
+ * its stack made (read across stacks and regions weakly, when the Domain's
+ * stack deploys): HTTPS on `path`, or TCP without one. Nothing without a check.
+ */
+export function alarmOnEndpoint(domain: Domain, name: string, endpoint: PublishedEndpoint | undefined, path?: string): void {
+  const healthCheck = endpoint?.healthCheck;
+  if (!healthCheck) return;
+  CrossStackReferences.of(healthCheck).produce(ReferenceStrength.WEAK);
+  domain.alarmOnHealthCheck(name, healthCheck, path ? { fqdn: endpoint.fqdn, path } : { fqdn: endpoint.fqdn, protocol: 'TCP' });
 }

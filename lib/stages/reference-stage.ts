@@ -1,7 +1,7 @@
 import { Annotations, Aspects, CrossStackReferences, ReferenceStrength, Stage, Tags } from 'aws-cdk-lib';
 import { StageFailover, requireFailoverDomain } from '../disaster-recovery/failover-stage';
 import { DomainStack } from '../domain/domain-stack';
-import type { DomainEndpointProps } from '../domain/endpoint';
+import { alarmOnEndpoint, type DomainEndpointProps } from '../domain/endpoint';
 import { HEALTH_PATH } from '../web-tier/user-data';
 import { Construct } from 'constructs';
 import { DataTierStack } from '../data-tier/data-tier-stack';
@@ -252,12 +252,7 @@ export class ReferenceStage extends Stage {
   /** Alarms, in the Domain stack, on the health checks of the load balancer and the API (read across regions, weakly). */
   private alarmOnEndpoints(domain: DomainStack): void {
     const checks = [['App', this.webTier.onDomain, this.config.webTier.healthCheck?.path ?? HEALTH_PATH], ['Api', this.serverlessApi.onDomain, undefined]] as const;
-    for (const [name, endpoint, path] of checks) {
-      const healthCheck = endpoint?.healthCheck;
-      if (!healthCheck) continue;
-      CrossStackReferences.of(healthCheck).produce(ReferenceStrength.WEAK);
-      domain.domain.alarmOnHealthCheck(name, healthCheck, path ? { fqdn: endpoint.fqdn, path } : { fqdn: endpoint.fqdn, protocol: 'TCP' });
-    }
+    for (const [name, endpoint, path] of checks) alarmOnEndpoint(domain.domain, name, endpoint, path);
   }
 }
 
