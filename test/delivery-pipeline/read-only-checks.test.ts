@@ -44,7 +44,7 @@ const HEALTHY: Record<string, unknown> = {
 
 /** IAM action of a signed HTTP call, from the signing service and the JSON target or URL. */
 function signedAction(service: string, target: string | undefined, url: string): string {
-  if (target) return `${{ cloudtrail: 'cloudtrail', config: 'config' }[service] ?? service}:${target.split('.').pop()}`;
+  if (target) return `${service}:${target.split('.').pop()}`;
   if (service === 'guardduty' && /\/detector\/[^/]+$/.test(url)) return 'guardduty:GetDetector';
   return `${service}:<${url}>`;
 }
