@@ -19,14 +19,13 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { startsProcess } = require('../test/setup/sequencer');
-const { stageCacheDir } = require('../test/setup/global-setup');
+const { CACHE: stageCache, stageCacheDir } = require('../test/setup/global-setup');
 
 const root = path.join(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
 const tmp = () => fs.mkdtempSync(path.join(scratch, 'run-'));
-const stageCache = path.join(root, 'node_modules', '.cache', 'aws-reference-architectures');
 const jestCache = tmp();
 const progress = (text) => process.stderr.write(`${text}\n`);
 const env = { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: '1' };

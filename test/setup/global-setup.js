@@ -74,3 +74,4 @@ module.exports = async function globalSetup() {
 
 module.exports.RUN_TMP_PREFIX = RUN_TMP_PREFIX;
 module.exports.stageCacheDir = stageCacheDir;
+module.exports.CACHE = CACHE;

@@ -23,7 +23,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  * since an arbitrary start: a worker's share of the run, which the process
  * total (process.cpuUsage) would mix with the other workers'.
  */
-export function threadSeconds(): number {
+function threadSeconds(): number {
   try {
     const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
