@@ -1,6 +1,7 @@
 import { Annotations, Aws, CfnOutput, CfnRule, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { regionOfVaultArn } from '../data-tier/data-tier-props';
 import { Validator } from '../shared/validation';
 import { BackupAndRestore } from './backup-and-restore';
 import type { BackupAndRestoreProps } from './disaster-recovery-props';
@@ -13,12 +14,6 @@ export const NO_STANDBY_REGION_WARNING = '@aws-reference-architectures/disaster-
 export interface DisasterRecoveryStackProps extends StackProps {
   /** The backups. */
   readonly backup: BackupAndRestoreProps;
-  /**
-   * Regions of the copy vaults in `backup.copyToVaultArns` that are known at synth,
-   * each checked against this stack's region (at deploy when the stack is environment-agnostic).
-   * @default none
-   */
-  readonly copyRegions?: readonly string[];
   /**
    * An SNS topic of yours (in this stack's region) that receives the job failures instead of a
    * new topic; its policy (and key policy) must let EventBridge and CloudWatch publish.
@@ -39,7 +34,11 @@ export class DisasterRecoveryStack extends Stack {
     super(scope, id, props);
     const alarmTopic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : props.backup.alarmTopic;
     this.backup = new BackupAndRestore(this, 'Backup', { ...props.backup, alarmTopic });
-    for (const region of props.copyRegions ?? []) this.requireAnotherRegion(region);
+    // Each copy vault whose region is known at synth (not one read from another stack) is checked against this stack's region.
+    for (const arn of props.backup.copyToVaultArns ?? []) {
+      const region = regionOfVaultArn(arn);
+      if (region) this.requireAnotherRegion(arn, region);
+    }
     if ((props.backup.copyToVaultArns ?? []).length === 0) {
       Annotations.of(this.backup).addWarningV2(NO_STANDBY_REGION_WARNING, 'A region outage is not covered: the stage\'s recovery points stay in its region. '
         + 'Give a standby region (-c standbyRegion=<another region>, or STANDBY_REGION) to copy them there, or -c backupCopyVaultArn=<a vault in another region>.');
@@ -57,10 +56,10 @@ export class DisasterRecoveryStack extends Stack {
   }
 
   /** A copy in this stack's own region is no disaster recovery: refused at synth, or at deploy when the region is known only then. */
-  private requireAnotherRegion(copyRegion: string): void {
+  private requireAnotherRegion(vaultArn: string, copyRegion: string): void {
     if (!Token.isUnresolved(this.region)) {
       new Validator('DisasterRecoveryStack props')
-        .check(copyRegion !== this.region, 'copyRegions', copyRegion, `expected another region than this stack's (${this.region}): a copy in the same region fails with it`)
+        .check(copyRegion !== this.region, 'backup.copyToVaultArns', vaultArn, `expected a vault in another region than this stack's (${this.region}): a copy in the same region fails with it`)
         .throwIfInvalid();
       return;
     }

@@ -18,7 +18,6 @@ import { StreamingStack } from '../streaming/streaming-stack';
 import { DisasterRecoveryStack, RecoveryVaultStack } from '../disaster-recovery/disaster-recovery-stack';
 import { tagForBackup } from '../disaster-recovery/backup-coverage';
 import { shortestRetention, stageBackupTag } from '../disaster-recovery/disaster-recovery-props';
-import { regionOfVaultArn } from '../data-tier/data-tier-props';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AlarmDestination } from './alarm-destination';
 import { addStandby, StandbySide } from '../disaster-recovery/standby-side';
@@ -181,7 +180,6 @@ export class ReferenceStage extends Stage {
     if (standbyVault) CrossStackReferences.of(standbyVault).produce(ReferenceStrength.WEAK);
     // Restore tests put the restored cluster in the data tier's subnet group (else AWS Backup would look for a default VPC).
     const subnetGroup = this.dataTier.dataTier.cluster.node.tryFindChild('Subnets') as rds.SubnetGroup | undefined;
-    const copyRegion = config.backupCopyVaultArn ? regionOfVaultArn(config.backupCopyVaultArn) : undefined;
     return new DisasterRecoveryStack(this, 'DisasterRecovery', {
       ...common,
       description: 'Disaster recovery: AWS Backup plan (schedule from the RPO), locked vault with its own key, copies to another region, job alarms and restore tests',
@@ -195,7 +193,6 @@ export class ReferenceStage extends Stage {
         copyToVaultArns: [standbyVault?.backupVaultArn, config.backupCopyVaultArn].filter((arn): arn is string => arn !== undefined),
         restoreTesting: restoreTesting === false ? false : { auroraSubnetGroupName: subnetGroup?.subnetGroupName, ...restoreTesting },
       },
-      copyRegions: copyRegion ? [copyRegion] : [],
       alarmTopicArn: config.alarmTopicArn,
     });
   }

@@ -273,9 +273,9 @@ describe('the stacks', () => {
 
   test('fails when the copy vault is in the stack\'s own region; checks it at deploy when the stack is environment-agnostic', () => {
     expect(() => new DisasterRecoveryStack(testApp(), 'DisasterRecovery', {
-      env: { region: 'us-west-2' }, backup: { recovery, copyToVaultArns: [COPY_VAULT], restoreTesting: false }, copyRegions: ['us-west-2'],
-    })).toThrow('copyRegions: got "us-west-2"; expected another region than this stack\'s (us-west-2): a copy in the same region fails with it');
-    const agnostic = new DisasterRecoveryStack(testApp(), 'DisasterRecovery', { backup: { recovery, copyToVaultArns: [COPY_VAULT], restoreTesting: false }, copyRegions: ['us-west-2'] });
+      env: { region: 'us-west-2' }, backup: { recovery, copyToVaultArns: [COPY_VAULT], restoreTesting: false },
+    })).toThrow(`backup.copyToVaultArns: got "${COPY_VAULT}"; expected a vault in another region than this stack's (us-west-2): a copy in the same region fails with it`);
+    const agnostic = new DisasterRecoveryStack(testApp(), 'DisasterRecovery', { backup: { recovery, copyToVaultArns: [COPY_VAULT], restoreTesting: false } });
     expect(Template.fromStack(agnostic).toJSON().Rules).toMatchObject({
       CopyOutsideuswest2: { Assertions: [{ Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-west-2'] }] }, AssertDescription: expect.stringContaining('the copy must go to another region') }] },
     });
