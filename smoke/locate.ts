@@ -10,13 +10,15 @@ export async function enabledRegions(ec2: EC2Client): Promise<string[]> {
 }
 
 /**
- * Looks for a stack in every enabled region but `askedRegion`, in parallel. A
+ * Looks for a stack in every enabled region but `askedRegion`, in parallel, once
+ * per stack name in a run (several checks ask for the same standby stack). A
  * region that refuses (not opted in, denied by a policy) counts as "not there".
  */
 export function stackLocator(askedRegion: string, regions: () => Promise<string[]>,
   cloudFormationIn: (region: string) => CloudFormationClient): StackLocator {
   let listed: Promise<string[]> | undefined;
-  return async (stackName) => {
+  const searches = new Map<string, Promise<string[]>>();
+  const search = async (stackName: string) => {
     listed ??= regions();
     const others = (await listed).filter((r) => r !== askedRegion);
     const found = await Promise.all(others.map(async (region) => {
@@ -24,5 +26,9 @@ export function stackLocator(askedRegion: string, regions: () => Promise<string[
       return outputs ? region : undefined;
     }));
     return found.filter((r): r is string => r !== undefined);
+  };
+  return (stackName) => {
+    if (!searches.has(stackName)) searches.set(stackName, search(stackName));
+    return searches.get(stackName)!;
   };
 }

@@ -202,5 +202,8 @@ describe('stack locator', () => {
     const locate = stackLocator('us-east-1', async () => ['us-east-1', ...Object.keys(clients)], (r) => { asked.push(r); return clients[r]; });
     expect(await locate('S')).toEqual(['eu-west-1']);
     expect(asked.sort()).toEqual(['ap-northeast-2', 'eu-west-1', 'me-south-1']);
+    // A second check asking for the same stack gets the run's answer: no region is asked again.
+    expect(await locate('S')).toEqual(['eu-west-1']);
+    expect(asked).toHaveLength(3);
   });
 });
