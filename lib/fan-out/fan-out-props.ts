@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Validator } from '../shared/validation';
+import { EMAIL, seconds, Validator } from '../shared/validation';
 import { checkFilterPolicy, FilterPolicy, FilterPolicyScope } from './filter-policy';
 
 /** A Lambda function that consumes one subscriber queue (the handler in `consumer/`). */
@@ -143,7 +143,6 @@ export interface FanOutProps {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,40}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const MAX_VISIBILITY_S = 43200;
 const MIN_RETENTION_S = 60;
 const MAX_RETENTION_S = 14 * 24 * 3600;
@@ -207,12 +206,6 @@ function checkSubscriber(v: Validator, at: string, s: SubscriberProps, fifo: boo
   v.intRange(`${at}.retentionPeriod`, seconds(s.retentionPeriod), MIN_RETENTION_S, MAX_RETENTION_S, ' seconds (60 s to 14 days)');
   v.intRange(`${at}.maxMessageAge`, seconds(s.maxMessageAge), 60, MAX_RETENTION_S, ' seconds');
   if (s.consumer) checkConsumer(v, `${at}.consumer`, s);
-}
-
-/** A duration in seconds; undefined when absent or a token (e.g. `Duration.seconds(param.valueAsNumber)`). */
-function seconds(d: Duration | undefined): number | undefined {
-  if (d === undefined || d.isUnresolved()) return undefined;
-  return d.toSeconds();
 }
 
 function checkConsumer(v: Validator, at: string, s: SubscriberProps): void {

@@ -6,7 +6,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Validator } from '../shared/validation';
+import { EMAIL, Validator } from '../shared/validation';
 
 /**
  * Who may call the API:
@@ -268,7 +268,6 @@ const DOMAIN_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:userpool\/[a-z]{2}(-[a-z]+)+-\d+_[A-Za-z0-9]+$/;
 const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:regional\/webacl\/[A-Za-z0-9_-]+\/[0-9a-f-]{36}$/;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Environment variables the construct sets on the function it creates. */
 export const RESERVED_ENVIRONMENT = ['TABLE_NAME', 'ALLOWED_ORIGINS'];
 /** API Gateway's hard integration timeout. */

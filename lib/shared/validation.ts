@@ -1,4 +1,13 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
+
+/** What the constructs and stages accept as an e-mail address (an alarm subscription's). */
+export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** A duration in seconds; undefined when absent or a token (e.g. `Duration.seconds(param.valueAsNumber)`). */
+export function seconds(d: Duration | undefined): number | undefined {
+  if (d === undefined || d.isUnresolved()) return undefined;
+  return d.toSeconds();
+}
 
 /**
  * Thrown at synth when props or stage config are invalid. Lists every problem

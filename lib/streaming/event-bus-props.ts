@@ -2,9 +2,8 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Validator } from '../shared/validation';
+import { EMAIL, seconds, Validator } from '../shared/validation';
 import { checkEventPattern, renderEventPattern } from './event-pattern';
-import { EMAIL, seconds } from './input';
 
 /** One rule of the bus and the queue it delivers to. */
 export interface EventRouteProps {

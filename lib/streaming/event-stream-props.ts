@@ -2,8 +2,7 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Validator } from '../shared/validation';
-import { EMAIL, seconds } from './input';
+import { EMAIL, seconds, Validator } from '../shared/validation';
 
 /** How the stream is sized: a fixed number of shards, or on-demand. */
 export type StreamCapacity =

@@ -6,12 +6,11 @@ import { Construct } from 'constructs';
 import { AlarmTopic } from '../shared/alarms';
 import { allowCloudWatchLogs } from '../shared/encrypted-log-group';
 import { DEFAULT_REMOVAL_POLICY, keyRemoval } from '../shared/removal';
-import { Validator } from '../shared/validation';
+import { EMAIL, Validator } from '../shared/validation';
 import { EventBus } from './event-bus';
 import { EventBusProps } from './event-bus-props';
 import { EventStream } from './event-stream';
 import { EventStreamProps } from './event-stream-props';
-import { EMAIL } from './input';
 
 /** What the stream and the bus share, set once for both. */
 type Shared = 'key' | 'alarmTopic' | 'alarmEmail' | 'removalPolicy' | 'logRetention';
