@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { Validator } from '../shared/validation';
+import { REGION, Validator } from '../shared/validation';
 
 /** The Aurora PostgreSQL Serverless v2 cluster. */
 export interface DatabaseProps {
@@ -395,7 +395,6 @@ function checkBackupPlan(v: Validator, plan: BackupPlanProps | undefined): void 
 
 /** Names of a global cluster (RDS: letters, digits, single hyphens, a letter first, no hyphen last). */
 export const GLOBAL_CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d+):\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/;
 
 function checkGlobalDatabase(v: Validator, global: GlobalDatabaseProps | undefined): void {

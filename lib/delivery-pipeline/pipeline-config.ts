@@ -1,4 +1,4 @@
-import { Validator } from '../shared/validation';
+import { REGION, Validator } from '../shared/validation';
 
 /**
  * What selects and places the delivery pipeline, as given on the command line
@@ -92,7 +92,6 @@ export const PIPELINE_CONTEXT_KEYS = [
 const PER_RUN_CONTEXT_KEYS = ['webTierImages'] as const satisfies readonly (keyof PipelineSelection)[];
 
 const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 // Git allows more, but the branch goes into a shell command: letters, digits and . _ / - only.
 const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!\/)[A-Za-z0-9._/-]+(?<![/.])$/;

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { type Domain, healthCheckStatus } from '../domain/domain';
 import type { DomainEndpointProps } from '../domain/endpoint';
 import type { RoutingPolicy } from '../domain/routing';
-import { ConfigError, show, Validator } from '../shared/validation';
+import { ConfigError, REGION, show, Validator } from '../shared/validation';
 import { failoverPrimaryHealthCheck } from './failover-health-check';
 import { failoverPairProblems, failoverRecordsIn } from './failover-pairs';
 import { FailoverSwitch, FailoverSwitchRef, switchAlarmName, switchCommand } from './failover-switch';
@@ -54,8 +54,6 @@ export interface StageFailoverProps {
   /** Termination protection of the switch's stack. @default false */
   readonly terminationProtection?: boolean;
 }
-
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
 /**
  * A stage's failover between its region and its standby region: the switch's

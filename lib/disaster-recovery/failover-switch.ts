@@ -5,7 +5,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge } from '../shared/compliance';
-import { Validator } from '../shared/validation';
+import { REGION, Validator } from '../shared/validation';
 
 /** The CloudWatch namespace of the failover switches' metric. */
 export const FAILOVER_SWITCH_NAMESPACE = 'AwsReferenceArchitectures/Failover';
@@ -53,7 +53,6 @@ export interface FailoverSwitchProps {
 }
 
 const SWITCH_NAME = /^[A-Za-z0-9._-]{1,200}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
 /** The switch's alarm name. */
 export function switchAlarmName(ref: FailoverSwitchRef): string {

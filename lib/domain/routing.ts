@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { Validator } from '../shared/validation';
+import { REGION, Validator } from '../shared/validation';
 
 /**
  * How Route 53 answers for a name that several records share (note 001's
@@ -56,7 +56,6 @@ export interface RoutedRecord {
 }
 
 const CONTINENTS = ['AF', 'AN', 'AS', 'EU', 'OC', 'NA', 'SA'];
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 const SET_IDENTIFIER = /^.{1,128}$/;
 
 /** Options of {@link validateRoutedRecords}. */

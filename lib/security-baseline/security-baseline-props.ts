@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EMAIL, Validator } from '../shared/validation';
+import { EMAIL, REGION, Validator } from '../shared/validation';
 import { REGIONS_OPENED_SINCE_2022 } from './regions';
 
 /** A finding severity, lowest to highest; findings at or above the threshold are notified. */
@@ -214,7 +214,6 @@ export interface SecurityBaselineProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const TARGET_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
 const RULE_ID = /^[A-Z0-9_]{3,128}$/;

@@ -6,7 +6,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { EMAIL, Validator } from '../shared/validation';
+import { EMAIL, REGION, Validator } from '../shared/validation';
 
 /**
  * Who may call the API:
@@ -315,7 +315,6 @@ function checkFunctionSource(v: Validator, props: ServerlessApiProps): void {
 }
 
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d+):\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/;
 
 /** Replicas: of a table the construct creates, named, each region once, each key in its region. */

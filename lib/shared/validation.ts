@@ -3,6 +3,9 @@ import { Duration, Token } from 'aws-cdk-lib';
 /** What the constructs and stages accept as an e-mail address (an alarm subscription's). */
 export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+/** What the constructs and stages accept as an AWS region name (`eu-west-1`, `us-gov-west-1`). */
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+
 /** A duration in seconds; undefined when absent or a token (e.g. `Duration.seconds(param.valueAsNumber)`). */
 export function seconds(d: Duration | undefined): number | undefined {
   if (d === undefined || d.isUnresolved()) return undefined;

@@ -11,7 +11,7 @@ import type { EventRouteProps } from '../streaming/event-bus-props';
 import type { StreamingProps } from '../streaming/streaming';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { ConfigError, EMAIL, show, Validator } from '../shared/validation';
+import { ConfigError, EMAIL, REGION, show, Validator } from '../shared/validation';
 import { DOMAIN_NAME, HOSTED_ZONE_ID } from '../domain/domain-props';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { checkRecovery, DURATION_FORMAT, parseObjective, type RecoveryObjectives, type RecoveryPattern } from '../disaster-recovery/recovery-objectives';
@@ -329,7 +329,6 @@ export interface StageSelection {
 const known = (value: string | undefined): value is string => value !== undefined && !Token.isUnresolved(value);
 
 const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /**

@@ -2,7 +2,7 @@ import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Validator } from '../shared/validation';
+import { REGION, Validator } from '../shared/validation';
 import { COUNTRY_CODES } from './country-codes';
 
 /**
@@ -246,7 +246,6 @@ function checkBucket(v: Validator, props: StaticSiteProps): void {
 }
 
 const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
 /** A replica: of a bucket the site creates, SSE-S3, read with OAC, named, in another region. */
 function checkReplica(v: Validator, props: StaticSiteProps, region: string | undefined): void {
