@@ -31,7 +31,7 @@ describe('the pipeline', () => {
     expect(commands.slice(2, -1).join('\n')).toMatch(/^IMAGE_NAME=.*\nWEB_TIER_IMAGES=""; for REGION in eu-west-1 us-east-1; do /s);
     expect(commands[commands.length - 1]).toBe('npx cdk synth -c pipeline=true -c toolsAccount=111111111111 -c toolsRegion=eu-west-1 -c sandboxAccount=222222222222 -c sandboxRegion=eu-west-1 '
       + '-c productionAccount=333333333333 -c regions=eu-west-1,us-east-1 -c repository=my-org/my-app -c branch=main -c connectionArn=' + config.connectionArn
-      + ' -c alarmEmail=ops@example.com -c domainName=example.com -c hostedZoneId=Z0123456789ABCDEFGHIJ -c webTierImages="$WEB_TIER_IMAGES"');
+      + ' -c alarmEmail=ops@example.com -c apiReservedConcurrency=0 -c domainName=example.com -c hostedZoneId=Z0123456789ABCDEFGHIJ -c webTierImages="$WEB_TIER_IMAGES"');
   });
 
   test('the synth step may read the image parameter in each region it deploys to, and describe images', () => {

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { resourcesOf } from '../harness';
 import { config, stack } from './pipeline-under-test';
 
@@ -152,6 +153,33 @@ describe('each Production region, one after the other', () => {
     expect(stageNamed(SECOND).OnFailure).toEqual({ Result: 'ROLLBACK' });
     expect(stageNamed('Sandbox').OnFailure).toBeUndefined();
     expect(pipelineResource.Properties.PipelineType).toBe('V2');
+  });
+});
+
+// Production runs the image the Sandbox was tested on: the synth step resolves it
+// once per run (web-tier-image.test.ts) and rebuilds the pipeline with it.
+describe('the stages the pipeline deploys', () => {
+  test('launch the image resolved for their region, with no image lookup at deploy', () => {
+    const stages = [deliveryPipeline.sandbox, ...deliveryPipeline.production] as ReferenceStage[];
+    const launched = stages.map((stage) => {
+      const webTier = Template.fromStack(stage.webTier);
+      const [launchTemplate] = Object.values(resourcesOf(webTier, 'AWS::EC2::LaunchTemplate'));
+      return [stage.stageName, stage.region, launchTemplate.Properties.LaunchTemplateData.ImageId, JSON.stringify(webTier.toJSON().Parameters ?? {}).includes('ami-amazon-linux-latest')];
+    });
+    expect(launched).toEqual([
+      ['Sandbox', 'eu-west-1', 'ami-0bbbbbbbbbbbbbbb2', false],
+      ['Production', 'eu-west-1', 'ami-0bbbbbbbbbbbbbbb2', false],
+      ['Production', 'us-east-1', 'ami-0ccccccccccccccc3', false],
+    ]);
+  });
+
+  test('reserve the Production API\'s concurrency the pipeline chose: none with 0', () => {
+    for (const stage of deliveryPipeline.production as ReferenceStage[]) {
+      const handlers = Object.values(resourcesOf(Template.fromStack(stage.serverlessApi), 'AWS::Lambda::Function'))
+        .filter((f) => f.Properties.Description === 'Items API: list, create, get and delete items');
+      expect(handlers).toHaveLength(1);
+      expect(handlers[0].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
   });
 });
 

@@ -3,13 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { imageResolutionCommands } from '../../lib/delivery-pipeline/delivery-pipeline';
 import { referenceStages } from '../../lib/delivery-pipeline/delivery-pipeline-stack';
 import { pipelineConfig } from '../../lib/delivery-pipeline/pipeline-config';
-import { ReferenceStage } from '../../lib/stages/reference-stage';
 import { ConfigError } from '../../lib/shared/validation';
-import { resourcesOf, stackTemplate, testApp } from '../harness';
+import { stackTemplate, testApp } from '../harness';
 
 // Production runs the image the Sandbox was tested on: the synth step resolves
 // it once per run, by release name across regions. The commands run here
@@ -71,24 +69,10 @@ describe('the synth step\'s image resolution', () => {
   });
 });
 
+// What the stages launch with the images resolved (and the Production API's
+// reserved concurrency) is read from the pipeline under test: production-rollout.suite.ts.
 describe('the stages the pipeline deploys', () => {
   const images = { 'eu-west-1': 'ami-0bbbbbbbbbbbbbbb2', 'us-east-1': 'ami-0ccccccccccccccc3' };
-  const production = referenceStages({ alarmEmail: 'ops@example.com', webTierImages: images, apiReservedConcurrency: 0, allowPlainHttp: true })(
-    new Stack(testApp(), 'Tools'), 'Production', { env: { account: '333333333333', region: 'us-east-1' } }) as ReferenceStage;
-
-  test('launch the image resolved for their region, with no image lookup at deploy', () => {
-    const webTier = Template.fromStack(production.webTier);
-    const [template] = Object.values(resourcesOf(webTier, 'AWS::EC2::LaunchTemplate'));
-    expect(template.Properties.LaunchTemplateData.ImageId).toBe('ami-0ccccccccccccccc3');
-    expect(JSON.stringify(webTier.toJSON().Parameters ?? {})).not.toContain('ami-amazon-linux-latest');
-  });
-
-  test('reserve the Production API\'s concurrency the pipeline chose: none with 0', () => {
-    const handlers = Object.values(resourcesOf(Template.fromStack(production.serverlessApi), 'AWS::Lambda::Function'))
-      .filter((f) => f.Properties.Description === 'Items API: list, create, get and delete items');
-    expect(handlers).toHaveLength(1);
-    expect(handlers[0].Properties.ReservedConcurrentExecutions).toBeUndefined();
-  });
 
   test('fail when the pipeline resolved no image for the stage\'s region', () => {
     expect(() => referenceStages({ webTierImages: images })(new Stack(testApp(), 'Tools'), 'Sandbox', { env: { account: '222222222222', region: 'eu-central-1' } }))
