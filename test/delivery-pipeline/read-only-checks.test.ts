@@ -49,14 +49,29 @@ function signedAction(service: string, target: string | undefined, url: string):
   return `${service}:<${url}>`;
 }
 
-async function actionsOf(check: ReturnType<typeof loadChecks>[number]): Promise<string[]> {
-  const actions: string[] = [];
-  const mocks = Object.entries(CLIENTS).map(([prefix, client]) => {
+/**
+ * The SDK stand-ins: every command answers {} but those of SDK_ANSWERS. Built
+ * once for the file (sinon's stubs take a while to build), emptied of the calls
+ * they recorded before each check, and restored after the last.
+ */
+let standIns: { prefix: string; mock: ReturnType<typeof mockClient> }[] | undefined;
+function sdkStandIns() {
+  standIns ??= Object.entries(CLIENTS).map(([prefix, client]) => {
     const mock = mockClient(client as typeof SNSClient);
     mock.onAnyCommand().resolves({});
     for (const [command, answer] of SDK_ANSWERS) mock.on(command as never).resolves(answer as never);
     return { prefix, mock };
   });
+  for (const { mock } of standIns) mock.resetHistory();
+  return standIns;
+}
+afterAll(() => {
+  for (const { mock } of standIns ?? []) mock.restore();
+});
+
+async function actionsOf(check: ReturnType<typeof loadChecks>[number]): Promise<string[]> {
+  const actions: string[] = [];
+  const mocks = sdkStandIns();
   let service = '';
   const http: HttpClient = {
     async request(url, init = {}) {
@@ -77,7 +92,6 @@ async function actionsOf(check: ReturnType<typeof loadChecks>[number]): Promise<
         const action = `${prefix}:${(call.args[0] as object).constructor.name.replace(/Command$/, '')}`;
         actions.push(IAM_ACTIONS[action] ?? action);
       }
-      mock.restore();
     }
   }
   return actions;
