@@ -26,6 +26,12 @@ const delivery = new DeliveryPipeline(stack, 'Delivery', {
   synthCommands: ['npm ci', 'npx cdk synth -c pipeline=true'],
 });
 const template = Template.fromStack(stack);
+// A second one with what the first leaves to its defaults: a topic of your own and the verification role's name.
+const ownTools = new Stack(testApp(), 'Tools', { env: { account: '111111111111', region: 'eu-west-1' } });
+const ownTopic = sns.Topic.fromTopicArn(ownTools, 'Ops', 'arn:aws:sns:eu-west-1:111111111111:ops');
+const own = new DeliveryPipeline(ownTools, 'Delivery', {
+  config: { ...config, alarmEmail: undefined }, notificationTopic: ownTopic, verifyRunnerRoleName: 'verifier', stageFactory: (s, id, p) => new MyStage(s, id, p),
+});
 const stages = Object.values(resourcesOf(template, 'AWS::CodePipeline::Pipeline'))[0].Properties.Stages as { Name: string; Actions: { Name: string }[] }[];
 
 describe('DeliveryPipeline with a stage of your own', () => {
@@ -73,20 +79,16 @@ describe('DeliveryPipeline with a stage of your own', () => {
   });
 
   test('names the verification role as given, verbatim, or after the stack and region by default', () => {
-    const tools = new Stack(testApp(), 'Tools', { env: { account: '111111111111', region: 'eu-west-1' } });
-    const named = new DeliveryPipeline(tools, 'Delivery', { config, verifyRunnerRoleName: 'verifier', stageFactory: (s, id, p) => new MyStage(s, id, p) });
-    expect(tools.resolve((named.verifyRunnerRole.node.defaultChild as import('aws-cdk-lib/aws-iam').CfnRole).roleName)).toBe('verifier');
+    expect(ownTools.resolve((own.verifyRunnerRole.node.defaultChild as import('aws-cdk-lib/aws-iam').CfnRole).roleName)).toBe('verifier');
     expect(stack.resolve((delivery.verifyRunnerRole.node.defaultChild as import('aws-cdk-lib/aws-iam').CfnRole).roleName)).toBe('Tools-verify-eu-west-1');
   });
 
   test('sends them to a topic of your own instead, when given one', () => {
-    const tools = new Stack(testApp(), 'Tools', { env: { account: '111111111111', region: 'eu-west-1' } });
-    const topic = sns.Topic.fromTopicArn(tools, 'Ops', 'arn:aws:sns:eu-west-1:111111111111:ops');
-    const own = new DeliveryPipeline(tools, 'Delivery', { config: { ...config, alarmEmail: undefined }, notificationTopic: topic, stageFactory: (s, id, p) => new MyStage(s, id, p) });
-    expect(own.notifications.topic).toBe(topic);
-    const [rule] = Object.values(resourcesOf(Template.fromStack(tools), 'AWS::CodeStarNotifications::NotificationRule'));
+    expect(own.notifications.topic).toBe(ownTopic);
+    const ownTemplate = Template.fromStack(ownTools);
+    const [rule] = Object.values(resourcesOf(ownTemplate, 'AWS::CodeStarNotifications::NotificationRule'));
     expect(rule.Properties.Targets).toEqual([{ TargetType: 'SNS', TargetAddress: 'arn:aws:sns:eu-west-1:111111111111:ops' }]);
-    expect(resourcesOf(Template.fromStack(tools), 'AWS::SNS::Topic')).toEqual({});
+    expect(resourcesOf(ownTemplate, 'AWS::SNS::Topic')).toEqual({});
   });
 });
 
