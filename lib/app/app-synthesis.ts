@@ -1,11 +1,11 @@
 import { App } from 'aws-cdk-lib';
-import { buildPipelineApp, pipelineRequested } from '../delivery-pipeline/delivery-pipeline-stack';
+import { buildPipelineApp } from '../delivery-pipeline/delivery-pipeline-stack';
 import { enforceCompliance } from '../shared/compliance';
 import { synthFailureMessage } from '../shared/synth-failure';
 import { complianceReport } from '../shared/template-findings';
 import { ReferenceStage } from '../stages/reference-stage';
-import { stageConfigRequiringHttps } from '../stages/stage-config';
-import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../stages/stage-selection';
+import { noticesIn, STAGE_NOTICES } from '../stages/stage-selection';
+import { requestedStageConfig } from './requested-stage';
 
 /**
  * What `cdk synth` runs (bin/app.ts): the stage chosen by context
@@ -21,11 +21,9 @@ import { noticesIn, STAGE_NOTICES, stageSelectionFrom } from '../stages/stage-se
 export function synthesizeApp(app: App, stderr: (text: string) => void, env: Record<string, string | undefined> = process.env): number {
   try {
     enforceCompliance(app);
-    if (pipelineRequested(app)) buildPipelineApp(app);
-    else {
-      const selection = stageSelectionFrom((key) => app.node.tryGetContext(key), env);
-      new ReferenceStage(app, stageConfigRequiringHttps(selection));
-    }
+    const stage = requestedStageConfig(app, env);
+    if (stage) new ReferenceStage(app, stage);
+    else buildPipelineApp(app);
     const assembly = app.synth();
     for (const notice of noticesIn(assembly)) stderr(`warning: ${notice}\n`);
     // The CLI fails on findings only for the stacks it selected, and a plain

@@ -8,6 +8,9 @@ import { StageConfig, stageConfigRequiringHttps, StageSelection } from '../stage
 import { DeliveryPipeline, DeliveryPipelineProps, StageFactory } from './delivery-pipeline';
 import { PipelineConfig, pipelineConfig, pipelineSelection } from './pipeline-config';
 
+// Defined in pipeline-config.ts, which loads no constructs, so that `cdk synth` can read it first (lib/app/requested-stage.ts).
+export { pipelineRequested } from './pipeline-config';
+
 /** Props of {@link DeliveryPipelineStack}. */
 export interface DeliveryPipelineStackProps extends StackProps, Omit<DeliveryPipelineProps, 'stageFactory'> {
   /**
@@ -99,14 +102,6 @@ function withPipelineChoices(stage: StageConfig, config: Pick<PipelineConfig, 'w
     webTier: image ? { ...stage.webTier, machineImage: ec2.MachineImage.genericLinux({ [region]: image }) } : stage.webTier,
     serverlessApi: concurrency === undefined ? stage.serverlessApi : { ...stage.serverlessApi, reservedConcurrency: concurrency || undefined },
   };
-}
-
-/** True when the app is asked for the pipeline (`-c pipeline=true`); any other value than true/false is an error. */
-export function pipelineRequested(app: App): boolean {
-  const value = app.node.tryGetContext('pipeline');
-  if (value === undefined || value === false || value === 'false') return false;
-  if (value === true || value === 'true') return true;
-  throw new ConfigError('delivery pipeline config', [`pipeline: got ${JSON.stringify(value)}; expected "true" or "false"`]);
 }
 
 /**

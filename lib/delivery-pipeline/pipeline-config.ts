@@ -1,4 +1,5 @@
-import { REGION, Validator } from '../shared/validation';
+import type { App } from 'aws-cdk-lib';
+import { ConfigError, REGION, Validator } from '../shared/validation';
 
 /**
  * What selects and places the delivery pipeline, as given on the command line
@@ -213,4 +214,12 @@ export function pipelineContextArgs(config: PipelineConfig): string[] {
   return ['-c pipeline=true', ...PIPELINE_CONTEXT_KEYS
     .filter((key) => values[key] !== undefined)
     .map((key) => `-c ${key}=${values[key]}`)];
+}
+
+/** True when the app is asked for the pipeline (`-c pipeline=true`); any other value than true/false is an error. */
+export function pipelineRequested(app: App): boolean {
+  const value = app.node.tryGetContext('pipeline');
+  if (value === undefined || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new ConfigError('delivery pipeline config', [`pipeline: got ${JSON.stringify(value)}; expected "true" or "false"`]);
 }
