@@ -3,7 +3,6 @@
 import { randomUUID } from 'crypto';
 import { parseArgs } from 'util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { awsClients } from './clients';
 import type { Clients } from './types';
 import { SYSTEM_CLOCK } from './clock';
@@ -127,6 +126,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 /** The context of a real run: the caller's credentials, clients with timeouts and retries. */
 export async function awsContext(options: SmokeOptions): Promise<SmokeContext> {
   const { region } = options;
+  // Required here, not at the top: the provider chain (SSO, STS, ini files) is only needed for a real run.
+  const { fromNodeProviderChain } = require('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');
   const credentials = fromNodeProviderChain();
   await credentials().catch((error: Error) => {
     throw new Error(`no AWS credentials (${error.message}); set AWS_PROFILE or the AWS_* variables of the sandbox account`);

@@ -24,7 +24,11 @@ function failoverApp() {
   const domainStack = new DomainStack(app, 'Domain', { env: env('us-east-1'), domain: { domainName: 'example.com', hostedZoneId: ZONE_ID, alarms: true } });
   const domain = domainStack.domain;
   const failover = new StageFailover(app, { stageName: 'Sandbox', account, primaryRegion: 'eu-west-1', standbyRegion: 'us-west-2', domain });
-  const vpcIn = (id: string, region: string) => new ec2.Vpc(new Stack(app, id, { env: env(region) }), 'Vpc', { maxAzs: 2, natGateways: 1 });
+  // The web tiers' networks, imported: their records and health checks are read, not the networks.
+  const vpcIn = (id: string, region: string) => ec2.Vpc.fromVpcAttributes(new Stack(app, id, { env: env(region) }), 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock: '10.0.0.0/16', availabilityZones: [`${region}a`, `${region}b`],
+    publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'], privateSubnetIds: ['subnet-0000000000000000c', 'subnet-0000000000000000d'],
+  });
   const webTier = new WebTierStack(app, 'WebTier', { env: env('eu-west-1'), webTier: { vpc: vpcIn('Network', 'eu-west-1'), deletionProtection: false }, domain: { domain, recordName: 'app', ...failover.primary() } });
   const api = new ServerlessApiStack(app, 'ServerlessApi', { env: env('eu-west-1'), domain: { domain, recordName: 'api', ...failover.primary() } });
   failover.watch('App', webTier, webTier.onDomain?.recordHealthCheck);

@@ -15,7 +15,11 @@ describe('a web tier on the domain without a certificate of its own', () => {
   const app = testApp();
   const domain = new Domain(new Stack(app, 'DomainStack', { env: { account, region: 'us-east-1' } }), 'Domain', { domainName: 'example.com', hostedZoneId: ZONE_ID });
   const network = new Stack(app, 'Net', { env: { account, region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  // Imported: the web tier's certificate, listener and record are read, not its network.
+  const vpc = ec2.Vpc.fromVpcAttributes(network, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    publicSubnetIds: ['subnet-0000000000000000a', 'subnet-0000000000000000b'], privateSubnetIds: ['subnet-0000000000000000c', 'subnet-0000000000000000d'],
+  });
   const stack = new WebTierStack(app, 'Web', { env: { account, region: 'eu-west-1' }, webTier: { vpc, deletionProtection: false }, domain: { domain, recordName: 'app' } });
   const template = Template.fromStack(stack);
 

@@ -1,11 +1,23 @@
-import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { FanOut } from '../../lib/fan-out/fan-out';
+import { SubscriberQueue } from '../../lib/fan-out/subscriber-queue';
 import { formatFindings } from '../../lib/shared/compliance';
 import { nagFindings, resourcesOf, testStack } from '../harness';
 import { collidingNames } from '../template-rules';
+
+/** One standard subscriber with the defaults, built once for the tests that only read it. */
+let plain: { stack: Stack; template: Template } | undefined;
+function oneSubscriber() {
+  if (!plain) {
+    const stack = testStack();
+    new FanOut(stack, 'FanOut', { subscribers: [{ name: 'a' }] });
+    plain = { stack, template: Template.fromStack(stack) };
+  }
+  return plain;
+}
 
 describe('FIFO mode', () => {
   const stack = testStack();
@@ -87,9 +99,7 @@ describe('options', () => {
   });
 
   test('keeps queues and keys when nobody chose a removal policy', () => {
-    const stack = testStack();
-    new FanOut(stack, 'FanOut', { subscribers: [{ name: 'a' }] });
-    const template = Template.fromStack(stack);
+    const { template } = oneSubscriber();
     for (const type of ['AWS::SQS::Queue', 'AWS::KMS::Key']) {
       for (const r of Object.values(resourcesOf(template, type))) expect(r.DeletionPolicy).toBe('Retain');
     }
@@ -103,22 +113,28 @@ describe('options', () => {
 
 describe('subscribers added after construction', () => {
   const late = { name: 'late-orders', filterPolicy: { eventType: ['OrderPlaced'] }, consumer: { timeout: Duration.seconds(10) } };
+  // The fan-out with 'late-orders' added after construction, built once for the two tests that read it.
+  let lateAdded: { stack: Stack; fanOut: FanOut; queue: SubscriberQueue; template: Template } | undefined;
+  const withLateAdded = () => {
+    if (!lateAdded) {
+      const stack = testStack();
+      const fanOut = new FanOut(stack, 'FanOut', { subscribers: [{ name: 'audit' }] });
+      const queue = fanOut.addSubscriber(late);
+      lateAdded = { stack, fanOut, queue, template: Template.fromStack(stack) };
+    }
+    return lateAdded;
+  };
 
   test('an added subscriber is built exactly as one given in the props: DLQs, alarms, key grants, filter policy', () => {
     const inProps = testStack();
     new FanOut(inProps, 'FanOut', { subscribers: [{ name: 'audit' }, late] });
-    const added = testStack();
-    const fanOut = new FanOut(added, 'FanOut', { subscribers: [{ name: 'audit' }] });
-    const queue = fanOut.addSubscriber(late);
+    const { fanOut, queue, template } = withLateAdded();
     expect(fanOut.subscribers['late-orders']).toBe(queue);
-    expect(Template.fromStack(added).toJSON()).toEqual(Template.fromStack(inProps).toJSON());
+    expect(template.toJSON()).toEqual(Template.fromStack(inProps).toJSON());
   });
 
   test('the added queue has its own dead-letter queues and alarms on the shared alarm topic, and passes the five packs', () => {
-    const stack = testStack();
-    const fanOut = new FanOut(stack, 'FanOut', { subscribers: [{ name: 'audit' }] });
-    fanOut.addSubscriber(late);
-    const template = Template.fromStack(stack);
+    const { stack, template } = withLateAdded();
     template.hasResourceProperties('AWS::SQS::Queue', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FanOutQueueKey'), 'Arn'] },
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FanOutLateOrdersDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 5 },
@@ -179,9 +195,7 @@ describe('reuse', () => {
   });
 
   test('keys of the app raise no warning', () => {
-    const stack = testStack();
-    new FanOut(stack, 'FanOut', { subscribers: [{ name: 'a' }] });
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('is imported'));
+    Annotations.fromStack(oneSubscriber().stack).hasNoWarning('*', Match.stringLikeRegexp('is imported'));
   });
 
   test('tokens (CloudFormation parameters) are accepted and passed through, unchecked at synth', () => {

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RestrictedEgressSecurityGroup } from '../../lib/shared/restricted-egress-security-group';
@@ -5,10 +6,13 @@ import { resourcesOf, testStack } from '../harness';
 
 const NO_TRAFFIC = { CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 };
 
+/** An imported VPC: the groups need one to live in, and its own resources would only lengthen the synthesis. */
+const existingVpc = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'] });
+
 /** A restricted group and a peer group in a fresh stack; `rules` adds egress rules to the restricted group. */
 function inlineEgress(rules: (group: ec2.SecurityGroup, peer: ec2.SecurityGroup) => void): unknown {
   const stack = testStack();
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const vpc = existingVpc(stack);
   const group = new RestrictedEgressSecurityGroup(stack, 'Restricted', { vpc });
   rules(group, new ec2.SecurityGroup(stack, 'Peer', { vpc }));
   const template = Template.fromStack(stack);
@@ -38,7 +42,7 @@ describe('RestrictedEgressSecurityGroup: the inline egress list is never empty, 
 
   test('a plain SecurityGroup with allowAllOutbound false loses the list (why this class exists)', () => {
     const stack = testStack();
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const vpc = existingVpc(stack);
     const plain = new ec2.SecurityGroup(stack, 'Plain', { vpc, allowAllOutbound: false });
     plain.connections.allowTo(new ec2.SecurityGroup(stack, 'Peer', { vpc }), ec2.Port.tcp(80));
     const group = Object.entries(resourcesOf(Template.fromStack(stack), 'AWS::EC2::SecurityGroup')).find(([id]) => id.startsWith('Plain'))![1];
