@@ -128,7 +128,7 @@ const workerSum = coldFiles.reduce((a, f) => a + f.seconds, 0);
 console.log(`\nWhere the cold run's ${s(workerSum)} s of worker time went (${coldFiles.length} test files; a worker waiting on a child process counts its wait):\n`);
 console.log('| phase | seconds |');
 console.log('|---|---:|');
-console.log(`| stage syntheses, once per run (${variants.map((v) => `${v.variant} ${s(v.seconds)}`).join(', ')}), each with the five packs in the app and at template level; run inside the files that first need them, so also counted in their phase below | ${s(variantSum)} |`);
+console.log(`| stage syntheses, once per run (${variants.map((v) => `${v.variant} ${s(v.seconds)}`).join(', ')}), each with the five packs once, at template level; run inside the files that first need them, so also counted in their phase below | ${s(variantSum)} |`);
 console.log(`| of which the five packs at template level (CfnInclude and packs; measured apart, below) | ${s(stacks.reduce((a, r) => a + r.packSeconds, 0))} |`);
 for (const [name, seconds] of [...phases].sort((a, b) => b[1] - a[1])) console.log(`| ${name} | ${s(seconds)} |`);
 

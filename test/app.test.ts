@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeApp } from '../lib/app/app-synthesis';
 import { CDK_CONTEXT, synthesizedStage, tempOutdir, testApp } from './harness';
@@ -19,8 +20,12 @@ describe('the app', () => {
 
   // bin/app.ts as `cdk synth` runs it (context passed by environment): what the process prints and its exit code.
   test('fails on bad stage config with its problems alone, once, and no stack trace', () => {
-    const { status, stderr } = spawnSync(process.execPath, ['-r', 'sucrase/register', 'bin/app.ts'], {
-      cwd: path.join(__dirname, '..'),
+    const root = path.join(__dirname, '..');
+    // cdk.json's app command: `node -r ./bin/load-typescript.js bin/app.ts`.
+    const [node, ...args] = (JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')).app as string).split(' ');
+    expect(node).toBe('node');
+    const { status, stderr } = spawnSync(process.execPath, args, {
+      cwd: root,
       env: { ...process.env, CDK_OUTDIR: tempOutdir(), CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_CONTEXT, stage: 'Prod', account: '12' }) },
       encoding: 'utf8',
     });

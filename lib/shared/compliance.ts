@@ -38,12 +38,12 @@ export function nagPacks(): NagPack[] {
 }
 
 /**
- * What the five packs report under `scope`, acknowledgements applied, at
- * construct paths. The scope is read as it stands: synthesize first when the
- * acknowledgements written by aspects should count.
+ * What the packs (the five by default) report under `scope`, acknowledgements
+ * applied, at construct paths. The scope is read as it stands: synthesize
+ * first when the acknowledgements written by aspects should count.
  */
-export function packFindings(scope: IConstruct): Finding[] {
-  return nagPacks().flatMap((pack) => pack.validateScope(scope).violations.flatMap((v) =>
+export function packFindings(scope: IConstruct, packs: NagPack[] = nagPacks()): Finding[] {
+  return packs.flatMap((pack) => pack.validateScope(scope).violations.flatMap((v) =>
     v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '?', severity: v.severity ?? 'error' }))));
 }
 
@@ -98,6 +98,8 @@ export interface Finding {
   readonly rule: string;
   readonly path: string;
   readonly severity: string;
+  /** `<template name>/<logical id>`, for a finding in a synthesized template. */
+  readonly resource?: string;
 }
 
 /** Reads the findings from a synthesized assembly's validation report. */
@@ -111,7 +113,7 @@ export function findingsIn(assemblyDir: string): Finding[] {
 
 /** Renders findings one per line, for a person to act on. */
 export function formatFindings(findings: Finding[]): string {
-  return findings.map((f) => `  ${f.severity.toUpperCase()} ${f.rule} at ${f.path}`).join('\n');
+  return findings.map((f) => `  ${f.severity.toUpperCase()} ${f.rule} at ${f.path}${f.resource && f.resource !== f.path ? ` (${f.resource} in the template)` : ''}`).join('\n');
 }
 
 interface ValidationReport {

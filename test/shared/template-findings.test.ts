@@ -1,7 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { enforceCompliance, formatFindings, recordAcknowledgements } from '../../lib/shared/compliance';
-import { complianceReport, standInUnreadable, templateFindings } from '../../lib/shared/template-findings';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { acknowledge, formatFindings, recordAcknowledgements } from '../../lib/shared/compliance';
+import { complianceReport, COMPLIANCE_RECORD_FILE, standInUnreadable, templateFindings } from '../../lib/shared/template-findings';
 import { stackTemplate, synthesizedStage, testApp, testStack } from '../harness';
 import { VARIANT_NAMES } from '../synth/variants';
 
@@ -49,19 +52,37 @@ describe.each(VARIANT_NAMES)('the %s stage variant', (variant) => {
 });
 
 describe('the app\'s compliance report', () => {
+  // A stage in an app, as synthesizeApp builds one: the packs run only over the synthesized templates.
   function synthesized(build: (stack: Stack) => void) {
     const app = testApp();
-    enforceCompliance(app);
     const stage = new Stage(app, 'Unit');
     recordAcknowledgements(stage);
     build(new Stack(stage, 'Test'));
     return app.synth();
   }
 
-  test('lists what only a template scanner sees: a raw CfnResource escapes the packs run in the app', () => {
+  test('lists what only a template scanner sees, at its construct path and its place in the template: a raw CfnResource', () => {
     const report = complianceReport(synthesized((stack) => new CfnResource(stack, 'Raw', { type: 'AWS::SQS::Queue' })));
-    expect(report).toContain('in the synthesized templates');
-    expect(report).toContain('AwsSolutions-SQS3 at Unit-Test/Raw');
+    expect(report).toContain('AwsSolutions-SQS3 at Unit/Test/Raw (Unit-Test/Raw in the template)');
+  });
+
+  test('lists a finding on an L2 at the construct path of its resource, and honours an acknowledgement written into the template', () => {
+    const assembly = synthesized((stack) => {
+      const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true });
+      acknowledge(queue, 'AwsSolutions-SQS3', 'Test acknowledgement.');
+    });
+    const report = complianceReport(assembly) ?? '';
+    expect(report).toMatch(/Serverless-SQSRedrivePolicy at Unit\/Test\/Queue\/Resource \(Unit-Test\/Queue[0-9A-F]{8} in the template\)/);
+    expect(report).not.toContain('AwsSolutions-SQS3');
+  });
+
+  test('records the packs it ran and every template it read, with the findings', () => {
+    const assembly = synthesized((stack) => new CfnResource(stack, 'Raw', { type: 'AWS::SQS::Queue' }));
+    complianceReport(assembly);
+    const record = JSON.parse(fs.readFileSync(path.join(assembly.directory, COMPLIANCE_RECORD_FILE), 'utf8'));
+    expect(record.packs).toEqual(['AwsSolutions', 'Serverless', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']);
+    expect(record.templates).toEqual(['Unit-Test']);
+    expect(record.findings).toContainEqual({ rule: 'AwsSolutions-SQS3', severity: 'error', path: 'Unit/Test/Raw', resource: 'Unit-Test/Raw' });
   });
 
   test('is empty when nothing is found', () => {

@@ -6,21 +6,17 @@
 // variant and run.
 import * as fs from 'fs';
 import * as path from 'path';
-import { IPolicyValidationPlugin, Stack, Stage } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
 import { templateApp } from '../../lib/docs/generate';
-import { packFindings } from '../../lib/shared/compliance';
-import { templateFindings, templatesOf } from '../../lib/shared/template-findings';
+import { COMPLIANCE_RECORD_FILE, ComplianceRecord } from '../../lib/shared/template-findings';
 import { synthesizeApp } from '../../lib/app/app-synthesis';
 import { SynthesizedStack, SynthesizedStage } from './synthesized';
 import { STAGE_VARIANTS, VariantName } from './variants';
 
-/**
- * The validation plugins registered on a stage. aws-cdk-lib offers no public
- * getter but a deprecated one that prints a warning; its internal accessor
- * failing after an upgrade fails the tests that read it, loudly.
- */
-function validationPluginsOf(stage: Stage): IPolicyValidationPlugin[] {
-  return (stage as unknown as { readonly _validationPlugins: IPolicyValidationPlugin[] })._validationPlugins;
+/** What the app's compliance check recorded in its assembly (complianceReport), if it got that far. */
+function complianceRecordIn(assemblyDir: string): ComplianceRecord | undefined {
+  const file = path.join(assemblyDir, COMPLIANCE_RECORD_FILE);
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as ComplianceRecord : undefined;
 }
 
 /** Writes `variant`'s templates and `stage.json` into `dir`, which must exist. */
@@ -33,11 +29,11 @@ export function synthesizeVariant(variant: VariantName, dir: string): void {
   if (!stage) throw new Error(`stage variant ${variant}: the app built no stage (exit ${exitCode}):\n${appOutput}`);
   const assembly = stage.synth();
   const stackConstructs = stage.node.children.filter(Stack.isStack);
-  // The app ran the five packs in the app and over the templates as a scanner
-  // reads them (complianceReport): when it passed, no stack has a finding.
-  // When it failed, each stack's findings are listed here for the tests to name.
-  const passed = exitCode === 0;
-  const atTemplateLevel = passed ? [] : templateFindings(templatesOf(assembly));
+  // The app ran the five packs over every template as a scanner reads them
+  // (complianceReport) and recorded their findings, each at its construct
+  // path and its `<stack name>/<logical id>`: listed here by stack.
+  const compliance = complianceRecordIn(app.outdir);
+  const findingsOf = (stack: Stack) => (compliance?.findings ?? []).filter((f) => f.resource?.startsWith(`${stack.stackName}/`));
   const stacks: SynthesizedStack[] = stackConstructs.map((stack) => {
     const artifact = assembly.getStackArtifact(stack.artifactId);
     const templateFile = `${stack.node.id}.template.json`;
@@ -48,8 +44,8 @@ export function synthesizeVariant(variant: VariantName, dir: string): void {
       description: stack.templateOptions.description,
       environment: stack.environment,
       terminationProtection: stack.terminationProtection,
-      findings: passed ? [] : packFindings(stack),
-      templateFindings: atTemplateLevel.filter((f) => f.path.startsWith(`${stack.stackName}/`)),
+      findings: findingsOf(stack),
+      templateFindings: findingsOf(stack).map((f) => ({ rule: f.rule, severity: f.severity, path: f.resource! })),
       messages: artifact.messages.map((m) => ({ level: m.level, path: m.id, text: String(m.entry.data) })),
       templateFile,
     };
@@ -58,7 +54,7 @@ export function synthesizeVariant(variant: VariantName, dir: string): void {
   const missingContext = (assembly.manifest.missing ?? []).map((m) => m.key);
   const stageInfo: SynthesizedStage = {
     variant, stage: stage.stageName, exitCode, appOutput, stacks, missingContext,
-    validationPlugins: validationPluginsOf(app).map((p) => p.name),
+    compliance: compliance && { packs: compliance.packs, templates: compliance.templates },
     manifestStacks: Object.values(assembly.manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack')
       .map((a) => (a.properties as { stackName?: string } | undefined)?.stackName ?? '?'),
   };

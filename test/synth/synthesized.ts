@@ -10,15 +10,12 @@ export interface SynthesizedStack {
   readonly environment: string;
   readonly terminationProtection: boolean;
   /**
-   * Unacknowledged findings of the five packs, run on the construct tree as
-   * the app runs them. The app fails on any: listed only when it failed.
+   * Unacknowledged findings of the five packs in the template re-read from
+   * its JSON as the app reads it (complianceReport), at construct paths. The
+   * app fails on any.
    */
   readonly findings: Finding[];
-  /**
-   * Unacknowledged findings of the five packs in the template re-read from
-   * its JSON, at `<stack name>/<logical id>`. The app fails on any: listed
-   * only when it failed.
-   */
+  /** The same findings, at `<stack name>/<logical id>`. */
   readonly templateFindings: Finding[];
   /** Warnings and errors CDK attached to constructs of this stack (`Annotations`). */
   readonly messages: { level: string; path: string; text: string }[];
@@ -35,8 +32,8 @@ export interface SynthesizedStage {
   readonly exitCode: number;
   /** What the app printed: the stage's notices, or why it failed. */
   readonly appOutput: string;
-  /** The validation plugins the app ran in synthesis (the packs that fail it on a finding in the app). */
-  readonly validationPlugins: string[];
+  /** What the app's compliance check read: the packs and the templates by name; absent when the app failed before it. */
+  readonly compliance?: { readonly packs: string[]; readonly templates: string[] };
   /** The stack names the cloud assembly's manifest lists, in its order. */
   readonly manifestStacks: string[];
   readonly stacks: SynthesizedStack[];
