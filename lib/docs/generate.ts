@@ -26,12 +26,17 @@ export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(fs.readFileSync(p
  * templates do not depend on, nor the JavaScript stack trace CDK records
  * for every construct it creates (`cdk synth --debug` records them) or the
  * construct tree (tree.json), which only the cloud assembly's metadata holds.
+ * Nor the props and method calls of every L2 construct that CDK records for
+ * its usage report (cdk.json's enableAdditionalMetadataCollection): the report
+ * goes into a CDKMetadata resource only when the CLI turns version reporting
+ * on, which this App does not.
  * `context` is added over cdk.json's.
  */
 export function templateApp(outdir: string, context: Record<string, unknown> = {}): App {
   const withoutArtifacts = {
     'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-asset-staging': true,
     'aws:cdk:disable-creation-stack-traces': true, 'aws:cdk:disable-stack-trace': true,
+    '@aws-cdk/core:enableAdditionalMetadataCollection': false,
   };
   return new App({ outdir, context: { ...CDK_CONTEXT, ...withoutArtifacts, ...context }, builtinCloudFormationValidation: false, treeMetadata: false });
 }

@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { CustomResourceEvent, handle, physicalIdOf, previousFrom, respond } from '../../lib/security-baseline/account-settings/handler';
 import { AccountApi, IamPasswordPolicy, PublicAccessBlock, SettingName } from '../../lib/security-baseline/account-settings/settings';
-import { localServer } from '../smoke/fixtures';
+import { localServer } from '../local-server';
 
 /** An account in memory: what the settings are, and every call made. */
 function fakeAccount(initial: { ebs?: boolean; block?: PublicAccessBlock; policy?: IamPasswordPolicy & { ExpirePasswords?: boolean }; configRole?: boolean } = {}) {

@@ -1,20 +1,10 @@
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import { awsClients } from '../../smoke/clients';
 import { Clock } from '../../smoke/clock';
 import { httpClient } from '../../smoke/http';
 import { SmokeContext } from '../../smoke/types';
 
-/** A server on 127.0.0.1 answering with `handler`; close it after the tests. */
-export async function localServer(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
+// Kept apart (test/local-server.ts) so a test that needs only the server does not load every AWS SDK client.
+export { localServer } from '../local-server';
 
 /** A clock that never waits: sleeping moves it forward at once, after letting other callbacks run. */
 export function simulatedClock(): Clock {
