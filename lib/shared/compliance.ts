@@ -72,7 +72,24 @@ export function enforceCompliance(scope: IConstruct): void {
  * Kept as the one way to acknowledge so every call site reads the same.
  */
 export function acknowledge(construct: IConstruct, ruleId: string, reason: string): void {
-  Validations.of(construct).acknowledge({ id: ruleId, reason });
+  withoutStackTraceWhereDisabled(construct, () => Validations.of(construct).acknowledge({ id: ruleId, reason }));
+}
+
+/**
+ * Runs `record` capturing no stack frames when the app disables metadata stack
+ * traces (`aws:cdk:disable-stack-trace`, as the tests' apps do). aws-cdk-lib
+ * records a trace with every acknowledgement whatever that setting says: a
+ * tenth of building a stage, for a trace nobody asked for.
+ */
+function withoutStackTraceWhereDisabled(construct: IConstruct, record: () => void): void {
+  if (!construct.node.tryGetContext('aws:cdk:disable-stack-trace')) return record();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    record();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { acknowledge, findingsIn, formatFindings, nagFindingName, nagPacks } from '../../lib/shared/compliance';
 import { nagFindings, testStack } from '../harness';
@@ -21,6 +21,28 @@ describe('nag packs', () => {
     const after = nagFindings(stack).map((f) => f.rule);
     expect(after).not.toContain('AwsSolutions-SQS3');
     expect(after).toContain('AwsSolutions-SQS4');
+  });
+});
+
+describe('an acknowledgement', () => {
+  const acknowledged = (context: Record<string, unknown>) => {
+    const queue = new sqs.Queue(new Stack(new App({ context })), 'Queue');
+    acknowledge(queue, 'AwsSolutions-SQS3', 'Test acknowledgement.');
+    return queue.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules');
+  };
+
+  test('is recorded with its reason and without a stack trace where the app disables them', () => {
+    const limit = Error.stackTraceLimit;
+    const [entry] = acknowledged({ 'aws:cdk:disable-stack-trace': true });
+    expect(entry.data).toEqual({ 'Annotation::AwsSolutions-SQS3': 'Test acknowledgement.' });
+    expect(entry.trace?.join('\n') ?? '').not.toMatch(/compliance\.test\.ts/); // no frames captured
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
+  test('keeps the stack trace aws-cdk-lib records where the app keeps them', () => {
+    const [entry] = acknowledged({});
+    expect(entry.data).toEqual({ 'Annotation::AwsSolutions-SQS3': 'Test acknowledgement.' });
+    expect(entry.trace?.join('\n')).toMatch(/compliance\.test\.ts/);
   });
 });
 
