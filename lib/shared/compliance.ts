@@ -87,6 +87,11 @@ function withoutStackTraceWhereDisabled(construct: IConstruct, record: () => voi
   Error.stackTraceLimit = 0;
   try {
     record();
+  } catch (error) {
+    // A bad acknowledgement (a malformed rule id) still points at its caller.
+    Error.stackTraceLimit = limit;
+    if (error instanceof Error) Error.captureStackTrace(error, acknowledge);
+    throw error;
   } finally {
     Error.stackTraceLimit = limit;
   }

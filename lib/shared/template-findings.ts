@@ -37,6 +37,7 @@ export function templateFindings(templates: Templates, packs: NagPack[] = nagPac
     // Never synthesized: the stack traces CDK records per construct would only cost time.
     const app = new App({ outdir: path.join(dir, 'assembly'), autoSynth: false, context: READ_ONLY_CONTEXT });
     for (const [name, template] of Object.entries(templates)) {
+      refuseNestedStacks(name, template);
       const file = path.join(dir, `${name}.json`);
       fs.writeFileSync(file, JSON.stringify(standInUnreadable(withoutResourceMetadata(template))));
       new CfnInclude(new Stack(app, name), 'Template', { templateFile: file });
@@ -45,6 +46,18 @@ export function templateFindings(templates: Templates, packs: NagPack[] = nagPac
       .filter((f) => !acknowledgedIn(templates, f.path).has(f.rule));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * CfnInclude reads a nested stack's template only when given its file, so its
+ * resources would pass unread: refused until the check reads them.
+ */
+function refuseNestedStacks(name: string, template: object): void {
+  const resources = Object.entries((template as { Resources?: Record<string, { Type?: string }> }).Resources ?? {});
+  const nested = resources.filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack').map(([id]) => id);
+  if (nested.length > 0) {
+    throw new Error(`The template-level compliance check does not read nested stacks: ${name} has ${nested.join(', ')} (AWS::CloudFormation::Stack); build it as a stack of its own`);
   }
 }
 
@@ -99,12 +112,17 @@ function acknowledgedIn(templates: Templates, templatePath: string): Set<string>
   return new Set(rules.map((r) => r.id));
 }
 
-/** A copy of `value` with every intrinsic CfnInclude cannot read replaced by a placeholder string. */
+/**
+ * A copy of `value` with every intrinsic CfnInclude cannot read replaced by an
+ * `Fn::ImportValue` of a placeholder: a value still unknown until deploy, as
+ * the packs must see it (a rule that needs a literal fails on it, where a
+ * placeholder string would pass for an allowed literal).
+ */
 export function standInUnreadable(value: unknown): any {
   if (Array.isArray(value)) return value.map(standInUnreadable);
   if (!value || typeof value !== 'object') return value;
   const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0].startsWith('Fn::') && !READABLE_INTRINSICS.has(keys[0])) return `<${keys[0]}>`;
+  if (keys.length === 1 && keys[0].startsWith('Fn::') && !READABLE_INTRINSICS.has(keys[0])) return { 'Fn::ImportValue': `<${keys[0]}>` };
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, standInUnreadable(v)]));
 }
 

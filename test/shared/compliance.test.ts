@@ -39,6 +39,19 @@ describe('an acknowledgement', () => {
     expect(Error.stackTraceLimit).toBe(limit);
   });
 
+  test('that is malformed fails with a stack that leads to its caller, even where the app disables stack traces', () => {
+    const queue = new sqs.Queue(new Stack(new App({ context: { 'aws:cdk:disable-stack-trace': true } })), 'Queue');
+    const limit = Error.stackTraceLimit;
+    let error: Error | undefined;
+    try {
+      acknowledge(queue, 'a::b::c::d', 'Malformed.');
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.stack).toMatch(/compliance\.test\.ts/);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
   test('keeps the stack trace aws-cdk-lib records where the app keeps them', () => {
     const [entry] = acknowledged({});
     expect(entry.data).toEqual({ 'Annotation::AwsSolutions-SQS3': 'Test acknowledgement.' });

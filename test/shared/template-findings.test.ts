@@ -35,7 +35,22 @@ describe('template findings', () => {
 
   test('stands in every intrinsic CfnInclude rejects, and keeps the ones it reads', () => {
     expect(standInUnreadable({ A: [{ 'Fn::GetStackOutput': { OutputName: 'X' } }, { 'Fn::Sub': '${AWS::Region}' }], B: { Ref: 'C' }, N: 1 }))
-      .toEqual({ A: ['<Fn::GetStackOutput>', { 'Fn::Sub': '${AWS::Region}' }], B: { Ref: 'C' }, N: 1 });
+      .toEqual({ A: [{ 'Fn::ImportValue': '<Fn::GetStackOutput>' }, { 'Fn::Sub': '${AWS::Region}' }], B: { Ref: 'C' }, N: 1 });
+  });
+
+  test('sees a value read from another stack\'s output as unknown until deploy: SSH open to it is a finding', () => {
+    const ingress = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: {
+      GroupId: 'sg-12345678', IpProtocol: 'tcp', FromPort: 22, ToPort: 22,
+      CidrIp: { 'Fn::GetStackOutput': { StackName: 'Other', OutputName: 'Cidr', Region: 'eu-west-1' } },
+    } };
+    const rules = templateFindings({ Ingress: { Resources: { Ssh: ingress } } }).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-EC23', 'NIST.800.53.R5-EC2RestrictedSSH']));
+  });
+
+  test('refuses a template with a nested stack, whose resources it would not read', () => {
+    const nested = { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://example.com/nested.json' } };
+    expect(() => templateFindings({ Parent: { Resources: { Child: nested } } }))
+      .toThrow('The template-level compliance check does not read nested stacks: Parent has Child (AWS::CloudFormation::Stack)');
   });
 });
 
@@ -47,7 +62,7 @@ describe.each(VARIANT_NAMES)('the %s stage variant', (variant) => {
   });
 
   test('has no unacknowledged finding in any template, CDK\'s own provider functions included', () => {
-    expect(formatFindings(synthesizedStage(variant).stacks.flatMap((s) => s.templateFindings))).toBe('');
+    expect(formatFindings(synthesizedStage(variant).stacks.flatMap((s) => s.findings))).toBe('');
   });
 });
 

@@ -49,9 +49,9 @@ test('the region rules know the commercial regions, the newest included', () => 
 describe.each(cases)('%s', (_name, stack) => {
   const template = templateOf(stack.variant, stack.id);
 
-  test('the five packs report nothing unacknowledged in the template as a scanner reads it, at construct path or logical id', () => {
+  // One pass of the five packs, over the template as a scanner reads it; each finding names its construct path and logical id.
+  test('the five packs report nothing unacknowledged in the template as a scanner reads it', () => {
     expect(formatFindings(stack.findings)).toBe('');
-    expect(formatFindings(stack.templateFindings)).toBe('');
   });
 
   test('no error annotations, and no warning but the stage\'s notices (cdk synth fails on any other)', () => {

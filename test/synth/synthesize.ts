@@ -45,7 +45,6 @@ export function synthesizeVariant(variant: VariantName, dir: string): void {
       environment: stack.environment,
       terminationProtection: stack.terminationProtection,
       findings: findingsOf(stack),
-      templateFindings: findingsOf(stack).map((f) => ({ rule: f.rule, severity: f.severity, path: f.resource! })),
       messages: artifact.messages.map((m) => ({ level: m.level, path: m.id, text: String(m.entry.data) })),
       templateFile,
     };

@@ -12,11 +12,10 @@ export interface SynthesizedStack {
   /**
    * Unacknowledged findings of the five packs in the template re-read from
    * its JSON as the app reads it (complianceReport), at construct paths. The
-   * app fails on any.
+   * app fails on any. Each names its place in the template too (`resource`:
+   * `<stack name>/<logical id>`).
    */
   readonly findings: Finding[];
-  /** The same findings, at `<stack name>/<logical id>`. */
-  readonly templateFindings: Finding[];
   /** Warnings and errors CDK attached to constructs of this stack (`Annotations`). */
   readonly messages: { level: string; path: string; text: string }[];
   /** File name of the template, relative to the variant's directory. */
