@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { REGION, Validator } from '../shared/validation';
+import { checkRegionalReplicas, Validator } from '../shared/validation';
 
 /** The Aurora PostgreSQL Serverless v2 cluster. */
 export interface DatabaseProps {
@@ -395,7 +395,6 @@ function checkBackupPlan(v: Validator, plan: BackupPlanProps | undefined): void 
 
 /** Names of a global cluster (RDS: letters, digits, single hyphens, a letter first, no hyphen last). */
 export const GLOBAL_CLUSTER_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
-const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d+):\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/;
 
 function checkGlobalDatabase(v: Validator, global: GlobalDatabaseProps | undefined): void {
   if (!global) return;
@@ -403,17 +402,7 @@ function checkGlobalDatabase(v: Validator, global: GlobalDatabaseProps | undefin
     v.check(GLOBAL_CLUSTER_IDENTIFIER.test(global.identifier), 'globalDatabase.identifier', global.identifier,
       'expected a lower-case letter, then up to 62 lower-case letters, digits or single hyphens, not ending in a hyphen');
   }
-  const regions = (global.secretReplicas ?? []).map((r) => r.region);
-  v.check(new Set(regions).size === regions.length, 'globalDatabase.secretReplicas', regions, 'expected each region once');
-  (global.secretReplicas ?? []).forEach((replica, i) => {
-    if (!Token.isUnresolved(replica.region)) v.check(REGION.test(replica.region), `globalDatabase.secretReplicas[${i}].region`, replica.region, 'expected an AWS region name such as "us-west-2"');
-    if (Token.isUnresolved(replica.keyArn)) return;
-    const keyRegion = KMS_ARN.exec(replica.keyArn)?.[1];
-    v.check(keyRegion !== undefined, `globalDatabase.secretReplicas[${i}].keyArn`, replica.keyArn, 'expected a KMS key or alias ARN such as "arn:aws:kms:us-west-2:123456789012:alias/standby-secrets"');
-    if (keyRegion !== undefined && !Token.isUnresolved(replica.region)) {
-      v.check(keyRegion === replica.region, `globalDatabase.secretReplicas[${i}].keyArn`, replica.keyArn, `expected a key in the replica's region ${replica.region}: a secret is encrypted with a key of its own region`);
-    }
-  });
+  checkRegionalReplicas(v, 'globalDatabase.secretReplicas', global.secretReplicas ?? [], { alias: 'standby-secrets', replica: 'a secret' });
 }
 
 /** The region of a backup vault ARN, when it is known at synth. */

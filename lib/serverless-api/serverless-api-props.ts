@@ -6,7 +6,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { EMAIL, REGION, Validator } from '../shared/validation';
+import { checkRegionalReplicas, EMAIL, Validator } from '../shared/validation';
 
 /**
  * Who may call the API:
@@ -315,7 +315,6 @@ function checkFunctionSource(v: Validator, props: ServerlessApiProps): void {
 }
 
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d+):\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/;
 
 /** Replicas: of a table the construct creates, named, each region once, each key in its region. */
 function checkTableReplicas(v: Validator, props: ServerlessApiProps): void {
@@ -323,17 +322,7 @@ function checkTableReplicas(v: Validator, props: ServerlessApiProps): void {
   const replicas = props.tableReplicas;
   if (!replicas) return;
   v.check(props.existingTable === undefined, 'tableReplicas', replicas.map((r) => r.region), 'replicates a table the construct creates; replicate your existingTable where it is defined');
-  const regions = replicas.map((r) => r.region);
-  v.check(new Set(regions).size === regions.length, 'tableReplicas', regions, 'expected each region once');
-  replicas.forEach((replica, i) => {
-    if (known(replica.region)) v.check(REGION.test(replica.region), `tableReplicas[${i}].region`, replica.region, 'expected an AWS region name such as "us-west-2"');
-    if (!known(replica.keyArn)) return;
-    const keyRegion = KMS_ARN.exec(replica.keyArn)?.[1];
-    v.check(keyRegion !== undefined, `tableReplicas[${i}].keyArn`, replica.keyArn, 'expected a KMS key or alias ARN such as "arn:aws:kms:us-west-2:123456789012:alias/items-replica"');
-    if (keyRegion !== undefined && known(replica.region)) {
-      v.check(keyRegion === replica.region, `tableReplicas[${i}].keyArn`, replica.keyArn, `expected a key in the replica's region ${replica.region}: a replica is encrypted with a key of its own region`);
-    }
-  });
+  checkRegionalReplicas(v, 'tableReplicas', replicas, { alias: 'items-replica', replica: 'a replica' });
 }
 
 /** Settings of the function the construct creates; an existing function is configured by its owner. */

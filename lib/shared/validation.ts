@@ -6,6 +6,36 @@ export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** What the constructs and stages accept as an AWS region name (`eu-west-1`, `us-gov-west-1`). */
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
+/** A KMS key or alias ARN; its first group is the key's region. */
+const KMS_ARN = /^arn:aws[a-z-]*:kms:([a-z]{2}(-[a-z]+)+-\d+):\d{12}:(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/;
+
+/** A copy of a resource in another region, encrypted with a key of that region. */
+export interface RegionalReplica {
+  readonly region: string;
+  readonly keyArn: string;
+}
+
+/**
+ * Checks a list of replicas (a global table's, replicated secrets'): each region
+ * once and a region name, each key a KMS key or alias ARN in its replica's
+ * region; what is a token is left to deploy.
+ * @param example the alias the key example names, and what a replica is ("a secret")
+ */
+export function checkRegionalReplicas(v: Validator, prop: string, replicas: readonly RegionalReplica[], example: { alias: string; replica: string }): void {
+  const regions = replicas.map((r) => r.region);
+  v.check(new Set(regions).size === regions.length, prop, regions, 'expected each region once');
+  replicas.forEach((replica, i) => {
+    const regionKnown = !Token.isUnresolved(replica.region);
+    if (regionKnown) v.check(REGION.test(replica.region), `${prop}[${i}].region`, replica.region, 'expected an AWS region name such as "us-west-2"');
+    if (Token.isUnresolved(replica.keyArn)) return;
+    const keyRegion = KMS_ARN.exec(replica.keyArn)?.[1];
+    v.check(keyRegion !== undefined, `${prop}[${i}].keyArn`, replica.keyArn, `expected a KMS key or alias ARN such as "arn:aws:kms:us-west-2:123456789012:alias/${example.alias}"`);
+    if (keyRegion !== undefined && regionKnown) {
+      v.check(keyRegion === replica.region, `${prop}[${i}].keyArn`, replica.keyArn, `expected a key in the replica's region ${replica.region}: ${example.replica} is encrypted with a key of its own region`);
+    }
+  });
+}
+
 /** A duration in seconds; undefined when absent or a token (e.g. `Duration.seconds(param.valueAsNumber)`). */
 export function seconds(d: Duration | undefined): number | undefined {
   if (d === undefined || d.isUnresolved()) return undefined;
