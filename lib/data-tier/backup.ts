@@ -1,11 +1,11 @@
-import { Annotations, Aws, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { destroysData, keyRemoval } from '../shared/removal';
-import { Validator } from '../shared/validation';
+import { requireAnotherRegion } from '../shared/region-condition';
 import { BackupPlanProps, regionOfVaultArn } from './data-tier-props';
 
 /** Id of the warning that recovery points stay in the stack's region (no `copyToVaultArn`). */
@@ -76,17 +76,10 @@ export function addBackupPlan(scope: Construct, cluster: rds.DatabaseCluster, co
 function checkCopyRegion(scope: Construct, arn: string | undefined): void {
   const copyRegion = arn === undefined ? undefined : regionOfVaultArn(arn);
   if (copyRegion === undefined) return;
-  const stackRegion = Stack.of(scope).region;
-  if (Token.isUnresolved(stackRegion)) {
-    new CfnRule(scope, 'BackupCopyInAnotherRegion', {
-      assertions: [{
-        assert: Fn.conditionNot(Fn.conditionEquals(Aws.REGION, copyRegion)),
-        assertDescription: `backupPlan.copyToVaultArn is a vault in ${copyRegion}, the region this stack is deployed to: the copy must go to another region`,
-      }],
-    });
-    return;
-  }
-  const v = new Validator('DataTier props');
-  v.check(copyRegion !== stackRegion, 'backupPlan.copyToVaultArn', arn, `expected a vault in another region than this stack's (${stackRegion})`);
-  v.throwIfInvalid();
+  requireAnotherRegion(scope, copyRegion, {
+    subject: 'DataTier props', prop: 'backupPlan.copyToVaultArn', value: arn,
+    expected: (stackRegion) => `expected a vault in another region than this stack's (${stackRegion})`,
+    ruleId: 'BackupCopyInAnotherRegion',
+    atDeploy: `backupPlan.copyToVaultArn is a vault in ${copyRegion}, the region this stack is deployed to: the copy must go to another region`,
+  });
 }

@@ -1,8 +1,8 @@
-import { Annotations, Aws, CfnOutput, CfnRule, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { regionOfVaultArn } from '../data-tier/data-tier-props';
-import { Validator } from '../shared/validation';
+import { requireAnotherRegion } from '../shared/region-condition';
 import { BackupAndRestore } from './backup-and-restore';
 import type { BackupAndRestoreProps } from './disaster-recovery-props';
 import { RecoveryVault, RecoveryVaultProps } from './recovery-vault';
@@ -37,7 +37,13 @@ export class DisasterRecoveryStack extends Stack {
     // Each copy vault whose region is known at synth (not one read from another stack) is checked against this stack's region.
     for (const arn of props.backup.copyToVaultArns ?? []) {
       const region = regionOfVaultArn(arn);
-      if (region) this.requireAnotherRegion(arn, region);
+      if (!region) continue;
+      requireAnotherRegion(this, region, {
+        subject: 'DisasterRecoveryStack props', prop: 'backup.copyToVaultArns', value: arn,
+        expected: (stackRegion) => `expected a vault in another region than this stack's (${stackRegion}): a copy in the same region fails with it`,
+        ruleId: `CopyOutside${region.replace(/-/g, '')}`,
+        atDeploy: `The backups are copied to a vault in ${region}, the region this stack is deployed to: the copy must go to another region`,
+      });
     }
     if ((props.backup.copyToVaultArns ?? []).length === 0) {
       Annotations.of(this.backup).addWarningV2(NO_STANDBY_REGION_WARNING, 'A region outage is not covered: the stage\'s recovery points stay in its region. '
@@ -55,21 +61,6 @@ export class DisasterRecoveryStack extends Stack {
     }
   }
 
-  /** A copy in this stack's own region is no disaster recovery: refused at synth, or at deploy when the region is known only then. */
-  private requireAnotherRegion(vaultArn: string, copyRegion: string): void {
-    if (!Token.isUnresolved(this.region)) {
-      new Validator('DisasterRecoveryStack props')
-        .check(copyRegion !== this.region, 'backup.copyToVaultArns', vaultArn, `expected a vault in another region than this stack's (${this.region}): a copy in the same region fails with it`)
-        .throwIfInvalid();
-      return;
-    }
-    new CfnRule(this, `CopyOutside${copyRegion.replace(/-/g, '')}`, {
-      assertions: [{
-        assert: Fn.conditionNot(Fn.conditionEquals(Aws.REGION, copyRegion)),
-        assertDescription: `The backups are copied to a vault in ${copyRegion}, the region this stack is deployed to: the copy must go to another region`,
-      }],
-    });
-  }
 }
 
 /** Props of {@link RecoveryVaultStack}. */
