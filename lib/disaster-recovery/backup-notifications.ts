@@ -1,7 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -9,6 +7,7 @@ import { Construct } from 'constructs';
 import { alarmAbove, AlarmTopic } from '../shared/alarms';
 import { acknowledge } from '../shared/compliance';
 import { keyRemoval } from '../shared/removal';
+import { RuleScopedTopic } from '../shared/rule-scoped-topic';
 
 /**
  * The AWS Backup job events reported, as EventBridge patterns, for one plan's
@@ -83,25 +82,5 @@ export class JobFailureNotifications extends Construct {
       above: 0,
       description: 'AWS Backup job failures could not be delivered to the alarm topic; they wait in the job-failure dead-letter queue',
     });
-  }
-}
-
-/**
- * A topic target EventBridge may publish to for this rule only (the topic
- * policy's statement names the rule's ARN; aws-events-targets' SnsTopic grants
- * every rule of any account).
- */
-class RuleScopedTopic implements events.IRuleTarget {
-  constructor(private readonly topic: sns.ITopic, private readonly deadLetterQueue: sqs.IQueue) {}
-
-  bind(rule: events.IRule): events.RuleTargetConfig {
-    this.topic.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [this.topic.topicArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
-    }));
-    targets.addToDeadLetterQueueResourcePolicy(rule, this.deadLetterQueue);
-    return { ...targets.bindBaseTargetConfig({ deadLetterQueue: this.deadLetterQueue }), arn: this.topic.topicArn, targetResource: this.topic };
   }
 }

@@ -1,13 +1,12 @@
 import { Aws, Fn } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RuleScopedTopic } from '../shared/rule-scoped-topic';
 import { outsideRegions, REGIONS_WITHOUT_GUARDDUTY_RDS_PROTECTION } from './regions';
 import { FINDING_SEVERITIES, FindingSeverity, GuardDutyProtection } from './security-baseline-props';
 
@@ -105,7 +104,7 @@ export function routeGuardDutyFindings(scope: Construct, id: string, topic: sns.
       detailType: ['GuardDuty Finding'],
       detail: { severity: [{ numeric: ['>=', GUARDDUTY_SEVERITY_SCORE[threshold]] }] },
     },
-    targets: [new FindingsTopic(topic, deadLetterQueue)],
+    targets: [new RuleScopedTopic(topic, deadLetterQueue)],
   });
 }
 
@@ -126,27 +125,6 @@ export function routeSecurityHubFindings(scope: Construct, id: string, topic: sn
         },
       },
     },
-    targets: [new FindingsTopic(topic, deadLetterQueue)],
+    targets: [new RuleScopedTopic(topic, deadLetterQueue)],
   });
-}
-
-/**
- * An SNS topic target that EventBridge may publish to for this rule only: the
- * topic policy's statement is conditioned on the rule's ARN (aws-events-targets'
- * SnsTopic grants every EventBridge rule of any account, and adds an
- * unconditioned statement to the topic key's policy beside ours).
- */
-class FindingsTopic implements events.IRuleTarget {
-  constructor(private readonly topic: sns.ITopic, private readonly deadLetterQueue: sqs.IQueue) {}
-
-  bind(rule: Parameters<events.IRuleTarget['bind']>[0]): events.RuleTargetConfig {
-    this.topic.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [this.topic.topicArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleRef.ruleArn } },
-    }));
-    targets.addToDeadLetterQueueResourcePolicy(rule, this.deadLetterQueue);
-    return { ...targets.bindBaseTargetConfig({ deadLetterQueue: this.deadLetterQueue }), arn: this.topic.topicArn, targetResource: this.topic };
-  }
 }
