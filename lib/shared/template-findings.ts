@@ -92,7 +92,11 @@ function stacksOf(assembly: CloudAssembly): Map<string, CloudFormationStackArtif
 
 /** Every stack template of a synthesized assembly and the stages inside it, by stack name. */
 export function templatesOf(assembly: CloudAssembly): Templates {
-  return Object.fromEntries([...stacksOf(assembly)].map(([name, stack]) => [name, stack.template]));
+  return templatesFrom(stacksOf(assembly));
+}
+
+function templatesFrom(stacks: Map<string, CloudFormationStackArtifact>): Templates {
+  return Object.fromEntries([...stacks].map(([name, stack]) => [name, stack.template]));
 }
 
 /** The construct path of each resource of an assembly, by `<template name>/<logical id>`, from the manifest's logical-id metadata. */
@@ -155,7 +159,7 @@ export function complianceReport(assembly: CloudAssembly, notices: readonly stri
   const stacks = stacksOf(assembly);
   const paths = constructPathsOf(stacks);
   const packs = nagPacks();
-  const inTemplates = templateFindings(templatesOf(assembly), packs).map((f) => ({ ...f, path: paths.get(f.path) ?? f.path, resource: f.path }));
+  const inTemplates = templateFindings(templatesFrom(stacks), packs).map((f) => ({ ...f, path: paths.get(f.path) ?? f.path, resource: f.path }));
   const record: ComplianceRecord = { packs: packs.map((p) => p.name), templates: [...stacks.keys()], findings: inTemplates };
   fs.writeFileSync(path.join(assembly.directory, COMPLIANCE_RECORD_FILE), JSON.stringify(record, undefined, 2));
   const findings = [...reported, ...inTemplates];
